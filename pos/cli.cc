@@ -1,0 +1,364 @@
+#include "pos/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "loyalty/money.h"
+#include "pos/catalog_csv.h"
+#include "pos/clock.h"
+#include "pos/config.h"
+#include "pos/counter.h"
+#include "pos/json_output.h"
+#include "pos/paths.h"
+#include "pos/random.h"
+#include "pos/receipt_text.h"
+#include "pos/report.h"
+
+namespace loyalpos::pos {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kReceiptColumns = 48;
+
+struct Options {
+  bool json = false;
+  std::string home;
+  std::string config_file;
+};
+
+// What every command but init needs: the config, the clock, the ledger.
+struct Session {
+  Config config;
+  std::unique_ptr<Clock> clock;
+  std::optional<Ledger> ledger;
+};
+
+int fail(const Options& options, const Error& error) {
+  if (options.json) {
+    std::cerr << error_json(error).dump() << "\n";
+  } else {
+    std::cerr << "loyalpos: " << error.message() << "\n";
+  }
+  return 1;
+}
+
+void print_json(const json& value) { std::cout << value.dump() << "\n"; }
+
+Result<Config> load_session_config(const Options& options) {
+  if (!options.config_file.empty()) return load_config(options.config_file);
+  const std::string path = config_path(options.home);
+  std::ifstream probe(path);
+  if (probe) return load_config(path);
+  return parse_config(default_config_text(), "built-in config");
+}
+
+Result<std::unique_ptr<Clock>> make_clock() {
+  // A fixed clock for tests and demos; documented in docs/cli.md.
+  if (const char* now = std::getenv("LOYALPOS_NOW"); now != nullptr && *now != '\0') {
+    auto t = parse_time(now);
+    if (!t.ok()) return t.error().with_context("LOYALPOS_NOW: ");
+    return std::unique_ptr<Clock>(std::make_unique<FixedClock>(*t));
+  }
+  return std::unique_ptr<Clock>(std::make_unique<SystemClock>());
+}
+
+Result<Session> open_session(const Options& options) {
+  Session session;
+  auto config = load_session_config(options);
+  if (!config.ok()) return config.error();
+  session.config = std::move(*config);
+  auto clock = make_clock();
+  if (!clock.ok()) return clock.error();
+  session.clock = std::move(*clock);
+  auto ledger = Ledger::open(ledger_path(options.home), session.config.busy_timeout_ms);
+  if (!ledger.ok()) return ledger.error();
+  session.ledger.emplace(std::move(*ledger));
+  return session;
+}
+
+Status write_default_config(const std::string& home) {
+  const std::string path = config_path(home);
+  if (std::ifstream(path)) return ok_status();
+  std::ofstream out(path);
+  out << default_config_text();
+  if (!out) return Error::io("cannot write " + path);
+  return ok_status();
+}
+
+Result<Ledger> init_ledger(const Options& options, const std::string& store,
+                           const std::string& terminal, const std::string& currency,
+                           bool sample_catalog, const Clock& clock, int busy_timeout_ms) {
+  auto terminal_id = random_terminal_id();
+  if (!terminal_id.ok()) return terminal_id.error();
+  InitRequest request{store, terminal, currency, *terminal_id, clock.now_unix()};
+  auto ledger = Ledger::create(ledger_path(options.home), request, busy_timeout_ms);
+  if (!ledger.ok()) return ledger.error();
+  LOYALPOS_TRY(write_default_config(options.home));
+  if (sample_catalog) {
+    auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
+    if (!products.ok()) return products.error().with_context("built-in catalog: ");
+    LOYALPOS_TRY(ledger->import_products(*products));
+  }
+  return ledger;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "counter";
+  return name;
+}
+
+void print_card_text(const CardHistory& card, const Config& config) {
+  std::cout << "Card " << loyalty::group_token(card.card.token) << "\n";
+  std::cout << "Visits: " << card.visits << "\n";
+  if (card.first_visit) std::cout << "First visit: " << local_time_text(*card.first_visit) << "\n";
+  if (card.last_visit) std::cout << "Last visit: " << local_time_text(*card.last_visit) << "\n";
+  for (const auto& line : card_progress_lines(card, config.rules)) std::cout << line << "\n";
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"loyalpos: the loyalty point of sale for the counter", "loyalpos"};
+  app.require_subcommand(0, 1);
+  Options options;
+  app.add_flag("--json", options.json, "print exactly one JSON object on stdout");
+  app.add_option("--home", options.home, "folder of the ledger and config (default $LOYALPOS_HOME)");
+  app.add_option("--config", options.config_file, "config file (default <home>/config.toml)");
+
+  auto* init = app.add_subcommand("init", "create the ledger and this terminal's identity");
+  std::string store, terminal, currency = "RUB";
+  bool sample = false;
+  init->add_option("--store", store, "the shop's name")->required();
+  init->add_option("--terminal", terminal, "this terminal's name")->required();
+  init->add_option("--currency", currency, "ISO 4217 currency code")->capture_default_str();
+  init->add_flag("--sample-catalog", sample, "load the sample café catalog");
+
+  auto* catalog = app.add_subcommand("catalog", "the product catalog");
+  catalog->require_subcommand(1);
+  auto* catalog_import = catalog->add_subcommand("import", "add or update products from a CSV");
+  std::string csv_file;
+  catalog_import->add_option("FILE", csv_file, "CSV: sku,name,category,price[,barcode]")->required();
+  auto* catalog_list = catalog->add_subcommand("list", "list the products");
+
+  auto* card = app.add_subcommand("card", "loyalty cards");
+  card->require_subcommand(1);
+  auto* card_issue = card->add_subcommand("issue", "issue a new loyalty card");
+  auto* card_show = card->add_subcommand("show", "a card's stamps, rewards and visits");
+  std::string token;
+  card_show->add_option("TOKEN", token, "the card's code")->required();
+
+  auto* sale = app.add_subcommand("sale", "ring up and record a sale");
+  SaleRequest sale_request;
+  std::string sale_card;
+  std::vector<std::string> items;
+  sale->add_option("--card", sale_card, "the customer's card code");
+  sale->add_option("--cashier", sale_request.cashier, "who rang it up");
+  sale->add_option("--pay", sale_request.payment, "cash or card")->capture_default_str();
+  sale->add_option("ITEM", items, "SKU, barcode or SKU*QTY")->required();
+
+  auto* refund = app.add_subcommand("refund", "refund a whole sale");
+  std::int64_t refund_id = 0;
+  refund->add_option("SALE_ID", refund_id, "the sale's number")->required();
+
+  auto* report = app.add_subcommand("report", "reports");
+  report->require_subcommand(1);
+  auto* report_day = report->add_subcommand("day", "the day's sales, discounts and stamps");
+  std::string date;
+  report_day->add_option("--date", date, "YYYY-MM-DD (default today)");
+
+  auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
+
+  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_show, sale,
+                    refund, report, report_day, counter}) {
+    sub->fallthrough();
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (options.home.empty()) options.home = default_home();
+
+  if (init->parsed()) {
+    auto config = load_session_config(options);
+    if (!config.ok()) return fail(options, config.error());
+    auto clock = make_clock();
+    if (!clock.ok()) return fail(options, clock.error());
+    auto ledger = init_ledger(options, store, terminal, currency, sample, **clock,
+                              config->busy_timeout_ms);
+    if (!ledger.ok()) return fail(options, ledger.error());
+    const auto& t = ledger->terminal();
+    if (options.json) {
+      print_json({{"ledger", ledger->path()},
+                  {"terminal_id", t.terminal_id},
+                  {"terminal", t.terminal_name},
+                  {"store", t.store_name},
+                  {"currency", t.currency.code}});
+    } else {
+      std::cout << "Created " << ledger->path() << " for " << t.store_name << " / "
+                << t.terminal_name << " (" << t.currency.code << ")\n";
+    }
+    return 0;
+  }
+
+  // With no command: the counter, creating the sample café on first use.
+  const bool first_use_counter = app.get_subcommands().empty();
+  if (first_use_counter) {
+    std::ifstream existing(ledger_path(options.home));
+    if (!existing) {
+      auto config = load_session_config(options);
+      if (!config.ok()) return fail(options, config.error());
+      SystemClock clock;
+      auto ledger = init_ledger(options, "Café", host_name(), "RUB", true, clock,
+                                config->busy_timeout_ms);
+      if (!ledger.ok()) return fail(options, ledger.error());
+      std::cerr << "Created a new ledger with the sample café at " << ledger->path() << "\n";
+    }
+  }
+
+  auto session = open_session(options);
+  if (!session.ok()) return fail(options, session.error());
+  Ledger& ledger = *session->ledger;
+  const Config& config = session->config;
+  SaleService sales(ledger, config.rules, *session->clock);
+
+  if (first_use_counter || counter->parsed()) {
+    Counter c(sales, ledger, config, std::cout);
+    c.run(std::cin);
+    return 0;
+  }
+
+  if (catalog_import->parsed()) {
+    std::ifstream in(csv_file, std::ios::binary);
+    if (!in) return fail(options, Error::io("cannot read " + csv_file));
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto products = parse_catalog_csv(text.str(), ledger.terminal().currency);
+    if (!products.ok()) return fail(options, products.error().with_context(csv_file + ": "));
+    if (auto s = ledger.import_products(*products); !s.ok()) return fail(options, s.error());
+    if (options.json) {
+      print_json({{"imported", products->size()}});
+    } else {
+      std::cout << "Imported " << products->size() << " products from " << csv_file << "\n";
+    }
+    return 0;
+  }
+
+  if (catalog_list->parsed()) {
+    auto products = ledger.products();
+    if (!products.ok()) return fail(options, products.error());
+    if (options.json) {
+      json list = json::array();
+      for (const auto& p : *products) list.push_back(product_json(p));
+      print_json({{"currency", ledger.terminal().currency.code}, {"products", list}});
+    } else {
+      for (const auto& p : *products) {
+        std::cout << two_columns(p.sku + "  " + p.name + "  (" + p.category + ")",
+                                 loyalty::format_minor_units(p.price,
+                                                             ledger.terminal().currency.exponent),
+                                 kReceiptColumns)
+                  << "\n";
+      }
+    }
+    return 0;
+  }
+
+  if (card_issue->parsed()) {
+    auto id = random_card_id();
+    if (!id.ok()) return fail(options, id.error());
+    auto issued = ledger.issue_card(*id, session->clock->now_unix());
+    if (!issued.ok()) return fail(options, issued.error());
+    if (options.json) {
+      print_json({{"token", issued->token}, {"card_id", issued->card_id}});
+    } else {
+      std::cout << issued->token << "\n";
+    }
+    return 0;
+  }
+
+  if (card_show->parsed()) {
+    auto found = sales.resolve_card(token);
+    if (!found.ok()) return fail(options, found.error());
+    auto history = ledger.card_history(*found);
+    if (!history.ok()) return fail(options, history.error());
+    if (options.json) {
+      print_json(card_json(*history, config.rules));
+    } else {
+      print_card_text(*history, config);
+    }
+    return 0;
+  }
+
+  if (sale->parsed()) {
+    for (const auto& text : items) {
+      auto item = parse_item(text);
+      if (!item.ok()) return fail(options, item.error());
+      sale_request.items.push_back(*item);
+    }
+    if (!sale_card.empty()) sale_request.card_token = sale_card;
+    auto record = sales.sell(sale_request);
+    if (!record.ok()) return fail(options, record.error());
+    if (options.json) {
+      print_json(sale_json(*record, ledger.terminal(), config.rules));
+    } else {
+      for (const auto& line : receipt_lines(*record, ledger.terminal(), config.rules,
+                                            kReceiptColumns)) {
+        std::cout << line << "\n";
+      }
+    }
+    return 0;
+  }
+
+  if (refund->parsed()) {
+    auto record = sales.refund(refund_id);
+    if (!record.ok()) return fail(options, record.error());
+    if (options.json) {
+      print_json(refund_json(*record, ledger.terminal(), config.rules));
+    } else {
+      std::cout << "Refunded sale " << record->sale_id << ": "
+                << loyalty::format_minor_units(record->amount, ledger.terminal().currency.exponent)
+                << " " << ledger.terminal().currency.code << "\n";
+      if (record->card) print_card_text(*record->card, config);
+    }
+    return 0;
+  }
+
+  if (report_day->parsed()) {
+    if (date.empty()) date = local_date(session->clock->now_unix());
+    if (!is_valid_date(date)) {
+      return fail(options, Error::invalid("date \"" + date + "\" is not a day like 2026-11-21"));
+    }
+    auto day = day_report(ledger, date);
+    if (!day.ok()) return fail(options, day.error());
+    if (options.json) {
+      print_json(report_json(*day, ledger.terminal()));
+    } else {
+      const int e = ledger.terminal().currency.exponent;
+      auto m = [&](std::int64_t v) { return loyalty::format_minor_units(v, e); };
+      std::cout << "Day " << day->date << " (" << ledger.terminal().currency.code << ")\n"
+                << two_columns("Sales", std::to_string(day->sales), 40) << "\n"
+                << two_columns("Revenue", m(day->revenue), 40) << "\n"
+                << two_columns("Discounts", m(day->discounts), 40) << "\n"
+                << two_columns("Refunds", std::to_string(day->refunds) + " / " + m(day->refunded), 40) << "\n"
+                << two_columns("Net", m(day->revenue - day->refunded), 40) << "\n"
+                << two_columns("Stamps given", std::to_string(day->stamps_given), 40) << "\n"
+                << two_columns("Rewards redeemed", std::to_string(day->rewards_redeemed), 40) << "\n";
+      for (const auto& [method, totals] : day->by_payment) {
+        std::cout << two_columns("  " + method, std::to_string(totals.sales) + " / " + m(totals.revenue), 40) << "\n";
+      }
+    }
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace loyalpos::pos

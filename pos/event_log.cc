@@ -1,0 +1,115 @@
+#include "pos/event_log.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace loyalpos::pos {
+
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+void update(EVP_MD_CTX* ctx, const std::string& field) {
+  // Length-prefixed so no two different field lists hash the same bytes.
+  const std::uint64_t size = field.size();
+  std::uint8_t len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<std::uint8_t>(size >> (8 * (7 - i)));
+  EVP_DigestUpdate(ctx, len, sizeof len);
+  EVP_DigestUpdate(ctx, field.data(), field.size());
+}
+
+}  // namespace
+
+Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
+                const NewEvent& event) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), prev.data(), prev.size());
+  update(ctx.get(), terminal_id);
+  update(ctx.get(), std::to_string(seq));
+  update(ctx.get(), event.type);
+  update(ctx.get(), std::to_string(event.at));
+  update(ctx.get(), event.card_id.value_or(""));
+  update(ctx.get(), event.sale_id ? std::to_string(*event.sale_id) : "");
+  update(ctx.get(), event.payload);
+  Hash out(EVP_MAX_MD_SIZE);
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx.get(), out.data(), &size);
+  out.resize(size);
+  return out;
+}
+
+Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
+                                  const NewEvent& event) {
+  auto last = db.cached(
+      "SELECT seq, hash FROM events WHERE terminal_id = ?1 ORDER BY seq DESC LIMIT 1");
+  if (!last.ok()) return last.error();
+  (*last)->bind(1, terminal_id);
+  auto row = (*last)->step();
+  if (!row.ok()) return row.error();
+  std::int64_t seq = 1;
+  Hash prev(32, 0);
+  if (*row) {
+    seq = (*last)->column_int(0) + 1;
+    prev = (*last)->column_blob(1);
+  }
+  (*last)->reset();
+  const Hash hash = event_hash(prev, terminal_id, seq, event);
+  auto insert = db.cached(
+      "INSERT INTO events(terminal_id, seq, type, at, card_id, sale_id, payload, prev_hash, hash)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!insert.ok()) return insert.error();
+  Statement& s = **insert;
+  s.bind(1, terminal_id).bind(2, seq).bind(3, event.type).bind(4, event.at);
+  s.bind_optional(5, event.card_id);
+  if (event.sale_id) {
+    s.bind(6, *event.sale_id);
+  } else {
+    s.bind_null(6);
+  }
+  s.bind(7, event.payload).bind(8, prev).bind(9, hash);
+  LOYALPOS_TRY(s.run());
+  return seq;
+}
+
+Result<ChainReport> verify_chain(Database& db, const std::string& terminal_id) {
+  auto stmt = db.prepare(
+      "SELECT seq, type, at, card_id, sale_id, payload, prev_hash, hash FROM events"
+      " WHERE terminal_id = ?1 ORDER BY seq");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, terminal_id);
+  ChainReport report;
+  Hash prev(32, 0);
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    const std::int64_t seq = stmt->column_int(0);
+    const std::string where = "journey event " + std::to_string(seq) + ": ";
+    if (seq != report.events + 1) {
+      return Error(ErrorCode::kCorrupt, "journey event " + std::to_string(report.events + 1) +
+                                            " is missing (next is " + std::to_string(seq) + ")");
+    }
+    NewEvent event;
+    event.type = stmt->column_text(1);
+    event.at = stmt->column_int(2);
+    if (!stmt->column_is_null(3)) event.card_id = stmt->column_text(3);
+    if (!stmt->column_is_null(4)) event.sale_id = stmt->column_int(4);
+    event.payload = stmt->column_text(5);
+    if (stmt->column_blob(6) != prev) {
+      return Error(ErrorCode::kCorrupt, where + "does not follow the previous event");
+    }
+    const Hash hash = event_hash(prev, terminal_id, seq, event);
+    if (stmt->column_blob(7) != hash) {
+      return Error(ErrorCode::kCorrupt, where + "was changed after it was written");
+    }
+    prev = hash;
+    report.events = seq;
+  }
+  return report;
+}
+
+}  // namespace loyalpos::pos

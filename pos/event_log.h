@@ -1,0 +1,42 @@
+// The journey event log of this terminal: append-only, numbered 1, 2, 3...
+// without gaps, each event's hash = SHA-256(previous hash || its fields), the
+// first event chained to 32 zero bytes. Appends happen inside the caller's
+// transaction, so an event exists exactly when the change it records does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/result.h"
+#include "pos/sqlite.h"
+
+namespace loyalpos::pos {
+
+struct NewEvent {
+  std::string type;  // "card.issued", "sale.completed", "card.stamps", ...
+  std::int64_t at = 0;
+  std::optional<std::string> card_id;
+  std::optional<std::int64_t> sale_id;
+  std::string payload;  // compact JSON
+};
+
+using Hash = std::vector<std::uint8_t>;
+
+Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
+                const NewEvent& event);
+
+// Appends one event after the terminal's last one; returns its seq.
+Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
+                                  const NewEvent& event);
+
+struct ChainReport {
+  std::int64_t events = 0;
+};
+
+// Walks the whole chain: seq without gaps from 1, every prev_hash equal to
+// the previous hash, every hash recomputed. The error names the first bad seq.
+Result<ChainReport> verify_chain(Database& db, const std::string& terminal_id);
+
+}  // namespace loyalpos::pos

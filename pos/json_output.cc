@@ -1,0 +1,91 @@
+#include "pos/json_output.h"
+
+namespace loyalpos::pos {
+
+using nlohmann::json;
+
+json card_json(const CardHistory& card, const loyalty::Rules& rules) {
+  json programs = json::array();
+  for (const auto& program : rules.stamp_programs) {
+    loyalty::ProgramBalance balance{program.id, 0, 0};
+    for (const auto& b : card.balances) {
+      if (b.program_id == program.id) balance = b;
+    }
+    programs.push_back({{"id", program.id},
+                        {"name", program.name},
+                        {"stamps", balance.stamps},
+                        {"every", program.every},
+                        {"rewards_available", balance.rewards},
+                        {"progress", loyalty::progress_text(program, balance)}});
+  }
+  return {{"token", card.card.token},
+          {"card_id", card.card.card_id},
+          {"issued_at", card.card.issued_at},
+          {"visits", card.visits},
+          {"first_visit", card.first_visit ? json(*card.first_visit) : json(nullptr)},
+          {"last_visit", card.last_visit ? json(*card.last_visit) : json(nullptr)},
+          {"programs", programs}};
+}
+
+json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyalty::Rules& rules) {
+  json lines = json::array();
+  for (const auto& line : sale.priced.lines) {
+    lines.push_back({{"sku", line.product.sku},
+                     {"name", line.product.name},
+                     {"qty", line.qty},
+                     {"unit_price", line.product.price},
+                     {"discount", line.discount},
+                     {"reason", line.reason()}});
+  }
+  return {{"sale_id", sale.sale_id},
+          {"at", sale.at},
+          {"payment", sale.payment},
+          {"subtotal", sale.priced.subtotal},
+          {"discount", sale.priced.discount},
+          {"total", sale.priced.total},
+          {"currency", terminal.currency.code},
+          {"lines", lines},
+          {"card", sale.card ? card_json(*sale.card, rules) : json(nullptr)}};
+}
+
+json refund_json(const RefundRecord& refund, const TerminalInfo& terminal,
+                 const loyalty::Rules& rules) {
+  return {{"sale_id", refund.sale_id},
+          {"refunded", refund.amount},
+          {"currency", terminal.currency.code},
+          {"stamps_taken_back", refund.stamps_taken_back},
+          {"rewards_given_back", refund.rewards_given_back},
+          {"card", refund.card ? card_json(*refund.card, rules) : json(nullptr)}};
+}
+
+json report_json(const DayReport& report, const TerminalInfo& terminal) {
+  json by_payment = json::object();
+  for (const auto& [method, totals] : report.by_payment) {
+    by_payment[method] = {{"sales", totals.sales}, {"revenue", totals.revenue}};
+  }
+  return {{"date", report.date},
+          {"currency", terminal.currency.code},
+          {"sales", report.sales},
+          {"revenue", report.revenue},
+          {"discounts", report.discounts},
+          {"stamps_given", report.stamps_given},
+          {"rewards_redeemed", report.rewards_redeemed},
+          {"refunds", report.refunds},
+          {"refunded", report.refunded},
+          {"net", report.revenue - report.refunded},
+          {"by_payment", by_payment}};
+}
+
+json product_json(const loyalty::Product& product) {
+  return {{"sku", product.sku},
+          {"name", product.name},
+          {"category", product.category},
+          {"price", product.price},
+          {"barcode", product.barcode.empty() ? json(nullptr) : json(product.barcode)}};
+}
+
+json error_json(const Error& error) {
+  return {{"error", {{"code", error.code_name()}, {"message", error.message()}}}};
+}
+
+}  // namespace loyalpos::pos

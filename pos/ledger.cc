@@ -1,0 +1,240 @@
+#include "pos/ledger.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "pos/event_log.h"
+#include "pos/schema.h"
+
+namespace loyalpos::pos {
+
+namespace {
+
+Status set_meta(Database& db, const std::string& key, const std::string& value) {
+  auto stmt = db.cached("INSERT INTO meta(key, value) VALUES (?1, ?2)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, key).bind(2, value);
+  return (*stmt)->run();
+}
+
+loyalty::Product read_product(const Statement& s) {
+  loyalty::Product p;
+  p.sku = s.column_text(0);
+  p.name = s.column_text(1);
+  p.category = s.column_text(2);
+  p.price = s.column_int(3);
+  p.barcode = s.column_text(4);
+  return p;
+}
+
+}  // namespace
+
+Result<Ledger> Ledger::create(const std::string& path, const InitRequest& request,
+                              int busy_timeout_ms) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Error::conflict("a ledger already exists at " + path);
+  }
+  if (request.store_name.empty()) return Error::invalid("the store needs a name (--store)");
+  if (request.terminal_name.empty()) return Error::invalid("the terminal needs a name (--terminal)");
+  auto currency = loyalty::find_currency(request.currency);
+  if (!currency.ok()) return currency.error();
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Error::io("cannot create " + dir.string() + ": " + ec.message());
+  }
+  auto db = Database::open(path, Database::Mode::kCreate, busy_timeout_ms);
+  if (!db.ok()) return db.error();
+  Ledger ledger(std::move(*db), path);
+  auto fail = [&](const Error& e) -> Result<Ledger> {
+    std::filesystem::remove(path, ec);
+    std::filesystem::remove(path + "-wal", ec);
+    std::filesystem::remove(path + "-shm", ec);
+    return e;
+  };
+  if (auto s = prepare_ledger(ledger.db_, path, true); !s.ok()) return fail(s.error());
+  {
+    auto tx = Transaction::begin(ledger.db_);
+    if (!tx.ok()) return fail(tx.error());
+    for (auto [key, value] : {std::pair<const char*, std::string>{"terminal_id", request.terminal_id},
+                              {"terminal_name", request.terminal_name},
+                              {"store_name", request.store_name},
+                              {"currency", currency->code},
+                              {"created_at", std::to_string(request.now)}}) {
+      if (auto s = set_meta(ledger.db_, key, value); !s.ok()) return fail(s.error());
+    }
+    NewEvent event{"terminal.initialized", request.now, std::nullopt, std::nullopt,
+                   nlohmann::json{{"store", request.store_name},
+                                  {"terminal", request.terminal_name},
+                                  {"currency", currency->code}}
+                       .dump()};
+    if (auto seq = append_event(ledger.db_, request.terminal_id, event); !seq.ok()) {
+      return fail(seq.error());
+    }
+    if (auto s = tx->commit(); !s.ok()) return fail(s.error());
+  }
+  if (auto s = ledger.load_terminal(); !s.ok()) return fail(s.error());
+  return ledger;
+}
+
+Result<Ledger> Ledger::open(const std::string& path, int busy_timeout_ms) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Error(ErrorCode::kNoLedger, "no ledger at " + path +
+                                           "; create one with: loyalpos init --store NAME "
+                                           "--terminal NAME");
+  }
+  auto db = Database::open(path, Database::Mode::kOpenExisting, busy_timeout_ms);
+  if (!db.ok()) return db.error();
+  Ledger ledger(std::move(*db), path);
+  LOYALPOS_TRY(prepare_ledger(ledger.db_, path, false));
+  LOYALPOS_TRY(ledger.load_terminal());
+  return ledger;
+}
+
+Status Ledger::load_terminal() {
+  auto stmt = db_.prepare("SELECT key, value FROM meta");
+  if (!stmt.ok()) return stmt.error();
+  std::string currency;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    const std::string key = stmt->column_text(0);
+    const std::string value = stmt->column_text(1);
+    if (key == "terminal_id") terminal_.terminal_id = value;
+    if (key == "terminal_name") terminal_.terminal_name = value;
+    if (key == "store_name") terminal_.store_name = value;
+    if (key == "currency") currency = value;
+  }
+  auto found = loyalty::find_currency(currency);
+  if (terminal_.terminal_id.size() != 32 || !found.ok()) {
+    return Error(ErrorCode::kCorrupt, path_ + " has no terminal identity; it is damaged");
+  }
+  terminal_.currency = *found;
+  return ok_status();
+}
+
+Status Ledger::import_products(const std::vector<loyalty::Product>& products) {
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto stmt = db_.cached(
+      "INSERT INTO products(sku, name, category, price, barcode) VALUES (?1, ?2, ?3, ?4, ?5)"
+      " ON CONFLICT(sku) DO UPDATE SET name = excluded.name, category = excluded.category,"
+      " price = excluded.price, barcode = excluded.barcode");
+  if (!stmt.ok()) return stmt.error();
+  for (const auto& p : products) {
+    (*stmt)->reset();
+    (*stmt)->bind(1, p.sku).bind(2, p.name).bind(3, p.category).bind(4, p.price);
+    if (p.barcode.empty()) {
+      (*stmt)->bind_null(5);
+    } else {
+      (*stmt)->bind(5, p.barcode);
+    }
+    if (auto s = (*stmt)->run(); !s.ok()) {
+      if (s.error().code() == ErrorCode::kConflict) {
+        return Error::conflict("barcode " + p.barcode + " of " + p.sku +
+                               " already belongs to another product");
+      }
+      return s;
+    }
+  }
+  return tx->commit();
+}
+
+Result<std::vector<loyalty::Product>> Ledger::products() {
+  auto stmt = db_.cached(
+      "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products ORDER BY category, sku");
+  if (!stmt.ok()) return stmt.error();
+  std::vector<loyalty::Product> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_product(**stmt));
+  }
+  return out;
+}
+
+Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& sku_or_barcode) {
+  auto stmt = db_.cached(
+      "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products"
+      " WHERE sku = ?1 OR barcode = ?2 LIMIT 1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, sku_or_barcode).bind(2, sku_or_barcode);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.error();
+  std::optional<loyalty::Product> out;
+  if (*row) out = read_product(**stmt);
+  (*stmt)->reset();
+  return out;
+}
+
+Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now) {
+  Card card{loyalty::card_id_hex(id), loyalty::encode_token(id), now};
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto stmt = db_.cached("INSERT INTO cards(card_id, token, issued_at) VALUES (?1, ?2, ?3)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, now);
+  LOYALPOS_TRY((*stmt)->run());
+  NewEvent event{"card.issued", now, card.card_id, std::nullopt,
+                 nlohmann::json{{"card", card.card_id}}.dump()};
+  auto seq = append_event(db_, terminal_.terminal_id, event);
+  if (!seq.ok()) return seq.error();
+  LOYALPOS_TRY(tx->commit());
+  return card;
+}
+
+Result<std::optional<Card>> Ledger::find_card(const std::string& token) {
+  auto stmt = db_.cached("SELECT card_id, token, issued_at FROM cards WHERE token = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, token);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.error();
+  std::optional<Card> out;
+  if (*row) out = Card{(*stmt)->column_text(0), (*stmt)->column_text(1), (*stmt)->column_int(2)};
+  (*stmt)->reset();
+  return out;
+}
+
+Result<std::vector<loyalty::ProgramBalance>> Ledger::balances(const std::string& card_id) {
+  auto stmt = db_.cached(
+      "SELECT program_id, stamps, rewards FROM card_programs WHERE card_id = ?1 ORDER BY program_id");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, card_id);
+  std::vector<loyalty::ProgramBalance> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back({(*stmt)->column_text(0), (*stmt)->column_int(1), (*stmt)->column_int(2)});
+  }
+  return out;
+}
+
+Result<CardHistory> Ledger::card_history(const Card& card) {
+  CardHistory history;
+  history.card = card;
+  auto balances_now = balances(card.card_id);
+  if (!balances_now.ok()) return balances_now.error();
+  history.balances = std::move(*balances_now);
+  auto stmt = db_.cached(
+      "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM sales s WHERE card_id = ?1"
+      " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, card.card_id);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.error();
+  history.visits = (*stmt)->column_int(0);
+  if (history.visits > 0) {
+    history.first_visit = (*stmt)->column_int(1);
+    history.last_visit = (*stmt)->column_int(2);
+  }
+  (*stmt)->reset();
+  return history;
+}
+
+}  // namespace loyalpos::pos

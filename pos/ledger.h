@@ -1,0 +1,80 @@
+// The terminal's ledger: one SQLite file holding the terminal's identity,
+// the catalog, the cards with their balances, the sales and the journey log.
+// Everything that changes it goes through a Transaction; sales are written
+// by SaleService, which owns that path.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/card_token.h"
+#include "loyalty/catalog.h"
+#include "loyalty/money.h"
+#include "loyalty/result.h"
+#include "loyalty/stamp_card.h"
+#include "pos/sqlite.h"
+
+namespace loyalpos::pos {
+
+struct TerminalInfo {
+  std::string terminal_id;  // 32 hex digits, random, made at init
+  std::string terminal_name;
+  std::string store_name;
+  loyalty::Currency currency;
+};
+
+struct InitRequest {
+  std::string store_name;
+  std::string terminal_name;
+  std::string currency = "RUB";
+  std::string terminal_id;  // 32 hex digits from a random source
+  std::int64_t now = 0;
+};
+
+struct Card {
+  std::string card_id;
+  std::string token;
+  std::int64_t issued_at = 0;
+};
+
+struct CardHistory {
+  Card card;
+  std::vector<loyalty::ProgramBalance> balances;
+  std::int64_t visits = 0;  // sales with this card that were not refunded
+  std::optional<std::int64_t> first_visit;
+  std::optional<std::int64_t> last_visit;
+};
+
+class Ledger {
+ public:
+  static Result<Ledger> create(const std::string& path, const InitRequest& request,
+                               int busy_timeout_ms);
+  static Result<Ledger> open(const std::string& path, int busy_timeout_ms);
+
+  const TerminalInfo& terminal() const { return terminal_; }
+  const std::string& path() const { return path_; }
+  Database& db() { return db_; }
+
+  // Adds or updates every product in one transaction: all or nothing.
+  Status import_products(const std::vector<loyalty::Product>& products);
+  Result<std::vector<loyalty::Product>> products();
+  // By SKU (case-insensitive) or barcode.
+  Result<std::optional<loyalty::Product>> find_product(const std::string& sku_or_barcode);
+
+  Result<Card> issue_card(const loyalty::CardId& id, std::int64_t now);
+  Result<std::optional<Card>> find_card(const std::string& token);
+  Result<CardHistory> card_history(const Card& card);
+  Result<std::vector<loyalty::ProgramBalance>> balances(const std::string& card_id);
+
+ private:
+  Ledger(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Status load_terminal();
+
+  Database db_;
+  std::string path_;
+  TerminalInfo terminal_;
+};
+
+}  // namespace loyalpos::pos

@@ -1,0 +1,48 @@
+#include "pos/report.h"
+
+namespace loyalpos::pos {
+
+Result<DayReport> day_report(Ledger& ledger, const std::string& date) {
+  Database& db = ledger.db();
+  DayReport report;
+  report.date = date;
+  report.by_payment["cash"] = {};
+  report.by_payment["card"] = {};
+
+  auto sales = db.prepare(
+      "SELECT payment, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(discount), 0)"
+      " FROM sales WHERE local_date = ?1 GROUP BY payment");
+  if (!sales.ok()) return sales.error();
+  sales->bind(1, date);
+  for (;;) {
+    auto row = sales->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    auto& totals = report.by_payment[sales->column_text(0)];
+    totals.sales = sales->column_int(1);
+    totals.revenue = sales->column_int(2);
+    report.sales += totals.sales;
+    report.revenue += totals.revenue;
+    report.discounts += sales->column_int(3);
+  }
+
+  auto programs = db.prepare(
+      "SELECT COALESCE(SUM(p.stamps_earned), 0), COALESCE(SUM(p.free_units), 0)"
+      " FROM sale_programs p JOIN sales s ON s.sale_id = p.sale_id WHERE s.local_date = ?1");
+  if (!programs.ok()) return programs.error();
+  programs->bind(1, date);
+  if (auto row = programs->step(); !row.ok()) return row.error();
+  report.stamps_given = programs->column_int(0);
+  report.rewards_redeemed = programs->column_int(1);
+
+  auto refunds = db.prepare(
+      "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM refunds WHERE local_date = ?1");
+  if (!refunds.ok()) return refunds.error();
+  refunds->bind(1, date);
+  if (auto row = refunds->step(); !row.ok()) return row.error();
+  report.refunds = refunds->column_int(0);
+  report.refunded = refunds->column_int(1);
+  return report;
+}
+
+}  // namespace loyalpos::pos

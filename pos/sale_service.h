@@ -1,0 +1,77 @@
+// SaleService: rings up and refunds sales. A sale is priced by loyalty's pure
+// function inside one write transaction and committed whole (sale, lines,
+// the card's balances, journey events) before anything is printed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loyalty/pricing.h"
+#include "loyalty/rules.h"
+#include "pos/clock.h"
+#include "pos/ledger.h"
+
+namespace loyalpos::pos {
+
+struct ItemRequest {
+  std::string code;  // SKU or barcode
+  std::int64_t qty = 1;
+};
+
+// "CROISSANT" or "CROISSANT*3".
+Result<ItemRequest> parse_item(std::string_view text);
+
+struct SaleRequest {
+  std::vector<ItemRequest> items;
+  std::optional<std::string> card_token;
+  std::string cashier;
+  std::string payment = "cash";  // "cash" | "card"
+};
+
+struct SaleRecord {
+  std::int64_t sale_id = 0;
+  std::int64_t at = 0;
+  std::string payment;
+  std::string cashier;
+  loyalty::PricedBasket priced;
+  std::optional<CardHistory> card;  // after the sale
+};
+
+struct RefundRecord {
+  std::int64_t sale_id = 0;
+  std::int64_t amount = 0;
+  std::int64_t stamps_taken_back = 0;
+  std::int64_t rewards_given_back = 0;
+  std::optional<CardHistory> card;  // after the refund
+};
+
+class SaleService {
+ public:
+  SaleService(Ledger& ledger, const loyalty::Rules& rules, const Clock& clock)
+      : ledger_(ledger), rules_(rules), clock_(clock) {}
+
+  Result<std::vector<loyalty::BasketLine>> resolve_items(const std::vector<ItemRequest>& items);
+  // A token as typed or scanned (any case); unknown or misread cards are errors.
+  Result<Card> resolve_card(std::string_view token);
+  // Prices without committing, for the counter's running basket.
+  Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
+                                      const std::optional<Card>& card);
+
+  Result<SaleRecord> sell(const SaleRequest& request);
+  Result<RefundRecord> refund(std::int64_t sale_id);
+
+ private:
+  Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
+                                                  const std::optional<Card>& card);
+  Result<std::int64_t> write_sale(const SaleRequest& request, const std::optional<Card>& card,
+                                  const loyalty::PricedBasket& priced, std::int64_t now);
+
+  Ledger& ledger_;
+  const loyalty::Rules& rules_;
+  const Clock& clock_;
+};
+
+}  // namespace loyalpos::pos

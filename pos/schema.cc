@@ -1,0 +1,157 @@
+#include "pos/schema.h"
+
+#include <array>
+
+namespace loyalpos::pos {
+
+namespace {
+
+// Migration i takes the schema from version i to i + 1. Never edit one that
+// has shipped; append a new one.
+constexpr std::array<const char*, kSchemaVersion> kMigrations{{
+    R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE products(
+  sku      TEXT PRIMARY KEY COLLATE NOCASE,
+  name     TEXT NOT NULL,
+  category TEXT NOT NULL,
+  price    INTEGER NOT NULL CHECK (price >= 0),
+  barcode  TEXT UNIQUE
+);
+
+CREATE TABLE cards(
+  card_id   TEXT PRIMARY KEY,
+  token     TEXT NOT NULL UNIQUE,
+  issued_at INTEGER NOT NULL
+);
+
+-- The card's balance per program: a cache of the sum of its card.stamps
+-- events, written in the same transaction as those events.
+CREATE TABLE card_programs(
+  card_id    TEXT NOT NULL REFERENCES cards(card_id),
+  program_id TEXT NOT NULL,
+  stamps     INTEGER NOT NULL,
+  rewards    INTEGER NOT NULL,
+  PRIMARY KEY (card_id, program_id)
+) WITHOUT ROWID;
+
+CREATE TABLE sales(
+  sale_id    INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  local_date TEXT NOT NULL,
+  card_id    TEXT REFERENCES cards(card_id),
+  cashier    TEXT,
+  payment    TEXT NOT NULL CHECK (payment IN ('cash', 'card')),
+  currency   TEXT NOT NULL,
+  subtotal   INTEGER NOT NULL,
+  discount   INTEGER NOT NULL,
+  total      INTEGER NOT NULL CHECK (total >= 0),
+  line_count INTEGER NOT NULL
+);
+CREATE INDEX sales_by_date ON sales(local_date);
+CREATE INDEX sales_by_card ON sales(card_id);
+
+CREATE TABLE sale_lines(
+  sale_id    INTEGER NOT NULL REFERENCES sales(sale_id),
+  line_no    INTEGER NOT NULL,
+  sku        TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  category   TEXT NOT NULL,
+  qty        INTEGER NOT NULL CHECK (qty > 0),
+  unit_price INTEGER NOT NULL,
+  discount   INTEGER NOT NULL,
+  reason     TEXT NOT NULL,
+  PRIMARY KEY (sale_id, line_no)
+) WITHOUT ROWID;
+
+-- What each sale did to each program of its card, so a refund can undo it.
+CREATE TABLE sale_programs(
+  sale_id       INTEGER NOT NULL REFERENCES sales(sale_id),
+  program_id    TEXT NOT NULL,
+  stamps_earned INTEGER NOT NULL,
+  stamps_spent  INTEGER NOT NULL,
+  free_units    INTEGER NOT NULL,
+  PRIMARY KEY (sale_id, program_id)
+) WITHOUT ROWID;
+
+CREATE TABLE refunds(
+  sale_id    INTEGER PRIMARY KEY REFERENCES sales(sale_id),
+  created_at INTEGER NOT NULL,
+  local_date TEXT NOT NULL,
+  amount     INTEGER NOT NULL
+);
+CREATE INDEX refunds_by_date ON refunds(local_date);
+
+-- The journey log: append-only, numbered per terminal without gaps, each
+-- event carrying the SHA-256 of the previous one.
+CREATE TABLE events(
+  terminal_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL CHECK (seq > 0),
+  type        TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  card_id     TEXT,
+  sale_id     INTEGER,
+  payload     TEXT NOT NULL,
+  prev_hash   BLOB NOT NULL,
+  hash        BLOB NOT NULL,
+  PRIMARY KEY (terminal_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;
+
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'journey events are append-only'); END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'journey events are append-only'); END;
+)sql",
+}};
+
+Result<int> user_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(stmt->column_int(0));
+}
+
+}  // namespace
+
+Status prepare_ledger(Database& db, const std::string& path, bool creating) {
+  // journal_mode answers with a row; a file that is not a database fails here.
+  {
+    auto wal = db.prepare("PRAGMA journal_mode=WAL");
+    if (!wal.ok()) return wal.error().with_context(path + ": ");
+    auto wal_row = wal->step();
+    if (!wal_row.ok()) return wal_row.error().with_context(path + ": ");
+  }
+  LOYALPOS_TRY(db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+
+  auto version = user_version(db);
+  if (!version.ok()) return version.error().with_context(path + ": ");
+  if (*version > kSchemaVersion) {
+    return Error(ErrorCode::kTooNew,
+                 path + " was written by a newer loyalpos (schema " + std::to_string(*version) +
+                     ", this one knows " + std::to_string(kSchemaVersion) +
+                     "); update loyalpos on this terminal");
+  }
+  if (*version == 0 && !creating) {
+    return Error(ErrorCode::kCorrupt, path + " is not a loyalpos ledger");
+  }
+  for (int v = *version; v < kSchemaVersion; ++v) {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    // Re-read inside the write lock: another process may have migrated.
+    auto current = user_version(db);
+    if (!current.ok()) return current.error();
+    if (*current != v) continue;
+    LOYALPOS_TRY(db.exec(kMigrations[static_cast<std::size_t>(v)]));
+    LOYALPOS_TRY(db.exec("PRAGMA user_version=" + std::to_string(v + 1)));
+    LOYALPOS_TRY(tx->commit());
+  }
+  return ok_status();
+}
+
+}  // namespace loyalpos::pos

@@ -1,0 +1,18 @@
+// The ledger's schema and its migrations. PRAGMA user_version holds the
+// schema version; opening a ledger runs the migrations it lacks, each in one
+// transaction, and refuses a ledger from a newer loyalpos.
+#pragma once
+
+#include "loyalty/result.h"
+#include "pos/sqlite.h"
+
+namespace loyalpos::pos {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and
+// brings the schema to kSchemaVersion. An empty database (schema version 0)
+// gets the schema only when `creating`; otherwise it is not a ledger.
+Status prepare_ledger(Database& db, const std::string& path, bool creating);
+
+}  // namespace loyalpos::pos
