@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "loyalty/money.h"
+#include "pos/audit.h"
 #include "pos/catalog_csv.h"
 #include "pos/clock.h"
 #include "pos/config.h"
@@ -175,9 +176,10 @@ int run_cli(int argc, char** argv) {
   report_day->add_option("--date", date, "YYYY-MM-DD (default today)");
 
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
+  auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
 
   for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_show, sale,
-                    refund, report, report_day, counter}) {
+                    refund, report, report_day, counter, audit}) {
     sub->fallthrough();
   }
 
@@ -328,6 +330,21 @@ int run_cli(int argc, char** argv) {
                 << loyalty::format_minor_units(record->amount, ledger.terminal().currency.exponent)
                 << " " << ledger.terminal().currency.code << "\n";
       if (record->card) print_card_text(*record->card, config);
+    }
+    return 0;
+  }
+
+  if (audit->parsed()) {
+    auto checked = audit_ledger(ledger);
+    if (!checked.ok()) return fail(options, checked.error());
+    if (options.json) {
+      print_json({{"ok", true},
+                  {"sales", checked->sales},
+                  {"cards", checked->cards},
+                  {"events", checked->events}});
+    } else {
+      std::cout << "Ledger ok: " << checked->sales << " sales, " << checked->cards << " cards, "
+                << checked->events << " journey events, chain verified\n";
     }
     return 0;
   }

@@ -1,0 +1,100 @@
+#include "pos/audit.h"
+
+#include "pos/event_log.h"
+
+namespace loyalpos::pos {
+
+namespace {
+
+Error broken(const std::string& what) { return Error(ErrorCode::kCorrupt, what); }
+
+Status integrity(Database& db) {
+  auto stmt = db.prepare("PRAGMA integrity_check");
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  const std::string answer = *row ? stmt->column_text(0) : "no answer";
+  if (answer != "ok") return broken("SQLite integrity check: " + answer);
+  return ok_status();
+}
+
+// Returns the first row's first column of a query that lists problems.
+Result<std::optional<std::string>> first_problem(Database& db, const std::string& sql) {
+  auto stmt = db.prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->column_text(0));
+}
+
+Result<std::int64_t> count(Database& db, const std::string& sql) {
+  auto stmt = db.prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  return stmt->column_int(0);
+}
+
+struct Check {
+  const char* sql;
+  const char* what;
+};
+
+// Each query returns a row naming a problem, or nothing.
+constexpr Check kChecks[] = {
+    {"SELECT s.sale_id FROM sales s LEFT JOIN sale_lines l ON l.sale_id = s.sale_id"
+     " GROUP BY s.sale_id HAVING COUNT(l.line_no) != s.line_count"
+     " OR COALESCE(SUM(l.qty * l.unit_price), 0) != s.subtotal"
+     " OR COALESCE(SUM(l.discount), 0) != s.discount OR s.subtotal - s.discount != s.total",
+     "sale is not whole (lines do not add up to it)"},
+    {"SELECT s.sale_id FROM sales s WHERE NOT EXISTS (SELECT 1 FROM events e"
+     " WHERE e.type = 'sale.completed' AND e.sale_id = s.sale_id)",
+     "sale has no sale.completed event"},
+    {"SELECT e.sale_id FROM events e WHERE e.type = 'sale.completed'"
+     " AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.sale_id = e.sale_id)",
+     "sale.completed event has no sale"},
+    {"SELECT r.sale_id FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM events e"
+     " WHERE e.type = 'sale.refunded' AND e.sale_id = r.sale_id)",
+     "refund has no sale.refunded event"},
+    {"WITH derived AS (SELECT card_id, json_extract(payload, '$.program') AS program_id,"
+     " SUM(json_extract(payload, '$.stamps')) AS stamps,"
+     " SUM(json_extract(payload, '$.rewards')) AS rewards"
+     " FROM events WHERE type = 'card.stamps' GROUP BY 1, 2)"
+     " SELECT COALESCE(c.card_id, d.card_id) || '/' || COALESCE(c.program_id, d.program_id)"
+     " FROM card_programs c FULL OUTER JOIN derived d"
+     " ON d.card_id = c.card_id AND d.program_id = c.program_id"
+     " WHERE COALESCE(c.stamps, 0) != COALESCE(d.stamps, 0)"
+     " OR COALESCE(c.rewards, 0) != COALESCE(d.rewards, 0)",
+     "card balance differs from what its events say"},
+};
+
+}  // namespace
+
+Result<AuditReport> audit_ledger(Ledger& ledger) {
+  Database& db = ledger.db();
+  LOYALPOS_TRY(integrity(db));
+  for (const auto& check : kChecks) {
+    auto problem = first_problem(db, check.sql);
+    if (!problem.ok()) return problem.error();
+    if (*problem) return broken(std::string(check.what) + ": " + **problem);
+  }
+  auto chain = verify_chain(db, ledger.terminal().terminal_id);
+  if (!chain.ok()) return chain.error();
+  AuditReport report;
+  report.events = chain->events;
+  auto sales = count(db, "SELECT COUNT(*) FROM sales");
+  if (!sales.ok()) return sales.error();
+  report.sales = *sales;
+  auto cards = count(db, "SELECT COUNT(*) FROM cards");
+  if (!cards.ok()) return cards.error();
+  report.cards = *cards;
+  auto total = count(db, "SELECT COUNT(*) FROM events");
+  if (!total.ok()) return total.error();
+  if (*total != report.events) {
+    return broken("the ledger holds events of another terminal id than its own");
+  }
+  return report;
+}
+
+}  // namespace loyalpos::pos
