@@ -1,0 +1,187 @@
+#include "loyalty/pricing.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace loyalpos::loyalty {
+namespace {
+
+Product product(const std::string& sku, const std::string& category, std::int64_t price) {
+  return Product{sku, sku, category, price, ""};
+}
+
+const Product kCroissant = product("CROISSANT", "pastry", 15000);
+const Product kSimit = product("SIMIT", "pastry", 9000);
+const Product kBaklava = product("BAKLAVA", "pastry", 18000);
+const Product kCoffee = product("COFFEE", "drink", 17000);
+
+Rules cafe_rules() {
+  Rules rules;
+  rules.stamp_programs.push_back(StampProgram{"pastry", "Pastry card", {"pastry"}, {}, 5});
+  return rules;
+}
+
+PricingRequest with_card(std::vector<BasketLine> lines, std::int64_t stamps, std::int64_t rewards = 0) {
+  PricingRequest r;
+  r.lines = std::move(lines);
+  r.card = CardState{"card", {{"pastry", stamps, rewards}}};
+  return r;
+}
+
+TEST(PriceBasket, WithoutACardNothingIsFree) {
+  PricingRequest r;
+  r.lines = {{kCroissant, 5}, {kCoffee, 1}};
+  auto priced = price_basket(r, cafe_rules());
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->subtotal, 5 * 15000 + 17000);
+  EXPECT_EQ(priced->discount, 0);
+  EXPECT_EQ(priced->total, priced->subtotal);
+  EXPECT_TRUE(priced->programs.empty());
+}
+
+TEST(PriceBasket, FifthPastryOfTheCardIsFreeWithItsReason) {
+  auto priced = price_basket(with_card({{kCroissant, 1}, {kCoffee, 1}}, 4), cafe_rules());
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->discount, 15000);
+  EXPECT_EQ(priced->total, 17000);
+  EXPECT_EQ(priced->lines[0].reason(), "5th free — Pastry card");
+  EXPECT_EQ(priced->lines[1].discount, 0);
+  ASSERT_EQ(priced->programs.size(), 1u);
+  EXPECT_EQ(priced->programs[0].outcome.after.stamps, 0);
+}
+
+TEST(PriceBasket, TheCheapestQualifyingPastryIsTheFreeOne) {
+  auto priced = price_basket(with_card({{kBaklava, 1}, {kSimit, 1}, {kCroissant, 1}}, 3),
+                             cafe_rules());
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->discount, kSimit.price);
+  EXPECT_EQ(priced->lines[1].discount, kSimit.price);
+}
+
+TEST(PriceBasket, FreeUnitsComeOutOfAMultiUnitLine) {
+  auto priced = price_basket(with_card({{kCroissant, 10}}, 0), cafe_rules());
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->lines[0].discount, 2 * 15000);
+  EXPECT_EQ(priced->lines[0].discounts[0].units, 2);
+  EXPECT_EQ(priced->programs[0].outcome.stamps_earned, 8);
+  EXPECT_EQ(priced->programs[0].outcome.after.stamps, 0);
+}
+
+TEST(PriceBasket, RejectsBadQuantitiesAndEmptyBaskets) {
+  for (std::int64_t qty : std::vector<std::int64_t>{0, -1, 1000, INT64_MAX}) {
+    PricingRequest r;
+    r.lines = {{kCroissant, qty}};
+    auto priced = price_basket(r, cafe_rules());
+    ASSERT_FALSE(priced.ok()) << qty;
+    EXPECT_NE(priced.error().message().find("CROISSANT"), std::string::npos);
+  }
+  EXPECT_FALSE(price_basket(PricingRequest{}, cafe_rules()).ok());
+}
+
+TEST(PriceBasket, AnOverflowingBasketIsAnErrorNotAWrap) {
+  PricingRequest r;
+  r.lines = {{product("GOLD", "x", INT64_MAX / 2), 999}};
+  auto priced = price_basket(r, cafe_rules());
+  ASSERT_FALSE(priced.ok());
+  EXPECT_EQ(priced.error().code(), ErrorCode::kOverflow);
+  r.lines = {{product("GOLD", "x", INT64_MAX / 3), 2}, {product("GOLD2", "x", INT64_MAX / 3), 2}};
+  EXPECT_EQ(price_basket(r, cafe_rules()).error().code(), ErrorCode::kOverflow);
+}
+
+TEST(ProgressText, SaysHowManyMoreForAFreeOne) {
+  const auto program = cafe_rules().stamp_programs[0];
+  EXPECT_EQ(progress_text(program, {"pastry", 3, 0}), "Pastry card 3/5 — 2 more for a free one");
+  EXPECT_EQ(progress_text(program, {"pastry", 4, 0}), "Pastry card 4/5 — the next one is free");
+  EXPECT_EQ(progress_text(program, {"pastry", 0, 1}), "Pastry card 0/5 — 1 free one waiting");
+}
+
+// Random baskets over a small catalog, with a random card balance.
+struct Case {
+  std::vector<BasketLine> lines;
+  std::optional<CardState> card;
+};
+
+Case random_case() {
+  static const std::vector<Product> catalog = {
+      kCroissant, kSimit, kBaklava, kCoffee, product("ECLAIR", "pastry", 16000),
+      product("WATER", "drink", 6000), product("CAKE", "pastry", 9000)};
+  Case c;
+  const auto n = *rc::gen::inRange<std::size_t>(1, 10);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& p = catalog[*rc::gen::inRange<std::size_t>(0, catalog.size())];
+    c.lines.push_back({p, *rc::gen::inRange<std::int64_t>(1, 20)});
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    c.card = CardState{"card", {{"pastry", *rc::gen::inRange<std::int64_t>(-5, 5),
+                                 *rc::gen::inRange<std::int64_t>(0, 3)}}};
+  }
+  return c;
+}
+
+RC_GTEST_PROP(PriceBasketProperty, TotalIsNeverNegativeNorDiscountAboveSubtotal, ()) {
+  const Case c = random_case();
+  auto priced = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  RC_ASSERT(priced.ok());
+  RC_ASSERT(priced->total >= 0);
+  RC_ASSERT(priced->discount <= priced->subtotal);
+  for (const auto& line : priced->lines) {
+    RC_ASSERT(line.discount >= 0);
+    RC_ASSERT(line.discount <= line.gross);
+  }
+}
+
+RC_GTEST_PROP(PriceBasketProperty, LineOrderDoesNotChangeTheResult, ()) {
+  const Case c = random_case();
+  auto shuffled = c.lines;
+  const auto seed = *rc::gen::arbitrary<unsigned>();
+  std::mt19937 rng(seed);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  auto a = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  auto b = price_basket(PricingRequest{shuffled, c.card, 0}, cafe_rules());
+  RC_ASSERT(a.ok() && b.ok());
+  RC_ASSERT(a->total == b->total);
+  RC_ASSERT(a->discount == b->discount);
+  RC_ASSERT(a->programs.size() == b->programs.size());
+  for (std::size_t i = 0; i < a->programs.size(); ++i) {
+    RC_ASSERT(a->programs[i].outcome.after == b->programs[i].outcome.after);
+    RC_ASSERT(a->programs[i].outcome.free_units == b->programs[i].outcome.free_units);
+  }
+}
+
+RC_GTEST_PROP(PriceBasketProperty, IsDeterministic, ()) {
+  const Case c = random_case();
+  auto a = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  auto b = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  RC_ASSERT(a->total == b->total);
+  for (std::size_t i = 0; i < a->lines.size(); ++i) {
+    RC_ASSERT(a->lines[i].discount == b->lines[i].discount);
+    RC_ASSERT(a->lines[i].reason() == b->lines[i].reason());
+  }
+}
+
+// The same pastries bought in one basket or in several (with the balance
+// carried over) give the same number of free pastries.
+RC_GTEST_PROP(PriceBasketProperty, BuyingInOneBasketOrManyGivesTheSameFreeItems, ()) {
+  const Case c = random_case();
+  const auto start = CardState{"card", {{"pastry", 0, 0}}};
+  auto once = price_basket(PricingRequest{c.lines, start, 0}, cafe_rules());
+  RC_ASSERT(once.ok());
+  std::int64_t free_split = 0;
+  CardState card = start;
+  for (const auto& line : c.lines) {
+    for (std::int64_t u = 0; u < line.qty; ++u) {
+      auto one = price_basket(PricingRequest{{{line.product, 1}}, card, 0}, cafe_rules());
+      RC_ASSERT(one.ok());
+      free_split += one->programs[0].outcome.free_units;
+      card.balances = {one->programs[0].outcome.after};
+    }
+  }
+  RC_ASSERT(once->programs[0].outcome.free_units == free_split);
+  RC_ASSERT(once->programs[0].outcome.after == card.balances[0]);
+}
+
+}  // namespace
+}  // namespace loyalpos::loyalty
