@@ -1,0 +1,202 @@
+#include "hardware/card_sheet.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "hardware/qr_code.h"
+#include "loyalty/card_token.h"
+
+namespace loyalpos::hardware {
+
+namespace {
+
+constexpr double kPointsPerMm = 72.0 / 25.4;
+constexpr double kPageWidth = 210.0 * kPointsPerMm;
+constexpr double kPageHeight = 297.0 * kPointsPerMm;
+constexpr double kCardWidth = 85.6 * kPointsPerMm;
+constexpr double kCardHeight = 54.0 * kPointsPerMm;
+constexpr double kPadding = 4.0 * kPointsPerMm;
+constexpr double kGap = 1.0 * kPointsPerMm;  // between the texts and the QR's quiet zone
+constexpr double kMarginX = (kPageWidth - kCardSheetColumns * kCardWidth) / 2;
+constexpr double kMarginY = (kPageHeight - kCardSheetRows * kCardHeight) / 2;
+constexpr const char* kNameFont = "DejaVu Sans Bold 11";
+constexpr const char* kCodeFont = "DejaVu Sans Mono 9";
+
+struct SurfaceDestroy {
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct ContextDestroy {
+  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
+};
+struct GObjectUnref {
+  void operator()(gpointer object) const { g_object_unref(object); }
+};
+struct FontDescriptionFree {
+  void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
+};
+using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDestroy>;
+using ContextPtr = std::unique_ptr<cairo_t, ContextDestroy>;
+using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectUnref>;
+using PangoContextPtr = std::unique_ptr<PangoContext, GObjectUnref>;
+using LayoutPtr = std::unique_ptr<PangoLayout, GObjectUnref>;
+using FontPtr = std::unique_ptr<PangoFontDescription, FontDescriptionFree>;
+
+// One centred line of text, kept within the card's width.
+class TextLine {
+ public:
+  TextLine(PangoContext* context, const char* font)
+      : layout_(pango_layout_new(context)), font_(pango_font_description_from_string(font)) {
+    pango_layout_set_font_description(layout_.get(), font_.get());
+    pango_layout_set_width(layout_.get(),
+                           static_cast<int>((kCardWidth - 2 * kPadding) * PANGO_SCALE));
+    pango_layout_set_alignment(layout_.get(), PANGO_ALIGN_CENTER);
+    pango_layout_set_ellipsize(layout_.get(), PANGO_ELLIPSIZE_END);
+  }
+
+  void set_text(std::string_view text) {
+    pango_layout_set_text(layout_.get(), text.data(), static_cast<int>(text.size()));
+  }
+
+  bool ellipsized() const { return pango_layout_is_ellipsized(layout_.get()) != 0; }
+
+  double height() const {
+    int width = 0;
+    int height = 0;
+    pango_layout_get_size(layout_.get(), &width, &height);
+    return static_cast<double>(height) / PANGO_SCALE;
+  }
+
+  void draw(cairo_t* cr, double x, double y) const {
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, layout_.get());
+  }
+
+ private:
+  LayoutPtr layout_;
+  FontPtr font_;
+};
+
+void draw_qr(cairo_t* cr, const QrMatrix& qr, double x, double y, double side) {
+  const double module = side / qr.size;
+  for (int row = 0; row < qr.size; ++row) {
+    for (int col = 0; col < qr.size;) {
+      if (!qr.is_dark(col, row)) {
+        ++col;
+        continue;
+      }
+      int run = 1;
+      while (col + run < qr.size && qr.is_dark(col + run, row)) ++run;
+      cairo_rectangle(cr, x + col * module, y + row * module, run * module, module);
+      col += run;
+    }
+  }
+  cairo_fill(cr);
+}
+
+struct CardTexts {
+  TextLine name;
+  TextLine code;
+};
+
+// Fails only when the code would not be printed in full.
+Status draw_card(cairo_t* cr, CardTexts& texts, const QrMatrix& qr, std::string_view token,
+                 double x, double y) {
+  texts.code.set_text(loyalty::group_token(token));
+  if (texts.code.ellipsized())
+    return Error::invalid("card code " + std::string(token) + " is too long to print");
+
+  cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);  // cut mark
+  cairo_set_line_width(cr, 0.25);
+  cairo_rectangle(cr, x, y, kCardWidth, kCardHeight);
+  cairo_stroke(cr);
+
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  const double text_x = x + kPadding;
+  const double name_bottom = y + kPadding + texts.name.height();
+  texts.name.draw(cr, text_x, y + kPadding);
+  const double code_top = y + kCardHeight - kPadding - texts.code.height();
+  texts.code.draw(cr, text_x, code_top);
+
+  const double side = std::min(code_top - name_bottom - 2 * kGap, kCardWidth - 2 * kPadding);
+  draw_qr(cr, qr, x + (kCardWidth - side) / 2, name_bottom + kGap, side);
+  return ok_status();
+}
+
+Error cairo_error(cairo_status_t status) {
+  return Error::internal("cairo: " + std::string(cairo_status_to_string(status)));
+}
+
+Status surface_status(cairo_surface_t* surface, const std::string& path) {
+  const cairo_status_t status = cairo_surface_status(surface);
+  if (status == CAIRO_STATUS_SUCCESS) return ok_status();
+  if (status == CAIRO_STATUS_WRITE_ERROR || status == CAIRO_STATUS_FILE_NOT_FOUND) {
+    return Error::io("cannot write " + path + ": " + cairo_status_to_string(status));
+  }
+  return cairo_error(status);
+}
+
+// Draws every page; the caller owns the surface and finishes it.
+Status draw_sheet(cairo_surface_t* surface, const std::vector<SheetCard>& cards,
+                  const std::vector<QrMatrix>& codes, std::string_view shop_name) {
+  ContextPtr cr(cairo_create(surface));
+  // A font map of our own rather than Pango's process-wide default: its
+  // fonts and caches are released when the sheet is done.
+  FontMapPtr font_map(pango_cairo_font_map_new());
+  PangoContextPtr pango(pango_font_map_create_context(font_map.get()));
+  pango_cairo_update_context(cr.get(), pango.get());
+  pango_cairo_context_set_resolution(pango.get(), 72);  // font points = PDF points
+  CardTexts texts{TextLine(pango.get(), kNameFont), TextLine(pango.get(), kCodeFont)};
+  texts.name.set_text(shop_name);
+  for (std::size_t i = 0; i < cards.size(); ++i) {
+    const auto slot = static_cast<int>(i % kCardsPerSheetPage);
+    if (i > 0 && slot == 0) cairo_show_page(cr.get());
+    const double x = kMarginX + (slot % kCardSheetColumns) * kCardWidth;
+    const double y = kMarginY + (slot / kCardSheetColumns) * kCardHeight;
+    LOYALPOS_TRY(draw_card(cr.get(), texts, codes[i], cards[i].token, x, y));
+  }
+  cairo_show_page(cr.get());
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) return cairo_error(cairo_status(cr.get()));
+  return ok_status();
+}
+
+}  // namespace
+
+Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view shop_name,
+                        const std::string& pdf_path) {
+  if (cards.empty()) return Error::invalid("no cards to print");
+  std::vector<QrMatrix> codes;
+  codes.reserve(cards.size());
+  for (const SheetCard& card : cards) {
+    auto qr = encode_qr(card.url);
+    if (!qr) return qr.error().with_context("card " + card.token + ": ");
+    codes.push_back(std::move(*qr));
+  }
+
+  // Written beside the target and renamed, so a failure never leaves half a PDF.
+  const std::string part_path = pdf_path + ".part";
+  SurfacePtr surface(cairo_pdf_surface_create(part_path.c_str(), kPageWidth, kPageHeight));
+  Status status = surface_status(surface.get(), pdf_path);
+  if (status.ok()) {
+    const std::string title = std::string(shop_name) + " loyalty cards";
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "loyalpos");
+    status = draw_sheet(surface.get(), cards, codes, shop_name);
+    cairo_surface_finish(surface.get());  // writes the file; write errors surface here
+    if (status.ok()) status = surface_status(surface.get(), pdf_path);
+  }
+  surface.reset();
+  if (status.ok() && std::rename(part_path.c_str(), pdf_path.c_str()) != 0) {
+    status = Error::io("cannot write " + pdf_path + ": " + std::strerror(errno));
+  }
+  if (!status.ok()) std::remove(part_path.c_str());
+  return status;
+}
+
+}  // namespace loyalpos::hardware

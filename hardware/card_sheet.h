@@ -1,0 +1,32 @@
+// Printable sheets of loyalty cards: an A4 PDF of wallet-size cards
+// (ISO/IEC 7810 ID-1, 85.6 x 54 mm), 2 columns x 5 rows per page with
+// hairline cut marks, as many pages as needed. Each card shows the shop
+// name, the QR of the card link and the grouped code printed under it (what
+// a barista types when a QR will not scan). Drawn with Cairo, text with
+// Pango in DejaVu Sans.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loyalty/result.h"
+
+namespace loyalpos::hardware {
+
+inline constexpr int kCardSheetColumns = 2;
+inline constexpr int kCardSheetRows = 5;
+inline constexpr int kCardsPerSheetPage = kCardSheetColumns * kCardSheetRows;
+
+struct SheetCard {
+  std::string url;    // what the QR holds: loyalty::card_url(base, token)
+  std::string token;  // printed grouped in fours under the QR
+};
+
+// Writes the PDF to `pdf_path` (replaced if it exists) by way of
+// `pdf_path + ".part"`, so a failure leaves no partial file. Errors: no
+// cards, a link that cannot be a QR code, a code too long to print, I/O.
+Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view shop_name,
+                        const std::string& pdf_path);
+
+}  // namespace loyalpos::hardware
