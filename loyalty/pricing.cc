@@ -1,69 +1,201 @@
 #include "loyalty/pricing.h"
 
 #include <algorithm>
+#include <map>
 
+#include "loyalty/messages.h"
 #include "loyalty/money.h"
 
 namespace loyalpos::loyalty {
 
 namespace {
 
-std::string ordinal(int n) {
-  const int last_two = n % 100;
-  const char* suffix = "th";
-  if (last_two < 11 || last_two > 13) {
-    switch (n % 10) {
-      case 1: suffix = "st"; break;
-      case 2: suffix = "nd"; break;
-      case 3: suffix = "rd"; break;
-      default: break;
+// One unit of one line: promotions and rewards work unit by unit.
+struct Unit {
+  std::size_t line = 0;
+  std::int64_t price = 0;
+  std::int64_t net = 0;
+  const std::string* sku = nullptr;
+  bool touched = false;       // some promotion discounted or grouped it
+  bool locked = false;        // a non-combinable promotion holds it
+  bool earns_stamps = true;   // false once a promotion that earns none touched it
+  bool free_by_card = false;  // a stamp card made it free
+};
+
+// Where discounts are collected before they become LineDiscounts.
+using DiscountKey = std::pair<std::size_t, std::string>;  // line, source
+struct Pending {
+  std::int64_t amount = 0;
+  std::int64_t units = 0;
+  std::string reason;
+};
+
+struct Work {
+  std::vector<Unit> units;
+  std::map<DiscountKey, Pending> discounts;
+
+  void discount(Unit& unit, std::int64_t amount, const std::string& source,
+                const std::string& reason) {
+    amount = std::min(amount, unit.net);
+    if (amount <= 0) return;
+    unit.net -= amount;
+    auto& d = discounts[{unit.line, source}];
+    d.amount += amount;
+    if (unit.net == 0 && amount == unit.price) ++d.units;
+    d.reason = reason;
+  }
+};
+
+// Cheapest first; ties on SKU so the order of lines never matters.
+bool cheaper(const Unit* a, const Unit* b) {
+  if (a->net != b->net) return a->net < b->net;
+  return *a->sku < *b->sku;
+}
+
+bool dearer(const Unit* a, const Unit* b) {
+  if (a->net != b->net) return a->net > b->net;
+  return *a->sku < *b->sku;
+}
+
+bool audience_matches(const Promotion& promo, const PricingRequest& request, const Tier* tier) {
+  switch (promo.audience) {
+    case Audience::kEveryone: return true;
+    case Audience::kCardHolders: return request.card.has_value();
+    case Audience::kWelcome: return request.card && request.card->journey.visits == 0;
+    case Audience::kTier: return tier != nullptr && tier->id == promo.tier;
+  }
+  return false;
+}
+
+std::vector<Unit*> eligible_units(Work& work, const PricingRequest& request, const ProductSet& items,
+                                  bool combinable) {
+  std::vector<Unit*> out;
+  for (auto& unit : work.units) {
+    if (unit.locked || unit.net <= 0 || (!combinable && unit.touched)) continue;
+    if (items.contains(request.lines[unit.line].product)) out.push_back(&unit);
+  }
+  return out;
+}
+
+void claim(Unit& unit, const Promotion& promo) {
+  unit.touched = true;
+  if (!promo.combinable) unit.locked = true;
+  if (!promo.earns_stamps) unit.earns_stamps = false;
+}
+
+// Groups of `group` units, dearest first; the `free` cheapest of each group
+// are free ("buy 1 get 1", "2 for the price of 1").
+bool apply_groups(Work& work, const PricingRequest& request, const Promotion& promo, int group,
+                  int free) {
+  auto units = eligible_units(work, request, promo.items, promo.combinable);
+  std::sort(units.begin(), units.end(), dearer);
+  const std::size_t groups = units.size() / static_cast<std::size_t>(group);
+  if (groups == 0) return false;
+  for (std::size_t g = 0; g < groups; ++g) {
+    for (int k = 0; k < group; ++k) {
+      Unit& unit = *units[g * static_cast<std::size_t>(group) + static_cast<std::size_t>(k)];
+      if (k >= group - free) work.discount(unit, unit.net, promo.id, promo.name);
+      claim(unit, promo);
     }
   }
-  return std::to_string(n) + suffix;
+  return true;
 }
 
-ProgramBalance balance_for(const std::optional<CardState>& card, const std::string& program_id) {
-  if (card) {
-    for (const auto& b : card->balances) {
-      if (b.program_id == program_id) return b;
+bool apply_each(Work& work, const PricingRequest& request, const Promotion& promo) {
+  auto units = eligible_units(work, request, promo.items, promo.combinable);
+  for (Unit* unit : units) {
+    std::int64_t amount = promo.amount;
+    if (promo.kind == PromotionKind::kPercentOff) {
+      // Rounded half up, computed without overflow; never above the net.
+      amount = unit->net / 100 * promo.percent + ((unit->net % 100) * promo.percent + 50) / 100;
     }
+    work.discount(*unit, amount, promo.id, promo.name);
+    claim(*unit, promo);
   }
-  return ProgramBalance{program_id, 0, 0};
+  return !units.empty();
 }
 
-std::int64_t units_still_paid(const PricedLine& line) {
-  std::int64_t covered = 0;
-  for (const auto& d : line.discounts) covered += d.units;
-  return line.qty - covered;
+// As many bundles as the basket holds, each of the dearest unit left of
+// every component; the bundle's discount is taken off its units in turn.
+bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& promo) {
+  std::vector<std::vector<Unit*>> pools;
+  for (const auto& component : promo.components) {
+    auto units = eligible_units(work, request, component, promo.combinable);
+    std::sort(units.begin(), units.end(), dearer);
+    pools.push_back(std::move(units));
+  }
+  bool applied = false;
+  for (;;) {
+    std::vector<Unit*> bundle;
+    for (auto& pool : pools) {
+      auto it = std::find_if(pool.begin(), pool.end(), [&](Unit* u) {
+        return std::find(bundle.begin(), bundle.end(), u) == bundle.end();
+      });
+      if (it == pool.end()) return applied;
+      bundle.push_back(*it);
+      pool.erase(it);
+    }
+    std::int64_t value = 0;
+    for (Unit* u : bundle) value += u->net;
+    if (value <= promo.amount) return applied;
+    std::int64_t remaining = value - promo.amount;
+    for (Unit* u : bundle) {
+      const std::int64_t amount = std::min(remaining, u->net);
+      work.discount(*u, amount, promo.id, promo.name);
+      remaining -= amount;
+      claim(*u, promo);
+    }
+    applied = true;
+  }
 }
 
-// Marks `free_units` units free among the lines that qualify for `program`,
-// cheapest first. Ties break on SKU so the result does not depend on the
-// order the lines were scanned in.
-void give_free_units(const StampProgram& program, std::int64_t free_units,
-                     std::vector<PricedLine>& lines) {
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (program.qualifies(lines[i].product)) order.push_back(i);
+bool apply_promotion(Work& work, const PricingRequest& request, const Promotion& promo) {
+  switch (promo.kind) {
+    case PromotionKind::kBuyXGetY: return apply_groups(work, request, promo, promo.buy + promo.get, promo.get);
+    case PromotionKind::kNForM: return apply_groups(work, request, promo, promo.n, promo.n - promo.m);
+    case PromotionKind::kPercentOff:
+    case PromotionKind::kAmountOff: return apply_each(work, request, promo);
+    case PromotionKind::kBundle: return apply_bundle(work, request, promo);
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto& pa = lines[a].product;
-    const auto& pb = lines[b].product;
-    if (pa.price != pb.price) return pa.price < pb.price;
-    return pa.sku < pb.sku;
-  });
-  const std::string reason = ordinal(program.every) + " free — " + program.name;
-  for (std::size_t i : order) {
-    if (free_units == 0) break;
-    auto& line = lines[i];
-    const std::int64_t units = std::min(free_units, units_still_paid(line));
-    if (units == 0) continue;
-    // units <= qty <= kMaxQuantity and price * qty was checked: no overflow.
-    const std::int64_t amount = units * line.product.price;
-    line.discounts.push_back(LineDiscount{amount, units, reason, program.id});
-    line.discount += amount;
-    free_units -= units;
+  return false;
+}
+
+ProgramBalance balance_for(const CardState& card, const std::string& program_id) {
+  for (const auto& b : card.balances) {
+    if (b.program_id == program_id) return b;
   }
+  return ProgramBalance{program_id, 0, 0, 0};
+}
+
+ProgramChange apply_program(Work& work, const PricingRequest& request, const StampProgram& program,
+                            const Rules& rules) {
+  std::vector<Unit*> eligible;
+  std::vector<Unit*> freeable;
+  for (auto& unit : work.units) {
+    if (unit.free_by_card || !unit.earns_stamps) continue;
+    if (!program.qualifies(request.lines[unit.line].product)) continue;
+    eligible.push_back(&unit);
+    if (unit.net > 0 && !unit.locked) freeable.push_back(&unit);
+  }
+  ProgramChange change;
+  change.program = &program;
+  change.before = balance_for(*request.card, program.id);
+  StampInput input;
+  input.units = static_cast<std::int64_t>(eligible.size());
+  input.freeable = static_cast<std::int64_t>(freeable.size());
+  input.redeem = std::find(request.redeem.begin(), request.redeem.end(), program.id) != request.redeem.end();
+  input.now = request.now_unix;
+  change.outcome = apply_stamp_card(program, change.before, input);
+
+  std::sort(freeable.begin(), freeable.end(),
+            program.free_item == FreeItem::kCheapest ? cheaper : dearer);
+  const std::string reason = stamp_reward_reason(program, rules.language);
+  for (std::int64_t i = 0; i < change.outcome.free_units; ++i) {
+    Unit& unit = *freeable[static_cast<std::size_t>(i)];
+    work.discount(unit, unit.net, program.id, reason);
+    unit.free_by_card = true;
+  }
+  return change;
 }
 
 Status check_line(const BasketLine& line) {
@@ -75,10 +207,24 @@ Status check_line(const BasketLine& line) {
     return Error::invalid("quantity of " + line.product.sku + " is " + std::to_string(line.qty) +
                           "; at most " + std::to_string(kMaxQuantity) + " per line");
   }
-  if (line.product.price < 0) {
-    return Error::invalid("price of " + line.product.sku + " is negative");
-  }
+  if (line.product.price < 0) return Error::invalid("price of " + line.product.sku + " is negative");
   return ok_status();
+}
+
+// Promotions in force now, in the order they apply.
+std::vector<const Promotion*> active_promotions(const Rules& rules, const PricingRequest& request,
+                                                const Tier* tier) {
+  std::vector<const Promotion*> out;
+  for (const auto& promo : rules.promotions) {
+    if (promo.schedule.active(request.local) && audience_matches(promo, request, tier)) {
+      out.push_back(&promo);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Promotion* a, const Promotion* b) {
+    if (a->priority != b->priority) return a->priority > b->priority;
+    return a->id < b->id;
+  });
+  return out;
 }
 
 }  // namespace
@@ -89,7 +235,9 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     return Error::invalid("a basket holds at most " + std::to_string(kMaxBasketLines) + " lines");
   }
   PricedBasket basket;
+  Work work;
   basket.lines.reserve(request.lines.size());
+  std::size_t unit_count = 0;
   for (const auto& line : request.lines) {
     LOYALPOS_TRY(check_line(line));
     auto gross = checked_mul(line.product.price, line.qty);
@@ -102,43 +250,59 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     priced.qty = line.qty;
     priced.gross = *gross;
     basket.lines.push_back(std::move(priced));
+    unit_count += static_cast<std::size_t>(line.qty);
   }
-
-  if (request.card) {
-    for (const auto& program : rules.stamp_programs) {
-      std::int64_t units = 0;
-      for (const auto& line : basket.lines) {
-        if (program.qualifies(line.product)) units += units_still_paid(line);
-      }
-      ProgramChange change;
-      change.program = &program;
-      change.before = balance_for(request.card, program.id);
-      change.outcome = apply_stamp_card(program, change.before, units);
-      give_free_units(program, change.outcome.free_units, basket.lines);
-      basket.programs.push_back(std::move(change));
+  work.units.reserve(unit_count);
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const auto& p = request.lines[i].product;
+    for (std::int64_t u = 0; u < request.lines[i].qty; ++u) {
+      work.units.push_back(Unit{i, p.price, p.price, &p.sku});
     }
   }
 
-  for (const auto& line : basket.lines) basket.discount += line.discount;
+  if (request.card) {
+    basket.tier = card_tier(rules, request.card->journey, request.now_unix, true);
+  }
+  for (const Promotion* promo : active_promotions(rules, request, basket.tier)) {
+    if (apply_promotion(work, request, *promo)) basket.promotions_applied.push_back(promo->id);
+  }
+  if (request.card) {
+    for (const auto& program : rules.stamp_programs) {
+      basket.programs.push_back(apply_program(work, request, program, rules));
+    }
+    if (request.card->referral_pending && !rules.referral.program_id.empty()) {
+      for (auto& change : basket.programs) {
+        if (change.program->id != rules.referral.program_id) continue;
+        change.referral_stamps = rules.referral.stamps;
+        change.outcome.after.stamps += rules.referral.stamps;
+        basket.referrer_bonus = rules.referral.stamps;
+        basket.referrer_program = change.program->id;
+        basket.messages.push_back(referral_text(*change.program, rules.referral.stamps, rules.language));
+      }
+    }
+    for (const auto& change : basket.programs) {
+      basket.messages.push_back(progress_text(*change.program, change.outcome.after, rules.language));
+    }
+  }
+
+  for (auto& [key, pending] : work.discounts) {
+    auto& line = basket.lines[key.first];
+    line.discounts.push_back(LineDiscount{pending.amount, pending.units, pending.reason, key.second});
+    line.discount += pending.amount;
+  }
+  // Discounts on a line read in the order their rules applied.
+  std::vector<std::string> order = basket.promotions_applied;
+  for (const auto& program : rules.stamp_programs) order.push_back(program.id);
+  for (auto& line : basket.lines) {
+    std::stable_sort(line.discounts.begin(), line.discounts.end(),
+                     [&](const LineDiscount& a, const LineDiscount& b) {
+                       return std::find(order.begin(), order.end(), a.source) <
+                              std::find(order.begin(), order.end(), b.source);
+                     });
+    basket.discount += line.discount;
+  }
   basket.total = basket.subtotal - basket.discount;
   return basket;
-}
-
-std::string progress_text(const StampProgram& program, const ProgramBalance& balance) {
-  const std::int64_t stamps = std::max<std::int64_t>(balance.stamps, 0);
-  std::string text = program.name + " " + std::to_string(stamps) + "/" +
-                     std::to_string(program.every) + " — ";
-  if (balance.rewards > 0) {
-    text += std::to_string(balance.rewards) + " free one" + (balance.rewards > 1 ? "s" : "") +
-            " waiting";
-  } else if (stamps + 1 >= program.every) {
-    text += "the next one is free";
-  } else {
-    // A negative balance (a refund took back stamps already used) needs
-    // paying off first.
-    text += std::to_string(program.every - balance.stamps) + " more for a free one";
-  }
-  return text;
 }
 
 std::string PricedLine::reason() const {

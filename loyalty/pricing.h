@@ -1,9 +1,14 @@
 // Pricing: the one pure function at the heart of a sale.
 //
-// basket + card balances + rules + the time passed in -> priced lines,
-// discounts with their reasons, the programs' stamp changes and the messages
-// the receipt should say. Same input, same output; the order of lines in the
-// basket never changes totals, free units or stamps.
+// basket + card state + rules + the time passed in -> priced lines,
+// discounts with their reasons, the programs' stamp changes and what the
+// receipt should say. Same input, same output; the order of lines in the
+// basket never changes totals, free units or stamps; no line goes below zero.
+//
+// Order of work: promotions by priority (higher first; a non-combinable one
+// takes only untouched items and keeps them to itself), then each stamp card
+// on what is left. Items a promotion made free or cheaper earn stamps only if
+// that promotion says so; items a stamp card makes free never do.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +17,10 @@
 #include <vector>
 
 #include "loyalty/catalog.h"
+#include "loyalty/journey.h"
 #include "loyalty/result.h"
 #include "loyalty/rules.h"
+#include "loyalty/schedule.h"
 #include "loyalty/stamp_card.h"
 
 namespace loyalpos::loyalty {
@@ -29,18 +36,22 @@ struct BasketLine {
 struct CardState {
   std::string card_id;
   std::vector<ProgramBalance> balances;  // missing program = zero balance
+  CardJourney journey;                   // visits before this sale
+  bool referral_pending = false;         // issued with a referrer, no purchase yet
 };
 
 struct PricingRequest {
   std::vector<BasketLine> lines;
   std::optional<CardState> card;
   std::int64_t now_unix = 0;  // the clock, passed in
+  LocalTime local;            // the same moment in the store's time zone
+  std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
 };
 
 struct LineDiscount {
   std::int64_t amount = 0;
-  std::int64_t units = 0;  // how many units of the line it covers
-  std::string reason;      // "5th pastry free — Pastry card"
+  std::int64_t units = 0;  // units it made free
+  std::string reason;      // "5th free — Pastry card", "Weekend: 2 for 1"
   std::string source;      // the program or promotion id
 };
 
@@ -59,6 +70,7 @@ struct ProgramChange {
   const StampProgram* program = nullptr;  // points into the Rules priced with
   ProgramBalance before;
   StampOutcome outcome;
+  std::int64_t referral_stamps = 0;  // bonus stamps added to `outcome.after`
 };
 
 struct PricedBasket {
@@ -67,11 +79,14 @@ struct PricedBasket {
   std::int64_t discount = 0;
   std::int64_t total = 0;
   std::vector<ProgramChange> programs;  // card sales only, in rules order
+  std::vector<std::string> promotions_applied;  // ids, in the order applied
+  const Tier* tier = nullptr;                   // the card's tier with this visit
+  // Stamps the referrer's card gets for this first purchase (0: none).
+  std::int64_t referrer_bonus = 0;
+  std::string referrer_program;
+  std::vector<std::string> messages;  // receipt lines: progress per program
 };
 
 Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& rules);
-
-// "Pastry card 3/5 — 2 more for a free one"
-std::string progress_text(const StampProgram& program, const ProgramBalance& balance);
 
 }  // namespace loyalpos::loyalty

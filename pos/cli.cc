@@ -8,7 +8,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "hardware/card_sheet.h"
+#include "hardware/png_writer.h"
+#include "hardware/qr_code.h"
+#include "hardware/svg_writer.h"
 #include "loyalty/money.h"
+#include "loyalty/scan_input.h"
 #include "pos/audit.h"
 #include "pos/catalog_csv.h"
 #include "pos/clock.h"
@@ -52,12 +57,13 @@ int fail(const Options& options, const Error& error) {
 
 void print_json(const json& value) { std::cout << value.dump() << "\n"; }
 
-Result<Config> load_session_config(const Options& options) {
-  if (!options.config_file.empty()) return load_config(options.config_file);
+Result<Config> load_session_config(const Options& options,
+                                   const loyalty::Currency& currency = kDefaultCurrency) {
+  if (!options.config_file.empty()) return load_config(options.config_file, currency);
   const std::string path = config_path(options.home);
   std::ifstream probe(path);
-  if (probe) return load_config(path);
-  return parse_config(default_config_text(), "built-in config");
+  if (probe) return load_config(path, currency);
+  return parse_config(default_config_text(), "built-in config", currency);
 }
 
 Result<std::unique_ptr<Clock>> make_clock() {
@@ -75,12 +81,19 @@ Result<Session> open_session(const Options& options) {
   auto config = load_session_config(options);
   if (!config.ok()) return config.error();
   session.config = std::move(*config);
+  use_time_zone(session.config.timezone);
   auto clock = make_clock();
   if (!clock.ok()) return clock.error();
   session.clock = std::move(*clock);
   auto ledger = Ledger::open(ledger_path(options.home), session.config.busy_timeout_ms);
   if (!ledger.ok()) return ledger.error();
   session.ledger.emplace(std::move(*ledger));
+  // Amounts in the config are in the ledger's currency.
+  if (session.ledger->terminal().currency.exponent != kDefaultCurrency.exponent) {
+    auto again = load_session_config(options, session.ledger->terminal().currency);
+    if (!again.ok()) return again.error();
+    session.config = std::move(*again);
+  }
   return session;
 }
 
@@ -108,6 +121,22 @@ Result<Ledger> init_ledger(const Options& options, const std::string& store,
     LOYALPOS_TRY(ledger->import_products(*products));
   }
   return ledger;
+}
+
+Status write_card_images(const std::string& url, const std::string& png_file,
+                         const std::string& svg_file) {
+  if (png_file.empty() && svg_file.empty()) return ok_status();
+  auto matrix = hardware::encode_qr(url);
+  if (!matrix.ok()) return matrix.error();
+  if (!png_file.empty()) LOYALPOS_TRY(hardware::write_qr_png(*matrix, png_file));
+  if (!svg_file.empty()) {
+    auto svg = hardware::qr_svg(*matrix);
+    if (!svg.ok()) return svg.error();
+    std::ofstream out(svg_file, std::ios::binary);
+    out << *svg;
+    if (!out) return Error::io("cannot write " + svg_file);
+  }
+  return ok_status();
 }
 
 std::string host_name() {
@@ -152,6 +181,16 @@ int run_cli(int argc, char** argv) {
   auto* card = app.add_subcommand("card", "loyalty cards");
   card->require_subcommand(1);
   auto* card_issue = card->add_subcommand("issue", "issue a new loyalty card");
+  std::string referrer_token, png_file, svg_file;
+  card_issue->add_option("--referrer", referrer_token, "the card of the customer who recommended us");
+  card_issue->add_option("--png", png_file, "also write the card's QR code as a PNG image");
+  card_issue->add_option("--svg", svg_file, "also write the card's QR code as an SVG image");
+  auto* card_sheet = card->add_subcommand("sheet", "issue N cards on an A4 PDF for card stock");
+  int sheet_count = 10;
+  std::string sheet_file, sheet_shop;
+  card_sheet->add_option("--count", sheet_count, "how many cards (1-500)")->capture_default_str();
+  card_sheet->add_option("--out", sheet_file, "the PDF to write")->required();
+  card_sheet->add_option("--shop", sheet_shop, "the name printed on the cards (default: the store)");
   auto* card_show = card->add_subcommand("show", "a card's stamps, rewards and visits");
   std::string token;
   card_show->add_option("TOKEN", token, "the card's code")->required();
@@ -163,6 +202,7 @@ int run_cli(int argc, char** argv) {
   sale->add_option("--card", sale_card, "the customer's card code");
   sale->add_option("--cashier", sale_request.cashier, "who rang it up");
   sale->add_option("--pay", sale_request.payment, "cash or card")->capture_default_str();
+  sale->add_option("--redeem", sale_request.redeem, "use the card's banked reward of PROGRAM");
   sale->add_option("ITEM", items, "SKU, barcode or SKU*QTY")->required();
 
   auto* refund = app.add_subcommand("refund", "refund a whole sale");
@@ -178,7 +218,7 @@ int run_cli(int argc, char** argv) {
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
 
-  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_show, sale,
+  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_sheet, card_show, sale,
                     refund, report, report_day, counter, audit}) {
     sub->fallthrough();
   }
@@ -234,7 +274,10 @@ int run_cli(int argc, char** argv) {
   SaleService sales(ledger, config.rules, *session->clock);
 
   if (first_use_counter || counter->parsed()) {
-    Counter c(sales, ledger, config, std::cout);
+    auto reload = [&options, &ledger]() {
+      return load_session_config(options, ledger.terminal().currency);
+    };
+    Counter c(sales, ledger, session->config, reload, std::cout);
     c.run(std::cin);
     return 0;
   }
@@ -275,14 +318,53 @@ int run_cli(int argc, char** argv) {
   }
 
   if (card_issue->parsed()) {
+    std::optional<Card> referrer;
+    if (!referrer_token.empty()) {
+      auto found = sales.resolve_card(referrer_token);
+      if (!found.ok()) return fail(options, found.error().with_context("--referrer: "));
+      referrer = *found;
+    }
     auto id = random_card_id();
     if (!id.ok()) return fail(options, id.error());
-    auto issued = ledger.issue_card(*id, session->clock->now_unix());
+    auto issued = ledger.issue_card(*id, session->clock->now_unix(), referrer);
     if (!issued.ok()) return fail(options, issued.error());
+    const std::string url = loyalty::card_url(config.card_base_url, issued->token);
+    if (auto s = write_card_images(url, png_file, svg_file); !s.ok()) {
+      return fail(options, s.error().with_context("card " + issued->token + " was issued, but "));
+    }
     if (options.json) {
-      print_json({{"token", issued->token}, {"card_id", issued->card_id}});
+      print_json({{"token", issued->token}, {"card_id", issued->card_id}, {"url", url}});
     } else {
       std::cout << issued->token << "\n";
+    }
+    return 0;
+  }
+
+  if (card_sheet->parsed()) {
+    if (sheet_count < 1 || sheet_count > 500) {
+      return fail(options, Error::invalid("--count must be from 1 to 500"));
+    }
+    std::vector<hardware::SheetCard> cards;
+    for (int i = 0; i < sheet_count; ++i) {
+      auto id = random_card_id();
+      if (!id.ok()) return fail(options, id.error());
+      auto issued = ledger.issue_card(*id, session->clock->now_unix());
+      if (!issued.ok()) return fail(options, issued.error());
+      cards.push_back({loyalty::card_url(config.card_base_url, issued->token), issued->token});
+      if (!options.json && sheet_count >= 50 && (i + 1) % 50 == 0) {
+        std::cerr << "issued " << (i + 1) << " of " << sheet_count << " cards\n";
+      }
+    }
+    const std::string shop = sheet_shop.empty() ? ledger.terminal().store_name : sheet_shop;
+    if (auto s = hardware::write_card_sheet(cards, shop, sheet_file); !s.ok()) {
+      return fail(options, s.error());
+    }
+    if (options.json) {
+      json tokens = json::array();
+      for (const auto& c : cards) tokens.push_back(c.token);
+      print_json({{"pdf", sheet_file}, {"tokens", tokens}});
+    } else {
+      std::cout << "Wrote " << cards.size() << " cards to " << sheet_file << "\n";
     }
     return 0;
   }
@@ -290,7 +372,7 @@ int run_cli(int argc, char** argv) {
   if (card_show->parsed()) {
     auto found = sales.resolve_card(token);
     if (!found.ok()) return fail(options, found.error());
-    auto history = ledger.card_history(*found);
+    auto history = sales.history(*found);
     if (!history.ok()) return fail(options, history.error());
     if (options.json) {
       print_json(card_json(*history, config.rules));
@@ -312,8 +394,7 @@ int run_cli(int argc, char** argv) {
     if (options.json) {
       print_json(sale_json(*record, ledger.terminal(), config.rules));
     } else {
-      for (const auto& line : receipt_lines(*record, ledger.terminal(), config.rules,
-                                            kReceiptColumns)) {
+      for (const auto& line : receipt_lines(*record, ledger.terminal(), kReceiptColumns)) {
         std::cout << line << "\n";
       }
     }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <cstdlib>
 
 namespace loyalpos::pos {
 
@@ -47,6 +48,20 @@ std::string format_local(std::int64_t unix, const char* format) {
 std::string local_date(std::int64_t unix) { return format_local(unix, "%Y-%m-%d"); }
 
 std::string local_time_text(std::int64_t unix) { return format_local(unix, "%Y-%m-%d %H:%M"); }
+
+loyalty::LocalTime local_time(std::int64_t unix) {
+  const std::time_t t = static_cast<std::time_t>(unix);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return loyalty::make_local_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                  tm.tm_min);
+}
+
+void use_time_zone(const std::string& iana_name) {
+  if (iana_name.empty()) return;
+  setenv("TZ", iana_name.c_str(), 1);
+  tzset();
+}
 
 bool is_valid_date(const std::string& date) {
   int y = 0, m = 0, d = 0, consumed = 0;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "loyalty/result.h"
+#include "loyalty/schedule.h"
 
 namespace loyalpos::pos {
 
@@ -37,5 +38,11 @@ std::string local_date(std::int64_t unix);
 // "2026-11-21 10:30" local time, for receipts.
 std::string local_time_text(std::int64_t unix);
 bool is_valid_date(const std::string& date);
+// The moment in the terminal's local time (the config's time zone, applied
+// with use_time_zone at start-up), for promotion schedules.
+loyalty::LocalTime local_time(std::int64_t unix);
+// Makes local time mean the store's zone for this process ("" keeps the
+// system's). Called once at start-up, before any clock is read.
+void use_time_zone(const std::string& iana_name);
 
 }  // namespace loyalpos::pos

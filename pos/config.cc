@@ -1,180 +1,134 @@
 #include "pos/config.h"
 
-#include <toml++/toml.h>
-
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
+
+#include "pos/detail/config_parser.h"
 
 namespace loyalpos::pos {
 
 namespace {
 
-class Parser {
- public:
-  explicit Parser(std::string source) : source_(std::move(source)) {}
+using detail::ConfigReader;
 
-  Error error_at(const toml::node& node, const std::string& what) const {
-    return Error::invalid(source_ + ":" + std::to_string(node.source().begin.line) + ": " + what);
+bool known_timezone(const std::string& name) {
+  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/') return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec);
+}
+
+Status read_settings(const ConfigReader& r, const toml::table& root, Config& config) {
+  auto language = r.string_at(root, "language", "en", false);
+  if (!language.ok()) return language.error();
+  if (*language == "ru") {
+    config.rules.language = loyalty::Language::kRussian;
+  } else if (*language != "en") {
+    return r.error_at(*root.get("language"), "language must be \"en\" or \"ru\"");
   }
-  Error error_in_file(const std::string& what) const { return Error::invalid(source_ + ": " + what); }
-
-  Status check_keys(const toml::table& table, const std::set<std::string>& allowed,
-                    const std::string& where) const {
-    for (const auto& [key, node] : table) {
-      if (!allowed.count(std::string(key.str()))) {
-        return error_at(node, "unknown key \"" + std::string(key.str()) + "\"" + where);
-      }
-    }
-    return ok_status();
+  auto base = r.string_at(root, "card_base_url", config.card_base_url, false);
+  if (!base.ok()) return base.error();
+  if (base->rfind("https://", 0) != 0 && base->rfind("http://", 0) != 0) {
+    return r.error_at(*root.get("card_base_url"), "card_base_url must start with https://");
   }
-
-  Result<std::string> string_at(const toml::table& table, const char* key,
-                                const std::string& fallback, bool required) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) {
-      if (required) return error_at(table, "\"" + std::string(key) + "\" is required");
-      return fallback;
-    }
-    const auto* value = node->as_string();
-    if (value == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must be a string");
-    return value->get();
+  while (!base->empty() && base->back() == '/') base->pop_back();
+  config.card_base_url = *base;
+  auto timezone = r.string_at(root, "timezone", "", false);
+  if (!timezone.ok()) return timezone.error();
+  if (!timezone->empty() && !known_timezone(*timezone)) {
+    return r.error_at(*root.get("timezone"), "unknown time zone \"" + *timezone +
+                                                 "\" (use a name like Europe/Moscow)");
   }
+  config.timezone = *timezone;
 
-  Result<std::int64_t> int_at(const toml::table& table, const char* key, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return fallback;
-    const auto* value = node->as_integer();
-    if (value == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must be a number");
-    if (value->get() < min || value->get() > max) {
-      return error_at(*node, "\"" + std::string(key) + "\" must be from " + std::to_string(min) +
-                                 " to " + std::to_string(max) + ", got " +
-                                 std::to_string(value->get()));
-    }
-    return value->get();
+  Status status = ok_status();
+  if (const auto* ledger = r.table_at(root, "ledger", status)) {
+    LOYALPOS_TRY(r.check_keys(*ledger, {"busy_timeout_ms"}, " in [ledger]"));
+    auto timeout = r.int_at(*ledger, "busy_timeout_ms", config.busy_timeout_ms, 0, 600000);
+    if (!timeout.ok()) return timeout.error();
+    config.busy_timeout_ms = static_cast<int>(*timeout);
   }
-
-  Result<std::vector<std::string>> strings_at(const toml::table& table, const char* key) const {
-    std::vector<std::string> out;
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return out;
-    const auto* array = node->as_array();
-    if (array == nullptr) {
-      return error_at(*node, "\"" + std::string(key) + "\" must be a list of strings");
-    }
-    for (const auto& item : *array) {
-      const auto* s = item.as_string();
-      if (s == nullptr) return error_at(item, "\"" + std::string(key) + "\" must hold strings");
-      out.push_back(s->get());
-    }
-    return out;
+  LOYALPOS_TRY(status);
+  if (const auto* scanner = r.table_at(root, "scanner", status)) {
+    LOYALPOS_TRY(r.check_keys(*scanner, {"prefix", "suffix"}, " in [scanner]"));
+    auto prefix = r.string_at(*scanner, "prefix", "", false);
+    if (!prefix.ok()) return prefix.error();
+    auto suffix = r.string_at(*scanner, "suffix", "", false);
+    if (!suffix.ok()) return suffix.error();
+    config.scanner_prefix = *prefix;
+    config.scanner_suffix = *suffix;
   }
-
-  Result<loyalty::StampProgram> stamp_card(const toml::table& t) const {
-    LOYALPOS_TRY(check_keys(t, {"id", "name", "categories", "skus", "every"}, " in [[stamp_card]]"));
-    loyalty::StampProgram p;
-    auto id = string_at(t, "id", "", true);
-    if (!id.ok()) return id.error();
-    p.id = *id;
-    if (p.id.empty()) return error_at(t, "a stamp card's id must not be empty");
-    auto name = string_at(t, "name", p.id, false);
-    if (!name.ok()) return name.error();
-    p.name = *name;
-    auto categories = strings_at(t, "categories");
-    if (!categories.ok()) return categories.error();
-    p.categories = *categories;
-    auto skus = strings_at(t, "skus");
-    if (!skus.ok()) return skus.error();
-    p.skus = *skus;
-    if (p.categories.empty() && p.skus.empty()) {
-      return error_at(t, "stamp card \"" + p.id + "\" needs categories or skus");
-    }
-    const toml::node* every = t.get("every");
-    if (every == nullptr) return error_at(t, "stamp card \"" + p.id + "\" needs \"every\"");
-    auto n = int_at(t, "every", 0, 2, 1000);
-    if (!n.ok()) return n.error();
-    p.every = static_cast<int>(*n);
-    return p;
+  LOYALPOS_TRY(status);
+  if (const auto* journey = r.table_at(root, "journey", status)) {
+    LOYALPOS_TRY(r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
+    auto visits = r.int_at(*journey, "retention_visits", 2, 2, 1000);
+    if (!visits.ok()) return visits.error();
+    auto lapsed = r.int_at(*journey, "lapsed_after_days", 60, 1, 3650);
+    if (!lapsed.ok()) return lapsed.error();
+    config.rules.journey = {static_cast<int>(*visits), static_cast<int>(*lapsed)};
   }
+  return status;
+}
 
-  Result<Config> parse(const toml::table& root) const {
-    LOYALPOS_TRY(check_keys(root, {"language", "card_base_url", "ledger", "scanner", "stamp_card"}, ""));
-    Config config;
-    auto language = string_at(root, "language", config.language, false);
-    if (!language.ok()) return language.error();
-    if (*language != "en" && *language != "ru") {
-      return error_at(*root.get("language"), "language must be \"en\" or \"ru\"");
-    }
-    config.language = *language;
-    auto base = string_at(root, "card_base_url", config.card_base_url, false);
-    if (!base.ok()) return base.error();
-    if (base->rfind("https://", 0) != 0 && base->rfind("http://", 0) != 0) {
-      return error_at(*root.get("card_base_url"), "card_base_url must start with https://");
-    }
-    while (!base->empty() && base->back() == '/') base->pop_back();
-    config.card_base_url = *base;
-
-    if (const toml::node* ledger = root.get("ledger")) {
-      const auto* table = ledger->as_table();
-      if (table == nullptr) return error_at(*ledger, "[ledger] must be a table");
-      LOYALPOS_TRY(check_keys(*table, {"busy_timeout_ms"}, " in [ledger]"));
-      auto timeout = int_at(*table, "busy_timeout_ms", config.busy_timeout_ms, 0, 600000);
-      if (!timeout.ok()) return timeout.error();
-      config.busy_timeout_ms = static_cast<int>(*timeout);
-    }
-    if (const toml::node* scanner = root.get("scanner")) {
-      const auto* table = scanner->as_table();
-      if (table == nullptr) return error_at(*scanner, "[scanner] must be a table");
-      LOYALPOS_TRY(check_keys(*table, {"prefix", "suffix"}, " in [scanner]"));
-      auto prefix = string_at(*table, "prefix", "", false);
-      if (!prefix.ok()) return prefix.error();
-      auto suffix = string_at(*table, "suffix", "", false);
-      if (!suffix.ok()) return suffix.error();
-      config.scanner_prefix = *prefix;
-      config.scanner_suffix = *suffix;
-    }
-    if (const toml::node* cards = root.get("stamp_card")) {
-      const auto* array = cards->as_array();
-      if (array == nullptr) return error_at(*cards, "stamp cards are written [[stamp_card]]");
-      std::set<std::string> ids;
-      for (const auto& item : *array) {
-        const auto* table = item.as_table();
-        if (table == nullptr) return error_at(item, "stamp cards are written [[stamp_card]]");
-        auto program = stamp_card(*table);
-        if (!program.ok()) return program.error();
-        if (!ids.insert(program->id).second) {
-          return error_at(item, "two stamp cards have the id \"" + program->id + "\"");
-        }
-        config.rules.stamp_programs.push_back(std::move(*program));
-      }
-    }
-    return config;
+Status read_referral(const ConfigReader& r, const toml::table& root, Config& config) {
+  Status status = ok_status();
+  const auto* referral = r.table_at(root, "referral", status);
+  if (referral == nullptr) return status;
+  LOYALPOS_TRY(r.check_keys(*referral, {"program", "bonus_stamps"}, " in [referral]"));
+  auto program = r.string_at(*referral, "program", "", true);
+  if (!program.ok()) return program.error();
+  const auto& programs = config.rules.stamp_programs;
+  if (std::none_of(programs.begin(), programs.end(),
+                   [&](const loyalty::StampProgram& p) { return p.id == *program; })) {
+    return r.error_at(*referral->get("program"),
+                      "[referral] program \"" + *program + "\" is not a [[stamp_card]] id");
   }
+  auto stamps = r.int_at(*referral, "bonus_stamps", 1, 1, 100);
+  if (!stamps.ok()) return stamps.error();
+  config.rules.referral = {*program, static_cast<int>(*stamps)};
+  return ok_status();
+}
 
- private:
-  std::string source_;
-};
+Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
+  LOYALPOS_TRY(r.check_keys(root, {"language", "card_base_url", "timezone", "ledger", "scanner",
+                                   "journey", "referral", "stamp_card", "promotion", "tier"},
+                            ""));
+  Config config;
+  LOYALPOS_TRY(read_settings(r, root, config));
+  auto cards = r.stamp_cards(root);
+  if (!cards.ok()) return cards.error();
+  config.rules.stamp_programs = std::move(*cards);
+  auto tiers = r.tiers(root);
+  if (!tiers.ok()) return tiers.error();
+  config.rules.tiers = std::move(*tiers);
+  auto promotions = r.promotions(root, config.rules.tiers);
+  if (!promotions.ok()) return promotions.error();
+  config.rules.promotions = std::move(*promotions);
+  LOYALPOS_TRY(read_referral(r, root, config));
+  return config;
+}
 
 }  // namespace
 
-Result<Config> parse_config(std::string_view text, const std::string& source_name) {
-  Parser parser(source_name);
+Result<Config> parse_config(std::string_view text, const std::string& source_name,
+                            const loyalty::Currency& currency) {
+  ConfigReader reader(source_name, currency);
   try {
     const toml::table root = toml::parse(text, source_name);
-    return parser.parse(root);
+    return read_config(reader, root);
   } catch (const toml::parse_error& e) {
     return Error::invalid(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
                           std::string(e.description()));
   }
 }
 
-Result<Config> load_config(const std::string& path) {
+Result<Config> load_config(const std::string& path, const loyalty::Currency& currency) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::io("cannot read the config " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), path);
+  return parse_config(text.str(), path, currency);
 }
 
 }  // namespace loyalpos::pos

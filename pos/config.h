@@ -7,22 +7,28 @@
 #include <string>
 #include <string_view>
 
+#include "loyalty/money.h"
 #include "loyalty/result.h"
 #include "loyalty/rules.h"
 
 namespace loyalpos::pos {
 
 struct Config {
-  std::string language = "en";  // "en" | "ru"
   std::string card_base_url = "https://loyal.example";
+  std::string timezone;  // IANA name, e.g. "Europe/Moscow"; empty: the system's
   int busy_timeout_ms = 5000;
   std::string scanner_prefix;
   std::string scanner_suffix;
-  loyalty::Rules rules;
+  loyalty::Rules rules;  // with the language
 };
 
-Result<Config> parse_config(std::string_view text, const std::string& source_name);
-Result<Config> load_config(const std::string& path);
+inline const loyalty::Currency kDefaultCurrency{"RUB", 2};
+
+// Amounts in the config (promotion prices) are read in `currency`.
+Result<Config> parse_config(std::string_view text, const std::string& source_name,
+                            const loyalty::Currency& currency = kDefaultCurrency);
+Result<Config> load_config(const std::string& path,
+                           const loyalty::Currency& currency = kDefaultCurrency);
 
 // The shipped sample config (the café's rules) and catalog, embedded.
 std::string_view default_config_text();

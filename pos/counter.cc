@@ -1,6 +1,7 @@
 #include "pos/counter.h"
 
 #include "loyalty/money.h"
+#include "loyalty/scan_input.h"
 #include "pos/receipt_text.h"
 
 namespace loyalpos::pos {
@@ -28,6 +29,8 @@ constexpr const char* kHelp =
     "Scan a loyalty card to attach it.\n"
     "pay cash | pay card   complete the sale and print the receipt\n"
     "void                  remove the last item\n"
+    "redeem PROGRAM        use the card's banked reward (e.g. redeem pastry)\n"
+    "reload                re-read the config\n"
     "cancel                empty the basket\n"
     "quit                  leave the counter\n";
 
@@ -43,22 +46,65 @@ void Counter::run(std::istream& in) {
   if (!items_.empty()) out_ << "Basket left unpaid; nothing was recorded.\n";
 }
 
-bool Counter::try_card(const std::string& text) {
-  std::string token = text;
-  // A scanned card URL ends in /C/<TOKEN>.
-  if (auto slash = lower(token).rfind("/c/"); slash != std::string::npos) {
-    token = token.substr(slash + 3);
-  }
-  if (token.size() != loyalty::kTokenLength) return false;
+void Counter::attach_card(const std::string& token) {
   auto card = sales_.resolve_card(token);
   if (!card.ok()) {
     out_ << "! " << card.error().message() << "\n";
-    return true;
+    return;
   }
   card_ = *card;
   out_ << "Card attached.\n";
   print_basket();
-  return true;
+}
+
+void Counter::add_item(const std::string& text, const std::string& alternative) {
+  auto item = parse_item(text);
+  if (!item.ok()) {
+    out_ << "! " << item.error().message() << "\n";
+    return;
+  }
+  items_.push_back(*item);
+  auto lines = sales_.resolve_items(items_);
+  if (!lines.ok() && !alternative.empty()) {
+    // A SKU typed under the Russian layout: try the same keys as QWERTY.
+    items_.pop_back();
+    auto latin = parse_item(alternative);
+    if (latin.ok()) {
+      items_.push_back(*latin);
+      auto retry = sales_.resolve_items(items_);
+      if (retry.ok()) {
+        lines = std::move(retry);
+      } else {
+        items_.pop_back();
+        items_.push_back(*item);
+      }
+    } else {
+      items_.push_back(*item);
+    }
+  }
+  if (!lines.ok()) {
+    items_.pop_back();
+    out_ << "! " << lines.error().message() << "\n";
+    return;
+  }
+  auto quote = sales_.quote(*lines, card_, redeem_);
+  if (!quote.ok()) {
+    items_.pop_back();
+    out_ << "! " << quote.error().message() << "\n";
+    return;
+  }
+  print_basket();
+}
+
+void Counter::reload() {
+  auto fresh = reload_();
+  if (!fresh.ok()) {
+    out_ << "! config not reloaded, still using the last good one: " << fresh.error().message()
+         << "\n";
+    return;
+  }
+  config_ = std::move(*fresh);
+  out_ << "Config reloaded.\n";
 }
 
 bool Counter::handle(std::string_view raw) {
@@ -70,8 +116,13 @@ bool Counter::handle(std::string_view raw) {
     out_ << kHelp;
     return true;
   }
+  if (word == "reload") {
+    reload();
+    return true;
+  }
   if (word == "cancel") {
     items_.clear();
+    redeem_.clear();
     card_.reset();
     out_ << "Basket cancelled.\n";
     return true;
@@ -94,27 +145,40 @@ bool Counter::handle(std::string_view raw) {
     pay(method);
     return true;
   }
-  if (try_card(line)) return true;
+  if (word.rfind("redeem", 0) == 0) {
+    const std::string program = trim(word.substr(6));
+    if (!card_) {
+      out_ << "! scan the customer's card first\n";
+      return true;
+    }
+    redeem_.push_back(program);
+    if (!items_.empty()) {
+      auto lines = sales_.resolve_items(items_);
+      auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+                              : Result<loyalty::PricedBasket>(lines.error());
+      if (!quote.ok()) {
+        redeem_.pop_back();
+        out_ << "! " << quote.error().message() << "\n";
+        return true;
+      }
+    }
+    out_ << "Reward of " << program << " will be used.\n";
+    print_basket();
+    return true;
+  }
 
-  auto item = parse_item(line);
-  if (!item.ok()) {
-    out_ << "! " << item.error().message() << "\n";
+  const loyalty::ScanSettings settings{config_.card_base_url, config_.scanner_prefix,
+                                       config_.scanner_suffix};
+  auto scan = loyalty::classify_scan(raw, settings);
+  if (!scan.ok()) {
+    out_ << "! " << scan.error().message() << "\n";
     return true;
   }
-  items_.push_back(*item);
-  auto lines = sales_.resolve_items(items_);
-  if (!lines.ok()) {
-    items_.pop_back();
-    out_ << "! " << lines.error().message() << "\n";
-    return true;
+  switch (scan->kind) {
+    case loyalty::Scan::Kind::kCard: attach_card(scan->token); break;
+    case loyalty::Scan::Kind::kProductBarcode: add_item(scan->barcode, ""); break;
+    case loyalty::Scan::Kind::kText: add_item(scan->text, scan->latin_text); break;
   }
-  auto quote = sales_.quote(*lines, card_);
-  if (!quote.ok()) {
-    items_.pop_back();
-    out_ << "! " << quote.error().message() << "\n";
-    return true;
-  }
-  print_basket();
   return true;
 }
 
@@ -125,7 +189,8 @@ void Counter::print_basket() {
     out_ << "Basket is empty.\n";
   } else {
     auto lines = sales_.resolve_items(items_);
-    auto quote = lines.ok() ? sales_.quote(*lines, card_) : Result<loyalty::PricedBasket>(lines.error());
+    auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+                            : Result<loyalty::PricedBasket>(lines.error());
     if (!quote.ok()) {
       out_ << "! " << quote.error().message() << "\n";
       return;
@@ -144,7 +209,7 @@ void Counter::print_basket() {
          << "\n";
   }
   if (card_) {
-    auto history = ledger_.card_history(*card_);
+    auto history = sales_.history(*card_);
     if (history.ok()) {
       for (const auto& text : card_progress_lines(*history, config_.rules)) {
         out_ << "Card: " << text << "\n";
@@ -163,16 +228,18 @@ void Counter::pay(const std::string& method) {
   if (card_) request.card_token = card_->token;
   request.payment = method;
   request.cashier = cashier_;
+  request.redeem = redeem_;
   auto sale = sales_.sell(request);
   if (!sale.ok()) {
     out_ << "! sale not recorded: " << sale.error().message() << "\n";
     return;
   }
-  for (const auto& line : receipt_lines(*sale, ledger_.terminal(), config_.rules, kScreenColumns)) {
+  for (const auto& line : receipt_lines(*sale, ledger_.terminal(), kScreenColumns)) {
     out_ << line << "\n";
   }
   out_ << "Sale " << sale->sale_id << " recorded.\n";
   items_.clear();
+  redeem_.clear();
   card_.reset();
 }
 

@@ -6,6 +6,7 @@
 // A bad line gets a one-line error and changes nothing.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -20,8 +21,11 @@ namespace loyalpos::pos {
 
 class Counter {
  public:
-  Counter(SaleService& sales, Ledger& ledger, const Config& config, std::ostream& out)
-      : sales_(sales), ledger_(ledger), config_(config), out_(out) {}
+  using Reload = std::function<Result<Config>()>;
+
+  // `config` is the one `sales` prices with; reload replaces it in place.
+  Counter(SaleService& sales, Ledger& ledger, Config& config, Reload reload, std::ostream& out)
+      : sales_(sales), ledger_(ledger), config_(config), reload_(std::move(reload)), out_(out) {}
 
   // Handles one line; false once the barista asked to quit.
   bool handle(std::string_view line);
@@ -30,13 +34,17 @@ class Counter {
  private:
   void print_basket();
   void pay(const std::string& method);
-  bool try_card(const std::string& text);
+  void attach_card(const std::string& token);
+  void add_item(const std::string& text, const std::string& alternative);
+  void reload();
 
   SaleService& sales_;
   Ledger& ledger_;
-  const Config& config_;
+  Config& config_;
+  Reload reload_;
   std::ostream& out_;
   std::vector<ItemRequest> items_;
+  std::vector<std::string> redeem_;
   std::optional<Card> card_;
   std::string cashier_;
 };

@@ -1,5 +1,7 @@
 #include "pos/json_output.h"
 
+#include "loyalty/messages.h"
+
 namespace loyalpos::pos {
 
 using nlohmann::json;
@@ -7,7 +9,7 @@ using nlohmann::json;
 json card_json(const CardHistory& card, const loyalty::Rules& rules) {
   json programs = json::array();
   for (const auto& program : rules.stamp_programs) {
-    loyalty::ProgramBalance balance{program.id, 0, 0};
+    loyalty::ProgramBalance balance{program.id, 0, 0, 0};
     for (const auto& b : card.balances) {
       if (b.program_id == program.id) balance = b;
     }
@@ -16,7 +18,8 @@ json card_json(const CardHistory& card, const loyalty::Rules& rules) {
                         {"stamps", balance.stamps},
                         {"every", program.every},
                         {"rewards_available", balance.rewards},
-                        {"progress", loyalty::progress_text(program, balance)}});
+                        {"mode", program.mode == loyalty::RewardMode::kBank ? "bank" : "apply_now"},
+                        {"progress", loyalty::progress_text(program, balance, rules.language)}});
   }
   return {{"token", card.card.token},
           {"card_id", card.card.card_id},
@@ -24,6 +27,9 @@ json card_json(const CardHistory& card, const loyalty::Rules& rules) {
           {"visits", card.visits},
           {"first_visit", card.first_visit ? json(*card.first_visit) : json(nullptr)},
           {"last_visit", card.last_visit ? json(*card.last_visit) : json(nullptr)},
+          {"stage", card.stage},
+          {"tier", card.tier.empty() ? json(nullptr) : json(card.tier)},
+          {"referrer", card.card.referrer ? json(*card.card.referrer) : json(nullptr)},
           {"programs", programs}};
 }
 
@@ -45,6 +51,8 @@ json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyal
           {"total", sale.priced.total},
           {"currency", terminal.currency.code},
           {"lines", lines},
+          {"promotions", sale.priced.promotions_applied},
+          {"messages", sale.priced.messages},
           {"card", sale.card ? card_json(*sale.card, rules) : json(nullptr)}};
 }
 

@@ -172,37 +172,59 @@ Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& 
   return out;
 }
 
-Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now) {
-  Card card{loyalty::card_id_hex(id), loyalty::encode_token(id), now};
+Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
+                               const std::optional<Card>& referrer) {
+  Card card{loyalty::card_id_hex(id), loyalty::encode_token(id), now,
+            referrer ? std::optional<std::string>(referrer->card_id) : std::nullopt};
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
-  auto stmt = db_.cached("INSERT INTO cards(card_id, token, issued_at) VALUES (?1, ?2, ?3)");
+  auto stmt = db_.cached(
+      "INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, ?4)");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, now);
+  (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, now).bind_optional(4, card.referrer);
   LOYALPOS_TRY((*stmt)->run());
-  NewEvent event{"card.issued", now, card.card_id, std::nullopt,
-                 nlohmann::json{{"card", card.card_id}}.dump()};
+  nlohmann::json payload{{"card", card.card_id}};
+  if (card.referrer) payload["referrer"] = *card.referrer;
+  NewEvent event{"card.issued", now, card.card_id, std::nullopt, payload.dump()};
   auto seq = append_event(db_, terminal_.terminal_id, event);
   if (!seq.ok()) return seq.error();
   LOYALPOS_TRY(tx->commit());
   return card;
 }
 
-Result<std::optional<Card>> Ledger::find_card(const std::string& token) {
-  auto stmt = db_.cached("SELECT card_id, token, issued_at FROM cards WHERE token = ?1");
+namespace {
+
+Result<std::optional<Card>> read_card(Database& db, const char* where, const std::string& key) {
+  auto stmt = db.cached(std::string("SELECT card_id, token, issued_at, referrer FROM cards WHERE ") +
+                        where + " = ?1");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, token);
+  (*stmt)->bind(1, key);
   auto row = (*stmt)->step();
   if (!row.ok()) return row.error();
   std::optional<Card> out;
-  if (*row) out = Card{(*stmt)->column_text(0), (*stmt)->column_text(1), (*stmt)->column_int(2)};
+  if (*row) {
+    Statement& s = **stmt;
+    out = Card{s.column_text(0), s.column_text(1), s.column_int(2),
+               s.column_is_null(3) ? std::nullopt : std::optional<std::string>(s.column_text(3))};
+  }
   (*stmt)->reset();
   return out;
 }
 
+}  // namespace
+
+Result<std::optional<Card>> Ledger::find_card(const std::string& token) {
+  return read_card(db_, "token", token);
+}
+
+Result<std::optional<Card>> Ledger::find_card_by_id(const std::string& card_id) {
+  return read_card(db_, "card_id", card_id);
+}
+
 Result<std::vector<loyalty::ProgramBalance>> Ledger::balances(const std::string& card_id) {
   auto stmt = db_.cached(
-      "SELECT program_id, stamps, rewards FROM card_programs WHERE card_id = ?1 ORDER BY program_id");
+      "SELECT program_id, stamps, rewards, last_stamp_at FROM card_programs WHERE card_id = ?1"
+      " ORDER BY program_id");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, card_id);
   std::vector<loyalty::ProgramBalance> out;
@@ -210,12 +232,13 @@ Result<std::vector<loyalty::ProgramBalance>> Ledger::balances(const std::string&
     auto row = (*stmt)->step();
     if (!row.ok()) return row.error();
     if (!*row) break;
-    out.push_back({(*stmt)->column_text(0), (*stmt)->column_int(1), (*stmt)->column_int(2)});
+    out.push_back({(*stmt)->column_text(0), (*stmt)->column_int(1), (*stmt)->column_int(2),
+                   (*stmt)->column_int(3)});
   }
   return out;
 }
 
-Result<CardHistory> Ledger::card_history(const Card& card) {
+Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int window_days) {
   CardHistory history;
   history.card = card;
   auto balances_now = balances(card.card_id);
@@ -234,6 +257,31 @@ Result<CardHistory> Ledger::card_history(const Card& card) {
     history.last_visit = (*stmt)->column_int(2);
   }
   (*stmt)->reset();
+  history.journey.visits = history.visits;
+  history.journey.last_visit = history.last_visit;
+
+  auto recent = db_.cached(
+      "SELECT created_at FROM sales s WHERE card_id = ?1 AND created_at > ?2"
+      " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id)"
+      " ORDER BY created_at");
+  if (!recent.ok()) return recent.error();
+  (*recent)->bind(1, card.card_id).bind(2, now - static_cast<std::int64_t>(window_days) * 86400);
+  for (;;) {
+    auto r = (*recent)->step();
+    if (!r.ok()) return r.error();
+    if (!*r) break;
+    history.journey.recent_visits.push_back((*recent)->column_int(0));
+  }
+  // Referred someone: a card it recommended has made a purchase.
+  auto referred = db_.cached(
+      "SELECT EXISTS (SELECT 1 FROM cards c JOIN sales s ON s.card_id = c.card_id"
+      " WHERE c.referrer = ?1 AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id))");
+  if (!referred.ok()) return referred.error();
+  (*referred)->bind(1, card.card_id);
+  auto rr = (*referred)->step();
+  if (!rr.ok()) return rr.error();
+  history.journey.referred_someone = (*referred)->column_int(0) != 0;
+  (*referred)->reset();
   return history;
 }
 

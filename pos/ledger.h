@@ -11,6 +11,7 @@
 
 #include "loyalty/card_token.h"
 #include "loyalty/catalog.h"
+#include "loyalty/journey.h"
 #include "loyalty/money.h"
 #include "loyalty/result.h"
 #include "loyalty/stamp_card.h"
@@ -37,6 +38,7 @@ struct Card {
   std::string card_id;
   std::string token;
   std::int64_t issued_at = 0;
+  std::optional<std::string> referrer;  // card id of the card that referred it
 };
 
 struct CardHistory {
@@ -45,6 +47,9 @@ struct CardHistory {
   std::int64_t visits = 0;  // sales with this card that were not refunded
   std::optional<std::int64_t> first_visit;
   std::optional<std::int64_t> last_visit;
+  loyalty::CardJourney journey;  // for tiers and the journey stage
+  std::string stage;             // filled by SaleService::history
+  std::string tier;              // the tier id, or empty
 };
 
 class Ledger {
@@ -63,9 +68,13 @@ class Ledger {
   // By SKU (case-insensitive) or barcode.
   Result<std::optional<loyalty::Product>> find_product(const std::string& sku_or_barcode);
 
-  Result<Card> issue_card(const loyalty::CardId& id, std::int64_t now);
+  // `referrer`: the card that recommended this one, if any.
+  Result<Card> issue_card(const loyalty::CardId& id, std::int64_t now,
+                          const std::optional<Card>& referrer = std::nullopt);
   Result<std::optional<Card>> find_card(const std::string& token);
-  Result<CardHistory> card_history(const Card& card);
+  Result<std::optional<Card>> find_card_by_id(const std::string& card_id);
+  // Visits in the last `window_days` are listed in journey.recent_visits.
+  Result<CardHistory> card_history(const Card& card, std::int64_t now, int window_days);
   Result<std::vector<loyalty::ProgramBalance>> balances(const std::string& card_id);
 
  private:

@@ -1,5 +1,6 @@
 #include "pos/receipt_text.h"
 
+#include "loyalty/messages.h"
 #include "loyalty/money.h"
 #include "pos/clock.h"
 
@@ -75,17 +76,17 @@ std::string two_columns(const std::string& left, const std::string& right, int c
 std::vector<std::string> card_progress_lines(const CardHistory& card, const loyalty::Rules& rules) {
   std::vector<std::string> out;
   for (const auto& program : rules.stamp_programs) {
-    loyalty::ProgramBalance balance{program.id, 0, 0};
+    loyalty::ProgramBalance balance{program.id, 0, 0, 0};
     for (const auto& b : card.balances) {
       if (b.program_id == program.id) balance = b;
     }
-    out.push_back(loyalty::progress_text(program, balance));
+    out.push_back(loyalty::progress_text(program, balance, rules.language));
   }
   return out;
 }
 
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       const loyalty::Rules& rules, int columns) {
+                                       int columns) {
   const int exponent = terminal.currency.exponent;
   auto money = [&](std::int64_t minor) { return loyalty::format_minor_units(minor, exponent); };
   const std::string rule(static_cast<std::size_t>(columns), '-');
@@ -109,9 +110,9 @@ std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInf
   }
   out.push_back(two_columns("TOTAL " + terminal.currency.code, money(sale.priced.total), columns));
   out.push_back(two_columns("Paid", sale.payment, columns));
-  if (sale.card) {
+  if (!sale.priced.messages.empty()) {
     out.push_back(rule);
-    for (const auto& text : card_progress_lines(*sale.card, rules)) {
+    for (const auto& text : sale.priced.messages) {
       for (auto& l : wrap(text, columns)) out.push_back(l);
     }
   }

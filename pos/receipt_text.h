@@ -13,7 +13,7 @@
 namespace loyalpos::pos {
 
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       const loyalty::Rules& rules, int columns);
+                                       int columns);
 
 // "Pastry card 3/5 — 2 more for a free one", one line per program.
 std::vector<std::string> card_progress_lines(const CardHistory& card, const loyalty::Rules& rules);

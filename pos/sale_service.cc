@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "pos/event_log.h"
 
 namespace loyalpos::pos {
@@ -21,12 +23,13 @@ std::string upper_ascii(std::string_view text) {
 Status write_balance(Database& db, const std::string& card_id,
                      const loyalty::ProgramBalance& balance) {
   auto stmt = db.cached(
-      "INSERT INTO card_programs(card_id, program_id, stamps, rewards) VALUES (?1, ?2, ?3, ?4)"
-      " ON CONFLICT(card_id, program_id) DO UPDATE SET stamps = excluded.stamps,"
-      " rewards = excluded.rewards");
+      "INSERT INTO card_programs(card_id, program_id, stamps, rewards, last_stamp_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(card_id, program_id) DO UPDATE SET"
+      " stamps = excluded.stamps, rewards = excluded.rewards,"
+      " last_stamp_at = excluded.last_stamp_at");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, card_id).bind(2, balance.program_id).bind(3, balance.stamps).bind(4,
-                                                                                   balance.rewards);
+  (*stmt)->bind(1, card_id).bind(2, balance.program_id).bind(3, balance.stamps);
+  (*stmt)->bind(4, balance.rewards).bind(5, balance.last_stamp_at);
   return (*stmt)->run();
 }
 
@@ -46,6 +49,23 @@ Status append_stamps_event(Ledger& ledger, const std::string& card_id, std::int6
   auto seq = append_event(ledger.db(), ledger.terminal().terminal_id, event);
   if (!seq.ok()) return seq.error();
   return ok_status();
+}
+
+// Adds (stamps, rewards) to one program of one card: the balance row and its
+// card.stamps event, together.
+Status change_balance(Ledger& ledger, const std::string& card_id, const std::string& program_id,
+                      std::int64_t stamps, std::int64_t rewards, std::int64_t sale_id,
+                      const char* why, std::int64_t now) {
+  auto balances = ledger.balances(card_id);
+  if (!balances.ok()) return balances.error();
+  loyalty::ProgramBalance balance{program_id, 0, 0, 0};
+  for (const auto& b : *balances) {
+    if (b.program_id == program_id) balance = b;
+  }
+  balance.stamps += stamps;
+  balance.rewards += rewards;
+  LOYALPOS_TRY(write_balance(ledger.db(), card_id, balance));
+  return append_stamps_event(ledger, card_id, sale_id, program_id, stamps, rewards, why, now);
 }
 
 }  // namespace
@@ -94,22 +114,48 @@ Result<Card> SaleService::resolve_card(std::string_view token) {
   return **card;
 }
 
+int SaleService::tier_window_days() const {
+  int days = 1;
+  for (const auto& tier : rules_.tiers) days = std::max(days, tier.window_days);
+  return days;
+}
+
+Result<CardHistory> SaleService::history(const Card& card) {
+  const std::int64_t now = clock_.now_unix();
+  auto history = ledger_.card_history(card, now, tier_window_days());
+  if (!history.ok()) return history.error();
+  history->stage = loyalty::stage_name(loyalty::journey_stage(rules_, history->journey, now));
+  if (const auto* tier = loyalty::card_tier(rules_, history->journey, now, false)) {
+    history->tier = tier->id;
+  }
+  return history;
+}
+
 Result<loyalty::PricingRequest> SaleService::pricing_request(
-    const std::vector<loyalty::BasketLine>& lines, const std::optional<Card>& card) {
+    const std::vector<loyalty::BasketLine>& lines, const std::optional<Card>& card,
+    const std::vector<std::string>& redeem, std::int64_t now) {
   loyalty::PricingRequest request;
   request.lines = lines;
-  request.now_unix = clock_.now_unix();
+  request.now_unix = now;
+  request.local = local_time(now);
+  request.redeem = redeem;
   if (card) {
-    auto balances = ledger_.balances(card->card_id);
-    if (!balances.ok()) return balances.error();
-    request.card = loyalty::CardState{card->card_id, std::move(*balances)};
+    auto history = ledger_.card_history(*card, now, tier_window_days());
+    if (!history.ok()) return history.error();
+    loyalty::CardState state;
+    state.card_id = card->card_id;
+    state.balances = std::move(history->balances);
+    state.journey = std::move(history->journey);
+    state.referral_pending = card->referrer.has_value() && history->visits == 0;
+    request.card = std::move(state);
   }
   return request;
 }
 
 Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::BasketLine>& lines,
-                                                 const std::optional<Card>& card) {
-  auto request = pricing_request(lines, card);
+                                                 const std::optional<Card>& card,
+                                                 const std::vector<std::string>& redeem) {
+  auto request = pricing_request(lines, card, redeem, clock_.now_unix());
   if (!request.ok()) return request.error();
   return loyalty::price_basket(*request, rules_);
 }
@@ -117,6 +163,16 @@ Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::Bask
 Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
   if (request.payment != "cash" && request.payment != "card") {
     return Error::invalid("payment must be cash or card, not \"" + request.payment + "\"");
+  }
+  for (const auto& program_id : request.redeem) {
+    const auto& programs = rules_.stamp_programs;
+    auto it = std::find_if(programs.begin(), programs.end(),
+                           [&](const loyalty::StampProgram& p) { return p.id == program_id; });
+    if (it == programs.end()) return Error::not_found("no loyalty program \"" + program_id + "\"");
+    if (it->mode != loyalty::RewardMode::kBank) {
+      return Error::invalid("program \"" + program_id + "\" applies its rewards by itself");
+    }
+    if (!request.card_token) return Error::invalid("redeeming a reward needs the customer's card");
   }
   auto lines = resolve_items(request.items);
   if (!lines.ok()) return lines.error();
@@ -133,32 +189,33 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
   {
     auto tx = Transaction::begin(ledger_.db());
     if (!tx.ok()) return tx.error();
-    // Balances are read under the write lock, so a second process cannot
+    // The card is read under the write lock, so a second process cannot
     // price against the same stamps.
-    auto pricing = pricing_request(*lines, card);
+    record.at = clock_.now_unix();
+    auto pricing = pricing_request(*lines, card, request.redeem, record.at);
     if (!pricing.ok()) return pricing.error();
-    record.at = pricing->now_unix;
     auto priced = loyalty::price_basket(*pricing, rules_);
     if (!priced.ok()) return priced.error();
     record.priced = std::move(*priced);
-    auto sale_id = write_sale(request, card, record.priced, record.at);
+    auto sale_id = write_sale(request, card, *pricing, record.priced);
     if (!sale_id.ok()) return sale_id.error();
     record.sale_id = *sale_id;
     LOYALPOS_TRY(tx->commit());
   }
   if (card) {
-    auto history = ledger_.card_history(*card);
-    if (!history.ok()) return history.error();
-    record.card = std::move(*history);
+    auto after = history(*card);
+    if (!after.ok()) return after.error();
+    record.card = std::move(*after);
   }
   return record;
 }
 
 Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
                                              const std::optional<Card>& card,
-                                             const loyalty::PricedBasket& priced,
-                                             std::int64_t now) {
+                                             const loyalty::PricingRequest& pricing,
+                                             const loyalty::PricedBasket& priced) {
   Database& db = ledger_.db();
+  const std::int64_t now = pricing.now_unix;
   const auto& currency = ledger_.terminal().currency.code;
   auto sale = db.cached(
       "INSERT INTO sales(created_at, local_date, card_id, cashier, payment, currency, subtotal,"
@@ -200,14 +257,25 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
                           {"subtotal", priced.subtotal},
                           {"discount", priced.discount},
                           {"total", priced.total},
+                          {"promotions", priced.promotions_applied},
                           {"lines", lines_json}}
                          .dump()};
   auto seq = append_event(db, ledger_.terminal().terminal_id, completed);
   if (!seq.ok()) return seq.error();
+  if (card) LOYALPOS_TRY(write_card_changes(*card, sale_id, pricing, priced));
+  return sale_id;
+}
 
+Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
+                                       const loyalty::PricingRequest& pricing,
+                                       const loyalty::PricedBasket& priced) {
+  Database& db = ledger_.db();
+  const std::int64_t now = pricing.now_unix;
   for (const auto& change : priced.programs) {
     const auto& o = change.outcome;
-    if (o.stamps_earned == 0 && o.stamps_spent == 0 && o.free_units == 0) continue;
+    const std::int64_t stamps = o.after.stamps - change.before.stamps;
+    const std::int64_t rewards = o.after.rewards - change.before.rewards;
+    if (stamps == 0 && rewards == 0 && o.free_units == 0) continue;
     auto programs = db.cached(
         "INSERT INTO sale_programs(sale_id, program_id, stamps_earned, stamps_spent, free_units)"
         " VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -215,12 +283,47 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
     (*programs)->bind(1, sale_id).bind(2, change.program->id).bind(3, o.stamps_earned);
     (*programs)->bind(4, o.stamps_spent).bind(5, o.free_units);
     LOYALPOS_TRY((*programs)->run());
-    LOYALPOS_TRY(write_balance(db, card->card_id, o.after));
-    LOYALPOS_TRY(append_stamps_event(ledger_, card->card_id, sale_id, change.program->id,
-                                     o.after.stamps - change.before.stamps,
-                                     o.after.rewards - change.before.rewards, "sale", now));
+    LOYALPOS_TRY(write_balance(db, card.card_id, o.after));
+    LOYALPOS_TRY(append_stamps_event(ledger_, card.card_id, sale_id, change.program->id, stamps,
+                                     rewards, "sale", now));
   }
-  return sale_id;
+
+  loyalty::CardJourney after = pricing.card->journey;
+  after.visits += 1;
+  after.last_visit = now;
+  after.recent_visits.push_back(now);
+  LOYALPOS_TRY(record_stage_change(card, pricing.card->journey, after, sale_id, now));
+
+  if (priced.referrer_bonus > 0 && card.referrer) {
+    auto referrer = ledger_.find_card_by_id(*card.referrer);
+    if (!referrer.ok()) return referrer.error();
+    if (*referrer) {
+      auto before = ledger_.card_history(**referrer, now, tier_window_days());
+      if (!before.ok()) return before.error();
+      LOYALPOS_TRY(change_balance(ledger_, (*referrer)->card_id, priced.referrer_program,
+                                  priced.referrer_bonus, 0, sale_id, "referral", now));
+      loyalty::CardJourney referrer_after = before->journey;
+      referrer_after.referred_someone = true;
+      LOYALPOS_TRY(record_stage_change(**referrer, before->journey, referrer_after, sale_id, now));
+    }
+  }
+  return ok_status();
+}
+
+Status SaleService::record_stage_change(const Card& card, const loyalty::CardJourney& before,
+                                        const loyalty::CardJourney& after, std::int64_t sale_id,
+                                        std::int64_t now) {
+  const auto from = loyalty::journey_stage(rules_, before, now);
+  const auto to = loyalty::journey_stage(rules_, after, now);
+  if (from == to) return ok_status();
+  NewEvent event{"card.stage", now, card.card_id, sale_id,
+                 json{{"card", card.card_id},
+                      {"from", loyalty::stage_name(from)},
+                      {"to", loyalty::stage_name(to)}}
+                     .dump()};
+  auto seq = append_event(ledger_.db(), ledger_.terminal().terminal_id, event);
+  if (!seq.ok()) return seq.error();
+  return ok_status();
 }
 
 Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
@@ -233,22 +336,29 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto sale = db.cached(
-        "SELECT s.total, s.card_id, c.token, c.issued_at, r.sale_id IS NOT NULL FROM sales s"
-        " LEFT JOIN cards c ON c.card_id = s.card_id"
+        "SELECT s.total, s.card_id, r.sale_id IS NOT NULL FROM sales s"
         " LEFT JOIN refunds r ON r.sale_id = s.sale_id WHERE s.sale_id = ?1");
     if (!sale.ok()) return sale.error();
     (*sale)->bind(1, sale_id);
     auto row = (*sale)->step();
     if (!row.ok()) return row.error();
     if (!*row) return Error::not_found("no sale " + std::to_string(sale_id));
-    if ((*sale)->column_int(4) != 0) {
+    if ((*sale)->column_int(2) != 0) {
       return Error::conflict("sale " + std::to_string(sale_id) + " was already refunded");
     }
     record.amount = (*sale)->column_int(0);
-    if (!(*sale)->column_is_null(1)) {
-      card = Card{(*sale)->column_text(1), (*sale)->column_text(2), (*sale)->column_int(3)};
-    }
+    const std::optional<std::string> card_id =
+        (*sale)->column_is_null(1) ? std::nullopt : std::optional<std::string>((*sale)->column_text(1));
     (*sale)->reset();
+    std::optional<CardHistory> before;
+    if (card_id) {
+      auto found = ledger_.find_card_by_id(*card_id);
+      if (!found.ok()) return found.error();
+      card = **found;
+      auto history = ledger_.card_history(*card, now, tier_window_days());
+      if (!history.ok()) return history.error();
+      before = std::move(*history);
+    }
 
     auto insert = db.cached(
         "INSERT INTO refunds(sale_id, created_at, local_date, amount) VALUES (?1, ?2, ?3, ?4)");
@@ -256,47 +366,53 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     (*insert)->bind(1, sale_id).bind(2, now).bind(3, local_date(now)).bind(4, record.amount);
     LOYALPOS_TRY((*insert)->run());
     LOYALPOS_TRY(append_event(db, ledger_.terminal().terminal_id,
-                              NewEvent{"sale.refunded", now,
-                                       card ? std::optional<std::string>(card->card_id)
-                                            : std::nullopt,
-                                       sale_id,
+                              NewEvent{"sale.refunded", now, card_id, sale_id,
                                        json{{"sale", sale_id}, {"amount", record.amount}}.dump()}));
 
+    // Every stamp change the sale made, on any card (the referrer's bonus
+    // too), is undone by its opposite: the stamps it earned are taken back
+    // and the rewards or stamps it used are given back.
+    auto changes = db.prepare(
+        "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
+        " json_extract(payload, '$.rewards') FROM events WHERE type = 'card.stamps'"
+        " AND sale_id = ?1 ORDER BY seq");
+    if (!changes.ok()) return changes.error();
+    changes->bind(1, sale_id);
+    struct Change {
+      std::string card_id, program_id;
+      std::int64_t stamps, rewards;
+    };
+    std::vector<Change> undo;
+    for (;;) {
+      auto c = changes->step();
+      if (!c.ok()) return c.error();
+      if (!*c) break;
+      undo.push_back({changes->column_text(0), changes->column_text(1), changes->column_int(2),
+                      changes->column_int(3)});
+    }
+    for (const auto& c : undo) {
+      LOYALPOS_TRY(change_balance(ledger_, c.card_id, c.program_id, -c.stamps, -c.rewards, sale_id,
+                                  "refund", now));
+    }
+    auto earned = db.prepare(
+        "SELECT COALESCE(SUM(stamps_earned), 0), COALESCE(SUM(free_units), 0) FROM sale_programs"
+        " WHERE sale_id = ?1");
+    if (!earned.ok()) return earned.error();
+    earned->bind(1, sale_id);
+    if (auto e = earned->step(); !e.ok()) return e.error();
+    record.stamps_taken_back = earned->column_int(0);
+    record.rewards_given_back = earned->column_int(1);
     if (card) {
-      auto balances = ledger_.balances(card->card_id);
-      if (!balances.ok()) return balances.error();
-      auto programs = db.prepare(
-          "SELECT program_id, stamps_earned, free_units FROM sale_programs WHERE sale_id = ?1"
-          " ORDER BY program_id");
-      if (!programs.ok()) return programs.error();
-      programs->bind(1, sale_id);
-      for (;;) {
-        auto prow = programs->step();
-        if (!prow.ok()) return prow.error();
-        if (!*prow) break;
-        // Stamps the sale earned are taken back; every item it gave free
-        // comes back as a banked reward, so the card is where it was.
-        loyalty::ProgramBalance balance{programs->column_text(0), 0, 0};
-        for (const auto& b : *balances) {
-          if (b.program_id == balance.program_id) balance = b;
-        }
-        const std::int64_t earned = programs->column_int(1);
-        const std::int64_t free_units = programs->column_int(2);
-        balance.stamps -= earned;
-        balance.rewards += free_units;
-        record.stamps_taken_back += earned;
-        record.rewards_given_back += free_units;
-        LOYALPOS_TRY(write_balance(db, card->card_id, balance));
-        LOYALPOS_TRY(append_stamps_event(ledger_, card->card_id, sale_id, balance.program_id,
-                                         -earned, free_units, "refund", now));
-      }
+      auto after = ledger_.card_history(*card, now, tier_window_days());
+      if (!after.ok()) return after.error();
+      LOYALPOS_TRY(record_stage_change(*card, before->journey, after->journey, sale_id, now));
     }
     LOYALPOS_TRY(tx->commit());
   }
   if (card) {
-    auto history = ledger_.card_history(*card);
-    if (!history.ok()) return history.error();
-    record.card = std::move(*history);
+    auto after = history(*card);
+    if (!after.ok()) return after.error();
+    record.card = std::move(*after);
   }
   return record;
 }

@@ -1,6 +1,6 @@
 // SaleService: rings up and refunds sales. A sale is priced by loyalty's pure
 // function inside one write transaction and committed whole (sale, lines,
-// the card's balances, journey events) before anything is printed.
+// the cards' balances, journey events) before anything is printed.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,8 @@ struct SaleRequest {
   std::vector<ItemRequest> items;
   std::optional<std::string> card_token;
   std::string cashier;
-  std::string payment = "cash";  // "cash" | "card"
+  std::string payment = "cash";     // "cash" | "card"
+  std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
 };
 
 struct SaleRecord {
@@ -56,18 +57,31 @@ class SaleService {
   Result<std::vector<loyalty::BasketLine>> resolve_items(const std::vector<ItemRequest>& items);
   // A token as typed or scanned (any case); unknown or misread cards are errors.
   Result<Card> resolve_card(std::string_view token);
+  // The card's balances, visits, journey stage and tier now.
+  Result<CardHistory> history(const Card& card);
   // Prices without committing, for the counter's running basket.
   Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
-                                      const std::optional<Card>& card);
+                                      const std::optional<Card>& card,
+                                      const std::vector<std::string>& redeem = {});
 
   Result<SaleRecord> sell(const SaleRequest& request);
   Result<RefundRecord> refund(std::int64_t sale_id);
 
  private:
   Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
-                                                  const std::optional<Card>& card);
+                                                  const std::optional<Card>& card,
+                                                  const std::vector<std::string>& redeem,
+                                                  std::int64_t now);
   Result<std::int64_t> write_sale(const SaleRequest& request, const std::optional<Card>& card,
-                                  const loyalty::PricedBasket& priced, std::int64_t now);
+                                  const loyalty::PricingRequest& pricing,
+                                  const loyalty::PricedBasket& priced);
+  Status write_card_changes(const Card& card, std::int64_t sale_id,
+                            const loyalty::PricingRequest& pricing,
+                            const loyalty::PricedBasket& priced);
+  Status record_stage_change(const Card& card, const loyalty::CardJourney& before,
+                             const loyalty::CardJourney& after, std::int64_t sale_id,
+                             std::int64_t now);
+  int tier_window_days() const;
 
   Ledger& ledger_;
   const loyalty::Rules& rules_;

@@ -26,8 +26,10 @@ CREATE TABLE products(
 CREATE TABLE cards(
   card_id   TEXT PRIMARY KEY,
   token     TEXT NOT NULL UNIQUE,
-  issued_at INTEGER NOT NULL
+  issued_at INTEGER NOT NULL,
+  referrer  TEXT REFERENCES cards(card_id)
 );
+CREATE INDEX cards_by_referrer ON cards(referrer) WHERE referrer IS NOT NULL;
 
 -- The card's balance per program: a cache of the sum of its card.stamps
 -- events, written in the same transaction as those events.
@@ -36,6 +38,7 @@ CREATE TABLE card_programs(
   program_id TEXT NOT NULL,
   stamps     INTEGER NOT NULL,
   rewards    INTEGER NOT NULL,
+  last_stamp_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (card_id, program_id)
 ) WITHOUT ROWID;
 

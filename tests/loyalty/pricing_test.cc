@@ -1,4 +1,5 @@
 #include "loyalty/pricing.h"
+#include "loyalty/messages.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -20,14 +21,19 @@ const Product kCoffee = product("COFFEE", "drink", 17000);
 
 Rules cafe_rules() {
   Rules rules;
-  rules.stamp_programs.push_back(StampProgram{"pastry", "Pastry card", {"pastry"}, {}, 5});
+  StampProgram pastry;
+  pastry.id = "pastry";
+  pastry.name = "Pastry card";
+  pastry.items.categories = {"pastry"};
+  pastry.every = 5;
+  rules.stamp_programs.push_back(pastry);
   return rules;
 }
 
 PricingRequest with_card(std::vector<BasketLine> lines, std::int64_t stamps, std::int64_t rewards = 0) {
   PricingRequest r;
   r.lines = std::move(lines);
-  r.card = CardState{"card", {{"pastry", stamps, rewards}}};
+  r.card = CardState{"card", {{"pastry", stamps, rewards, 0}}, {}, false};
   return r;
 }
 
@@ -93,9 +99,11 @@ TEST(PriceBasket, AnOverflowingBasketIsAnErrorNotAWrap) {
 
 TEST(ProgressText, SaysHowManyMoreForAFreeOne) {
   const auto program = cafe_rules().stamp_programs[0];
-  EXPECT_EQ(progress_text(program, {"pastry", 3, 0}), "Pastry card 3/5 — 2 more for a free one");
-  EXPECT_EQ(progress_text(program, {"pastry", 4, 0}), "Pastry card 4/5 — the next one is free");
-  EXPECT_EQ(progress_text(program, {"pastry", 0, 1}), "Pastry card 0/5 — 1 free one waiting");
+  EXPECT_EQ(progress_text(program, {"pastry", 3, 0, 0}), "Pastry card 3/5 — 2 more for a free one");
+  EXPECT_EQ(progress_text(program, {"pastry", 4, 0, 0}), "Pastry card 4/5 — the next one is free");
+  EXPECT_EQ(progress_text(program, {"pastry", 0, 1, 0}), "Pastry card 0/5 — 1 free one waiting");
+  EXPECT_EQ(progress_text(program, {"pastry", 3, 0, 0}, Language::kRussian),
+            "Pastry card 3/5 — ещё 2, и один бесплатно");
 }
 
 // Random baskets over a small catalog, with a random card balance.
@@ -116,14 +124,14 @@ Case random_case() {
   }
   if (*rc::gen::arbitrary<bool>()) {
     c.card = CardState{"card", {{"pastry", *rc::gen::inRange<std::int64_t>(-5, 5),
-                                 *rc::gen::inRange<std::int64_t>(0, 3)}}};
+                                 *rc::gen::inRange<std::int64_t>(0, 3), 0}}, {}, false};
   }
   return c;
 }
 
 RC_GTEST_PROP(PriceBasketProperty, TotalIsNeverNegativeNorDiscountAboveSubtotal, ()) {
   const Case c = random_case();
-  auto priced = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  auto priced = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
   RC_ASSERT(priced.ok());
   RC_ASSERT(priced->total >= 0);
   RC_ASSERT(priced->discount <= priced->subtotal);
@@ -139,8 +147,8 @@ RC_GTEST_PROP(PriceBasketProperty, LineOrderDoesNotChangeTheResult, ()) {
   const auto seed = *rc::gen::arbitrary<unsigned>();
   std::mt19937 rng(seed);
   std::shuffle(shuffled.begin(), shuffled.end(), rng);
-  auto a = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
-  auto b = price_basket(PricingRequest{shuffled, c.card, 0}, cafe_rules());
+  auto a = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
+  auto b = price_basket(PricingRequest{shuffled, c.card, 0, {}, {}}, cafe_rules());
   RC_ASSERT(a.ok() && b.ok());
   RC_ASSERT(a->total == b->total);
   RC_ASSERT(a->discount == b->discount);
@@ -153,8 +161,8 @@ RC_GTEST_PROP(PriceBasketProperty, LineOrderDoesNotChangeTheResult, ()) {
 
 RC_GTEST_PROP(PriceBasketProperty, IsDeterministic, ()) {
   const Case c = random_case();
-  auto a = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
-  auto b = price_basket(PricingRequest{c.lines, c.card, 0}, cafe_rules());
+  auto a = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
+  auto b = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
   RC_ASSERT(a->total == b->total);
   for (std::size_t i = 0; i < a->lines.size(); ++i) {
     RC_ASSERT(a->lines[i].discount == b->lines[i].discount);
@@ -166,14 +174,14 @@ RC_GTEST_PROP(PriceBasketProperty, IsDeterministic, ()) {
 // carried over) give the same number of free pastries.
 RC_GTEST_PROP(PriceBasketProperty, BuyingInOneBasketOrManyGivesTheSameFreeItems, ()) {
   const Case c = random_case();
-  const auto start = CardState{"card", {{"pastry", 0, 0}}};
-  auto once = price_basket(PricingRequest{c.lines, start, 0}, cafe_rules());
+  const auto start = CardState{"card", {{"pastry", 0, 0, 0}}, {}, false};
+  auto once = price_basket(PricingRequest{c.lines, start, 0, {}, {}}, cafe_rules());
   RC_ASSERT(once.ok());
   std::int64_t free_split = 0;
   CardState card = start;
   for (const auto& line : c.lines) {
     for (std::int64_t u = 0; u < line.qty; ++u) {
-      auto one = price_basket(PricingRequest{{{line.product, 1}}, card, 0}, cafe_rules());
+      auto one = price_basket(PricingRequest{{{line.product, 1}}, card, 0, {}, {}}, cafe_rules());
       RC_ASSERT(one.ok());
       free_split += one->programs[0].outcome.free_units;
       card.balances = {one->programs[0].outcome.after};

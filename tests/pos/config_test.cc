@@ -18,8 +18,8 @@ TEST(Config, TheShippedConfigIsTheCafesPastryCard) {
   const auto& p = config->rules.stamp_programs[0];
   EXPECT_EQ(p.id, "pastry");
   EXPECT_EQ(p.every, 5);
-  EXPECT_EQ(p.categories, std::vector<std::string>{"pastry"});
-  EXPECT_EQ(config->language, "en");
+  EXPECT_EQ(p.items.categories, std::vector<std::string>{"pastry"});
+  EXPECT_EQ(config->rules.language, loyalty::Language::kEnglish);
   EXPECT_EQ(config->busy_timeout_ms, 5000);
 }
 
@@ -39,11 +39,11 @@ skus = ["LATTE", "COFFEE"]
 every = 10
 )", "shop.toml");
   ASSERT_TRUE(config.ok()) << config.error().message();
-  EXPECT_EQ(config->language, "ru");
+  EXPECT_EQ(config->rules.language, loyalty::Language::kRussian);
   EXPECT_EQ(config->card_base_url, "https://cafe.example");
   EXPECT_EQ(config->busy_timeout_ms, 250);
   EXPECT_EQ(config->scanner_prefix, "]Q");
-  EXPECT_EQ(config->rules.stamp_programs[0].skus.size(), 2u);
+  EXPECT_EQ(config->rules.stamp_programs[0].items.skus.size(), 2u);
   EXPECT_EQ(config->rules.stamp_programs[0].every, 10);
 }
 
@@ -53,7 +53,7 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheProblem) {
             "shop.toml:4: \"every\" must be from 2 to 1000, got 1");
   EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\nevery = 5\n").find("needs categories or skus"),
             std::string::npos);
-  EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\n").find("needs \"every\""),
+  EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\n").find("shop.toml:1: \"every\" is required"),
             std::string::npos);
   EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\nevery = 5\nfree = 1\n")
                 .find("shop.toml:5: unknown key \"free\" in [[stamp_card]]"),

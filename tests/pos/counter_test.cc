@@ -18,12 +18,14 @@ class CounterTest : public LedgerTest {
     return out_.str();
   }
   std::ostringstream out_;
+  std::string next_config_ = std::string(default_config_text());
+  Counter::Reload reload_ = [this]() { return parse_config(next_config_, "config.toml"); };
 };
 
 TEST_F(CounterTest, AFullSaleWithACardFromScannedLines) {
   const Card card = new_card();
   ASSERT_TRUE(sell({{"CROISSANT", 4}}, card).ok());
-  Counter counter(*sales_, *ledger_, config_, out_);
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
   EXPECT_NE(say(counter, "4600000000022\r").find("Simit"), std::string::npos);  // barcode
   EXPECT_NE(say(counter, "COFFEE*2").find("340.00"), std::string::npos);
   const std::string attached = say(counter, "https://loyal.example/c/" + card.token);
@@ -38,7 +40,7 @@ TEST_F(CounterTest, AFullSaleWithACardFromScannedLines) {
 }
 
 TEST_F(CounterTest, BadLinesGetOneLineErrorsAndChangeNothing) {
-  Counter counter(*sales_, *ledger_, config_, out_);
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
   EXPECT_EQ(say(counter, "PIZZA"), "! unknown product \"PIZZA\"\n");
   EXPECT_EQ(say(counter, "COFFEE*0").rfind("! quantity", 0), 0u);
   std::string misread = new_card().token;
@@ -50,7 +52,7 @@ TEST_F(CounterTest, BadLinesGetOneLineErrorsAndChangeNothing) {
 }
 
 TEST_F(CounterTest, VoidRemovesTheLastItemAndCancelEmptiesTheBasket) {
-  Counter counter(*sales_, *ledger_, config_, out_);
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
   say(counter, "TEA");
   say(counter, "LATTE");
   const std::string after_void = say(counter, "void");
@@ -61,8 +63,29 @@ TEST_F(CounterTest, VoidRemovesTheLastItemAndCancelEmptiesTheBasket) {
   EXPECT_NE(say(counter, "help").find("pay cash"), std::string::npos);
 }
 
+TEST_F(CounterTest, ReloadAppliesAGoodConfigAndKeepsTheLastGoodOneOnAnError) {
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
+  next_config_ = "[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 1\n";
+  EXPECT_EQ(say(counter, "reload"),
+            "! config not reloaded, still using the last good one: config.toml:4: \"every\" must "
+            "be from 2 to 1000, got 1\n");
+  EXPECT_EQ(config_.rules.stamp_programs[0].every, 5);
+  next_config_ = "[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 2\n";
+  EXPECT_EQ(say(counter, "reload"), "Config reloaded.\n");
+  const Card card = new_card();
+  say(counter, card.token);
+  const std::string basket = say(counter, "CROISSANT*2");
+  EXPECT_NE(basket.find("2nd free — pastry"), std::string::npos) << basket;
+}
+
+TEST_F(CounterTest, ASkuTypedUnderTheRussianLayoutIsFound) {
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
+  // "TEA" typed on a Russian keyboard layout.
+  EXPECT_NE(say(counter, "ЕУФ").find("Turkish tea"), std::string::npos) << out_.str();
+}
+
 TEST_F(CounterTest, RunReadsLinesUntilQuit) {
-  Counter counter(*sales_, *ledger_, config_, out_);
+  Counter counter(*sales_, *ledger_, config_, reload_, out_);
   std::istringstream in("TEA\npay cash\nquit\nCOFFEE\npay cash\n");
   counter.run(in);
   EXPECT_EQ(count("sales"), 1);

@@ -14,7 +14,7 @@ TEST_F(ReceiptTextTest, ShowsItemsDiscountReasonsTotalsAndCardProgress) {
   ASSERT_TRUE(sell({{"CROISSANT", 4}}, card).ok());
   auto sale = sell({{"SIMIT", 1}, {"COFFEE", 2}}, card);
   ASSERT_TRUE(sale.ok());
-  const auto lines = receipt_lines(*sale, ledger_->terminal(), config_.rules, 48);
+  const auto lines = receipt_lines(*sale, ledger_->terminal(), 48);
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   EXPECT_NE(text.find("Simit"), std::string::npos) << text;
@@ -32,7 +32,7 @@ TEST_F(ReceiptTextTest, NoLineIsWiderThanThePaperEvenInCyrillic) {
   auto sale = sell({{"LONG", 999}, {"CROISSANT", 4}}, card);
   ASSERT_TRUE(sale.ok()) << sale.error().message();
   for (int columns : {32, 42, 48}) {
-    for (const auto& line : receipt_lines(*sale, ledger_->terminal(), config_.rules, columns)) {
+    for (const auto& line : receipt_lines(*sale, ledger_->terminal(), columns)) {
       EXPECT_LE(display_width(line), static_cast<std::size_t>(columns)) << line;
     }
   }

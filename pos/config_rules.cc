@@ -1,0 +1,305 @@
+// The loyalty rules' part of the config: [[stamp_card]], [[promotion]],
+// [[tier]]. Every check here guards a mistake an owner can make.
+#include <algorithm>
+#include <cstdio>
+
+#include "pos/detail/config_parser.h"
+
+namespace loyalpos::pos::detail {
+
+namespace {
+
+const toml::array* array_of_tables(const toml::table& root, const char* key, Status& status,
+                                   const ConfigReader& reader) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return nullptr;
+  const auto* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    status = reader.error_at(*node, std::string("write these as [[") + key + "]]");
+    return nullptr;
+  }
+  return array;
+}
+
+Result<int> parse_hhmm(const std::string& text) {
+  int h = 0, m = 0, consumed = 0;
+  if (std::sscanf(text.c_str(), "%2d:%2d%n", &h, &m, &consumed) != 2 || consumed != 5 ||
+      text.size() != 5 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0)) {
+    return Error::invalid("\"" + text + "\" is not a time like 08:00");
+  }
+  return h * 60 + m;
+}
+
+constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+}  // namespace
+
+Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(const toml::table& root) const {
+  std::vector<loyalty::StampProgram> out;
+  Status status = ok_status();
+  const auto* array = array_of_tables(root, "stamp_card", status, *this);
+  if (!status.ok()) return status.error();
+  if (array == nullptr) return out;
+  for (const auto& item : *array) {
+    const auto& t = *item.as_table();
+    LOYALPOS_TRY(check_keys(t, {"id", "name", "categories", "skus", "every", "reward", "free_item",
+                                "stamps_expire_after_days", "max_rewards_per_sale"},
+                            " in [[stamp_card]]"));
+    loyalty::StampProgram p;
+    auto id = string_at(t, "id", "", true);
+    if (!id.ok()) return id.error();
+    if (id->empty()) return error_at(t, "a stamp card's id must not be empty");
+    p.id = *id;
+    auto name = string_at(t, "name", p.id, false);
+    if (!name.ok()) return name.error();
+    p.name = *name;
+    auto items = products_at(t, "stamp card \"" + p.id + "\"");
+    if (!items.ok()) return items.error();
+    p.items = *items;
+    auto every = int_at(t, "every", 0, 2, 1000, true);
+    if (!every.ok()) return every.error();
+    p.every = static_cast<int>(*every);
+    auto reward = string_at(t, "reward", "apply_now", false);
+    if (!reward.ok()) return reward.error();
+    if (*reward == "bank") {
+      p.mode = loyalty::RewardMode::kBank;
+    } else if (*reward != "apply_now") {
+      return error_at(*t.get("reward"), "\"reward\" must be \"apply_now\" or \"bank\"");
+    }
+    auto free_item = string_at(t, "free_item", "cheapest", false);
+    if (!free_item.ok()) return free_item.error();
+    if (*free_item == "most_expensive") {
+      p.free_item = loyalty::FreeItem::kMostExpensive;
+    } else if (*free_item != "cheapest") {
+      return error_at(*t.get("free_item"), "\"free_item\" must be \"cheapest\" or \"most_expensive\"");
+    }
+    if (t.get("stamps_expire_after_days")) {
+      auto days = int_at(t, "stamps_expire_after_days", 0, 1, 3650);
+      if (!days.ok()) return days.error();
+      p.stamps_expire_after_days = static_cast<int>(*days);
+    }
+    if (t.get("max_rewards_per_sale")) {
+      auto cap = int_at(t, "max_rewards_per_sale", 0, 1, 1000);
+      if (!cap.ok()) return cap.error();
+      p.max_rewards_per_sale = static_cast<int>(*cap);
+    }
+    for (const auto& other : out) {
+      if (other.id == p.id) return error_at(t, "two stamp cards have the id \"" + p.id + "\"");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<loyalty::Tier>> ConfigReader::tiers(const toml::table& root) const {
+  std::vector<loyalty::Tier> out;
+  Status status = ok_status();
+  const auto* array = array_of_tables(root, "tier", status, *this);
+  if (!status.ok()) return status.error();
+  if (array == nullptr) return out;
+  for (const auto& item : *array) {
+    const auto& t = *item.as_table();
+    LOYALPOS_TRY(check_keys(t, {"id", "name", "visits", "window_days"}, " in [[tier]]"));
+    loyalty::Tier tier;
+    auto id = string_at(t, "id", "", true);
+    if (!id.ok()) return id.error();
+    tier.id = *id;
+    auto name = string_at(t, "name", tier.id, false);
+    if (!name.ok()) return name.error();
+    tier.name = *name;
+    auto visits = int_at(t, "visits", 0, 1, 1000, true);
+    if (!visits.ok()) return visits.error();
+    tier.visits = static_cast<int>(*visits);
+    auto window = int_at(t, "window_days", 0, 1, 3650, true);
+    if (!window.ok()) return window.error();
+    tier.window_days = static_cast<int>(*window);
+    for (const auto& other : out) {
+      if (other.id == tier.id) return error_at(t, "two tiers have the id \"" + tier.id + "\"");
+    }
+    out.push_back(std::move(tier));
+  }
+  return out;
+}
+
+Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t, const std::string& what) const {
+  loyalty::Schedule s;
+  for (const char* key : {"from", "to"}) {
+    if (!t.get(key)) continue;
+    auto text = string_at(t, key, "", true);
+    if (!text.ok()) return text.error();
+    auto day = loyalty::parse_date(*text);
+    if (!day.ok()) return error_at(*t.get(key), "\"" + std::string(key) + "\": " + day.error().message());
+    (std::string(key) == "from" ? s.from_day : s.to_day) = *day;
+  }
+  if (const toml::node* days = t.get("days")) {
+    auto names = strings_at(t, "days");
+    if (!names.ok()) return names.error();
+    s.weekdays = 0;
+    for (const auto& name : *names) {
+      const auto* found = std::find_if(std::begin(kDayNames), std::end(kDayNames),
+                                       [&](const char* d) { return name == d; });
+      if (found == std::end(kDayNames)) {
+        return error_at(*days, "\"" + name + "\" is not a day (use mon, tue, wed, thu, fri, sat, sun)");
+      }
+      s.weekdays |= static_cast<std::uint8_t>(1u << (found - std::begin(kDayNames)));
+    }
+  }
+  if (const toml::node* hours = t.get("hours")) {
+    auto text = string_at(t, "hours", "", true);
+    if (!text.ok()) return text.error();
+    const auto dash = text->find('-');
+    auto start = parse_hhmm(text->substr(0, dash));
+    auto end = dash == std::string::npos ? Result<int>(Error::invalid("")) : parse_hhmm(text->substr(dash + 1));
+    if (!start.ok() || !end.ok()) return error_at(*hours, "\"hours\" must be like \"08:00-11:30\"");
+    s.start_minute = *start;
+    s.end_minute = *end;
+  }
+  if (!s.ever_occurs()) {
+    return error_at(t, what + ": its window never occurs (check from/to, days and hours)");
+  }
+  return s;
+}
+
+Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
+  using loyalty::PromotionKind;
+  LOYALPOS_TRY(check_keys(t, {"id", "name", "kind", "categories", "skus", "buy", "get", "n", "m",
+                              "percent", "amount", "price", "component", "from", "to", "days",
+                              "hours", "priority", "combinable", "earns_stamps", "audience", "tier"},
+                          " in [[promotion]]"));
+  loyalty::Promotion p;
+  auto id = string_at(t, "id", "", true);
+  if (!id.ok()) return id.error();
+  if (id->empty()) return error_at(t, "a promotion's id must not be empty");
+  p.id = *id;
+  const std::string what = "promotion \"" + p.id + "\"";
+  auto name = string_at(t, "name", p.id, false);
+  if (!name.ok()) return name.error();
+  p.name = *name;
+  auto kind = string_at(t, "kind", "", true);
+  if (!kind.ok()) return kind.error();
+  if (*kind == "buy_x_get_y") {
+    p.kind = PromotionKind::kBuyXGetY;
+    auto buy = int_at(t, "buy", 0, 1, 100, true);
+    if (!buy.ok()) return buy.error();
+    auto get = int_at(t, "get", 0, 1, 100, true);
+    if (!get.ok()) return get.error();
+    p.buy = static_cast<int>(*buy);
+    p.get = static_cast<int>(*get);
+  } else if (*kind == "n_for_m") {
+    p.kind = PromotionKind::kNForM;
+    auto n = int_at(t, "n", 0, 2, 100, true);
+    if (!n.ok()) return n.error();
+    auto m = int_at(t, "m", 0, 1, 99, true);
+    if (!m.ok()) return m.error();
+    if (*m >= *n) return error_at(*t.get("m"), what + ": \"m\" must be less than \"n\"");
+    p.n = static_cast<int>(*n);
+    p.m = static_cast<int>(*m);
+  } else if (*kind == "percent_off") {
+    p.kind = PromotionKind::kPercentOff;
+    auto percent = int_at(t, "percent", 0, 1, 100, true);
+    if (!percent.ok()) return percent.error();
+    p.percent = static_cast<int>(*percent);
+  } else if (*kind == "amount_off") {
+    p.kind = PromotionKind::kAmountOff;
+    auto amount = money_at(t, "amount", true);
+    if (!amount.ok()) return amount.error();
+    if (*amount <= 0) return error_at(*t.get("amount"), what + ": \"amount\" must be above zero");
+    p.amount = *amount;
+  } else if (*kind == "bundle") {
+    p.kind = PromotionKind::kBundle;
+    auto price = money_at(t, "price", true);
+    if (!price.ok()) return price.error();
+    p.amount = *price;
+    Status status = ok_status();
+    const auto* components = array_of_tables(t, "component", status, *this);
+    if (!status.ok()) return status.error();
+    if (components == nullptr || components->size() < 2) {
+      return error_at(t, what + ": a bundle needs at least two [[promotion.component]]");
+    }
+    for (const auto& c : *components) {
+      const auto& ct = *c.as_table();
+      LOYALPOS_TRY(check_keys(ct, {"categories", "skus"}, " in [[promotion.component]]"));
+      auto set = products_at(ct, what + ": a component");
+      if (!set.ok()) return set.error();
+      p.components.push_back(*set);
+    }
+  } else {
+    return error_at(*t.get("kind"), what + ": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
+                                           "amount_off or bundle");
+  }
+  if (p.kind != PromotionKind::kBundle) {
+    auto items = products_at(t, what);
+    if (!items.ok()) return items.error();
+    p.items = *items;
+  }
+  auto schedule_result = schedule(t, what);
+  if (!schedule_result.ok()) return schedule_result.error();
+  p.schedule = *schedule_result;
+  auto priority = int_at(t, "priority", 0, -1000, 1000);
+  if (!priority.ok()) return priority.error();
+  p.priority = static_cast<int>(*priority);
+  auto combinable = bool_at(t, "combinable", true);
+  if (!combinable.ok()) return combinable.error();
+  p.combinable = *combinable;
+  auto earns = bool_at(t, "earns_stamps", false);
+  if (!earns.ok()) return earns.error();
+  p.earns_stamps = *earns;
+  auto audience = string_at(t, "audience", "everyone", false);
+  if (!audience.ok()) return audience.error();
+  if (*audience == "cards") {
+    p.audience = loyalty::Audience::kCardHolders;
+  } else if (*audience == "welcome") {
+    p.audience = loyalty::Audience::kWelcome;
+  } else if (*audience == "tier") {
+    p.audience = loyalty::Audience::kTier;
+    auto tier = string_at(t, "tier", "", true);
+    if (!tier.ok()) return tier.error();
+    p.tier = *tier;
+  } else if (*audience != "everyone") {
+    return error_at(*t.get("audience"), what + ": \"audience\" must be everyone, cards, welcome or tier");
+  }
+  if (p.audience != loyalty::Audience::kTier && t.get("tier")) {
+    return error_at(*t.get("tier"), what + ": \"tier\" needs audience = \"tier\"");
+  }
+  return p;
+}
+
+Result<std::vector<loyalty::Promotion>> ConfigReader::promotions(
+    const toml::table& root, const std::vector<loyalty::Tier>& tiers) const {
+  std::vector<loyalty::Promotion> out;
+  Status status = ok_status();
+  const auto* array = array_of_tables(root, "promotion", status, *this);
+  if (!status.ok()) return status.error();
+  if (array == nullptr) return out;
+  for (const auto& item : *array) {
+    const auto& t = *item.as_table();
+    auto p = promotion(t);
+    if (!p.ok()) return p.error();
+    if (p->audience == loyalty::Audience::kTier &&
+        std::none_of(tiers.begin(), tiers.end(), [&](const loyalty::Tier& x) { return x.id == p->tier; })) {
+      return error_at(*t.get("tier"), "promotion \"" + p->id + "\": no [[tier]] has the id \"" + p->tier + "\"");
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const auto& other = out[i];
+      if (other.id == p->id) return error_at(t, "two promotions have the id \"" + p->id + "\"");
+      auto items_of = [](const loyalty::Promotion& x) {
+        loyalty::ProductSet all = x.items;
+        for (const auto& c : x.components) {
+          all.categories.insert(all.categories.end(), c.categories.begin(), c.categories.end());
+          all.skus.insert(all.skus.end(), c.skus.begin(), c.skus.end());
+        }
+        return all;
+      };
+      if (!p->combinable && !other.combinable && p->priority == other.priority &&
+          items_of(*p).intersects(items_of(other)) && p->schedule.overlaps(other.schedule)) {
+        return error_at(t, "promotions \"" + other.id + "\" and \"" + p->id +
+                               "\" both exclude others, can apply to the same items at the same "
+                               "time and have the same priority: give one a higher priority");
+      }
+    }
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+}  // namespace loyalpos::pos::detail
