@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "loyalty/messages.h"
 #include "loyalty/money.h"
@@ -46,15 +47,21 @@ struct Work {
   }
 };
 
-// Cheapest first; ties on SKU so the order of lines never matters.
+// Units equal in this key are interchangeable, so ordering by it (and never
+// by position) keeps the result independent of the order of lines.
+auto state_key(const Unit* u) {
+  return std::tie(*u->sku, u->touched, u->locked, u->earns_stamps, u->free_by_card);
+}
+
+// Cheapest first.
 bool cheaper(const Unit* a, const Unit* b) {
   if (a->net != b->net) return a->net < b->net;
-  return *a->sku < *b->sku;
+  return state_key(a) < state_key(b);
 }
 
 bool dearer(const Unit* a, const Unit* b) {
   if (a->net != b->net) return a->net > b->net;
-  return *a->sku < *b->sku;
+  return state_key(a) < state_key(b);
 }
 
 bool audience_matches(const Promotion& promo, const PricingRequest& request, const Tier* tier) {
@@ -125,15 +132,16 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
     pools.push_back(std::move(units));
   }
   bool applied = false;
+  std::vector<const Unit*> used;  // a unit goes into one bundle only
+  auto is_used = [&](const Unit* u) { return std::find(used.begin(), used.end(), u) != used.end(); };
   for (;;) {
     std::vector<Unit*> bundle;
     for (auto& pool : pools) {
       auto it = std::find_if(pool.begin(), pool.end(), [&](Unit* u) {
-        return std::find(bundle.begin(), bundle.end(), u) == bundle.end();
+        return !is_used(u) && std::find(bundle.begin(), bundle.end(), u) == bundle.end();
       });
       if (it == pool.end()) return applied;
       bundle.push_back(*it);
-      pool.erase(it);
     }
     std::int64_t value = 0;
     for (Unit* u : bundle) value += u->net;
@@ -144,6 +152,7 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
       work.discount(*u, amount, promo.id, promo.name);
       remaining -= amount;
       claim(*u, promo);
+      used.push_back(u);
     }
     applied = true;
   }
@@ -172,7 +181,8 @@ ProgramChange apply_program(Work& work, const PricingRequest& request, const Sta
   std::vector<Unit*> eligible;
   std::vector<Unit*> freeable;
   for (auto& unit : work.units) {
-    if (unit.free_by_card || !unit.earns_stamps) continue;
+    // A product given away at no price earns no stamp, like any free item.
+    if (unit.free_by_card || !unit.earns_stamps || unit.price == 0) continue;
     if (!program.qualifies(request.lines[unit.line].product)) continue;
     eligible.push_back(&unit);
     if (unit.net > 0 && !unit.locked) freeable.push_back(&unit);

@@ -68,6 +68,19 @@ Status change_balance(Ledger& ledger, const std::string& card_id, const std::str
   return append_stamps_event(ledger, card_id, sale_id, program_id, stamps, rewards, why, now);
 }
 
+Status record_sale_program(Database& db, std::int64_t sale_id, const std::string& card_id,
+                           const std::string& program_id, std::int64_t earned, std::int64_t spent,
+                           std::int64_t free_units, std::int64_t stamps_delta,
+                           std::int64_t rewards_delta) {
+  auto stmt = db.cached(
+      "INSERT INTO sale_programs(sale_id, card_id, program_id, stamps_earned, stamps_spent,"
+      " free_units, stamps_delta, rewards_delta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, sale_id).bind(2, card_id).bind(3, program_id).bind(4, earned);
+  (*stmt)->bind(5, spent).bind(6, free_units).bind(7, stamps_delta).bind(8, rewards_delta);
+  return (*stmt)->run();
+}
+
 }  // namespace
 
 Result<ItemRequest> parse_item(std::string_view text) {
@@ -120,20 +133,46 @@ int SaleService::tier_window_days() const {
   return days;
 }
 
+void SaleService::describe(CardHistory& card, std::int64_t now) const {
+  card.stage = loyalty::stage_name(loyalty::journey_stage(rules_, card.journey, now));
+  const auto* tier = loyalty::card_tier(rules_, card.journey, now, false);
+  card.tier = tier != nullptr ? tier->id : "";
+}
+
 Result<CardHistory> SaleService::history(const Card& card) {
   const std::int64_t now = clock_.now_unix();
   auto history = ledger_.card_history(card, now, tier_window_days());
   if (!history.ok()) return history.error();
-  history->stage = loyalty::stage_name(loyalty::journey_stage(rules_, history->journey, now));
-  if (const auto* tier = loyalty::card_tier(rules_, history->journey, now, false)) {
-    history->tier = tier->id;
-  }
+  describe(*history, now);
   return history;
+}
+
+CardHistory SaleService::after_sale(CardHistory card, const loyalty::PricedBasket& priced,
+                                    std::int64_t now) const {
+  for (const auto& change : priced.programs) {
+    auto it = std::find_if(card.balances.begin(), card.balances.end(),
+                           [&](const loyalty::ProgramBalance& b) {
+                             return b.program_id == change.program->id;
+                           });
+    if (it == card.balances.end()) {
+      card.balances.push_back(change.outcome.after);
+    } else {
+      *it = change.outcome.after;
+    }
+  }
+  card.visits += 1;
+  if (!card.first_visit) card.first_visit = now;
+  card.last_visit = now;
+  card.journey.visits = card.visits;
+  card.journey.last_visit = now;
+  card.journey.recent_visits.push_back(now);
+  describe(card, now);
+  return card;
 }
 
 Result<loyalty::PricingRequest> SaleService::pricing_request(
     const std::vector<loyalty::BasketLine>& lines, const std::optional<Card>& card,
-    const std::vector<std::string>& redeem, std::int64_t now) {
+    const std::vector<std::string>& redeem, std::int64_t now, CardHistory* loaded) {
   loyalty::PricingRequest request;
   request.lines = lines;
   request.now_unix = now;
@@ -144,10 +183,11 @@ Result<loyalty::PricingRequest> SaleService::pricing_request(
     if (!history.ok()) return history.error();
     loyalty::CardState state;
     state.card_id = card->card_id;
-    state.balances = std::move(history->balances);
-    state.journey = std::move(history->journey);
+    state.balances = history->balances;
+    state.journey = history->journey;
     state.referral_pending = card->referrer.has_value() && history->visits == 0;
     request.card = std::move(state);
+    if (loaded != nullptr) *loaded = std::move(*history);
   }
   return request;
 }
@@ -192,7 +232,8 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     // The card is read under the write lock, so a second process cannot
     // price against the same stamps.
     record.at = clock_.now_unix();
-    auto pricing = pricing_request(*lines, card, request.redeem, record.at);
+    CardHistory before;
+    auto pricing = pricing_request(*lines, card, request.redeem, record.at, &before);
     if (!pricing.ok()) return pricing.error();
     auto priced = loyalty::price_basket(*pricing, rules_);
     if (!priced.ok()) return priced.error();
@@ -201,11 +242,8 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     if (!sale_id.ok()) return sale_id.error();
     record.sale_id = *sale_id;
     LOYALPOS_TRY(tx->commit());
-  }
-  if (card) {
-    auto after = history(*card);
-    if (!after.ok()) return after.error();
-    record.card = std::move(*after);
+    // Nothing after the commit may fail: the sale is recorded.
+    if (card) record.card = after_sale(std::move(before), record.priced, record.at);
   }
   return record;
 }
@@ -276,13 +314,8 @@ Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
     const std::int64_t stamps = o.after.stamps - change.before.stamps;
     const std::int64_t rewards = o.after.rewards - change.before.rewards;
     if (stamps == 0 && rewards == 0 && o.free_units == 0) continue;
-    auto programs = db.cached(
-        "INSERT INTO sale_programs(sale_id, program_id, stamps_earned, stamps_spent, free_units)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!programs.ok()) return programs.error();
-    (*programs)->bind(1, sale_id).bind(2, change.program->id).bind(3, o.stamps_earned);
-    (*programs)->bind(4, o.stamps_spent).bind(5, o.free_units);
-    LOYALPOS_TRY((*programs)->run());
+    LOYALPOS_TRY(record_sale_program(db, sale_id, card.card_id, change.program->id, o.stamps_earned,
+                                     o.stamps_spent, o.free_units, stamps, rewards));
     LOYALPOS_TRY(write_balance(db, card.card_id, o.after));
     LOYALPOS_TRY(append_stamps_event(ledger_, card.card_id, sale_id, change.program->id, stamps,
                                      rewards, "sale", now));
@@ -302,6 +335,8 @@ Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
       if (!before.ok()) return before.error();
       LOYALPOS_TRY(change_balance(ledger_, (*referrer)->card_id, priced.referrer_program,
                                   priced.referrer_bonus, 0, sale_id, "referral", now));
+      LOYALPOS_TRY(record_sale_program(db, sale_id, (*referrer)->card_id, priced.referrer_program,
+                                       0, 0, 0, priced.referrer_bonus, 0));
       loyalty::CardJourney referrer_after = before->journey;
       referrer_after.referred_someone = true;
       LOYALPOS_TRY(record_stage_change(**referrer, before->journey, referrer_after, sale_id, now));
@@ -373,9 +408,8 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     // too), is undone by its opposite: the stamps it earned are taken back
     // and the rewards or stamps it used are given back.
     auto changes = db.prepare(
-        "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
-        " json_extract(payload, '$.rewards') FROM events WHERE type = 'card.stamps'"
-        " AND sale_id = ?1 ORDER BY seq");
+        "SELECT card_id, program_id, stamps_delta, rewards_delta, stamps_earned, free_units"
+        " FROM sale_programs WHERE sale_id = ?1 ORDER BY card_id, program_id");
     if (!changes.ok()) return changes.error();
     changes->bind(1, sale_id);
     struct Change {
@@ -389,30 +423,23 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       if (!*c) break;
       undo.push_back({changes->column_text(0), changes->column_text(1), changes->column_int(2),
                       changes->column_int(3)});
+      if (card && changes->column_text(0) == card->card_id) {
+        record.stamps_taken_back += changes->column_int(4);
+        record.rewards_given_back += changes->column_int(5);
+      }
     }
     for (const auto& c : undo) {
       LOYALPOS_TRY(change_balance(ledger_, c.card_id, c.program_id, -c.stamps, -c.rewards, sale_id,
                                   "refund", now));
     }
-    auto earned = db.prepare(
-        "SELECT COALESCE(SUM(stamps_earned), 0), COALESCE(SUM(free_units), 0) FROM sale_programs"
-        " WHERE sale_id = ?1");
-    if (!earned.ok()) return earned.error();
-    earned->bind(1, sale_id);
-    if (auto e = earned->step(); !e.ok()) return e.error();
-    record.stamps_taken_back = earned->column_int(0);
-    record.rewards_given_back = earned->column_int(1);
     if (card) {
       auto after = ledger_.card_history(*card, now, tier_window_days());
       if (!after.ok()) return after.error();
       LOYALPOS_TRY(record_stage_change(*card, before->journey, after->journey, sale_id, now));
+      describe(*after, now);
+      record.card = std::move(*after);
     }
     LOYALPOS_TRY(tx->commit());
-  }
-  if (card) {
-    auto after = history(*card);
-    if (!after.ok()) return after.error();
-    record.card = std::move(*after);
   }
   return record;
 }

@@ -68,10 +68,15 @@ class SaleService {
   Result<RefundRecord> refund(std::int64_t sale_id);
 
  private:
+  // `loaded`, when given, receives the card's history the price is based on.
   Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
                                                   const std::optional<Card>& card,
                                                   const std::vector<std::string>& redeem,
-                                                  std::int64_t now);
+                                                  std::int64_t now, CardHistory* loaded = nullptr);
+  // The card after a sale, from what the sale knew: no reading back.
+  CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
+                         std::int64_t now) const;
+  void describe(CardHistory& card, std::int64_t now) const;
   Result<std::int64_t> write_sale(const SaleRequest& request, const std::optional<Card>& card,
                                   const loyalty::PricingRequest& pricing,
                                   const loyalty::PricedBasket& priced);

@@ -71,14 +71,19 @@ CREATE TABLE sale_lines(
   PRIMARY KEY (sale_id, line_no)
 ) WITHOUT ROWID;
 
--- What each sale did to each program of its card, so a refund can undo it.
+-- What each sale did to each program of each card it touched (its own card,
+-- and the referrer's on a referred card's first purchase), so a refund can
+-- undo exactly that and the day report can count stamps and rewards.
 CREATE TABLE sale_programs(
   sale_id       INTEGER NOT NULL REFERENCES sales(sale_id),
+  card_id       TEXT NOT NULL REFERENCES cards(card_id),
   program_id    TEXT NOT NULL,
   stamps_earned INTEGER NOT NULL,
   stamps_spent  INTEGER NOT NULL,
   free_units    INTEGER NOT NULL,
-  PRIMARY KEY (sale_id, program_id)
+  stamps_delta  INTEGER NOT NULL,
+  rewards_delta INTEGER NOT NULL,
+  PRIMARY KEY (sale_id, card_id, program_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE refunds(
@@ -103,7 +108,6 @@ CREATE TABLE events(
   hash        BLOB NOT NULL,
   PRIMARY KEY (terminal_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;
 
 CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'journey events are append-only'); END;

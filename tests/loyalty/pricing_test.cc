@@ -2,10 +2,8 @@
 #include "loyalty/messages.h"
 
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
 
 #include <algorithm>
-#include <random>
 
 namespace loyalpos::loyalty {
 namespace {
@@ -104,91 +102,6 @@ TEST(ProgressText, SaysHowManyMoreForAFreeOne) {
   EXPECT_EQ(progress_text(program, {"pastry", 0, 1, 0}), "Pastry card 0/5 — 1 free one waiting");
   EXPECT_EQ(progress_text(program, {"pastry", 3, 0, 0}, Language::kRussian),
             "Pastry card 3/5 — ещё 2, и один бесплатно");
-}
-
-// Random baskets over a small catalog, with a random card balance.
-struct Case {
-  std::vector<BasketLine> lines;
-  std::optional<CardState> card;
-};
-
-Case random_case() {
-  static const std::vector<Product> catalog = {
-      kCroissant, kSimit, kBaklava, kCoffee, product("ECLAIR", "pastry", 16000),
-      product("WATER", "drink", 6000), product("CAKE", "pastry", 9000)};
-  Case c;
-  const auto n = *rc::gen::inRange<std::size_t>(1, 10);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& p = catalog[*rc::gen::inRange<std::size_t>(0, catalog.size())];
-    c.lines.push_back({p, *rc::gen::inRange<std::int64_t>(1, 20)});
-  }
-  if (*rc::gen::arbitrary<bool>()) {
-    c.card = CardState{"card", {{"pastry", *rc::gen::inRange<std::int64_t>(-5, 5),
-                                 *rc::gen::inRange<std::int64_t>(0, 3), 0}}, {}, false};
-  }
-  return c;
-}
-
-RC_GTEST_PROP(PriceBasketProperty, TotalIsNeverNegativeNorDiscountAboveSubtotal, ()) {
-  const Case c = random_case();
-  auto priced = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
-  RC_ASSERT(priced.ok());
-  RC_ASSERT(priced->total >= 0);
-  RC_ASSERT(priced->discount <= priced->subtotal);
-  for (const auto& line : priced->lines) {
-    RC_ASSERT(line.discount >= 0);
-    RC_ASSERT(line.discount <= line.gross);
-  }
-}
-
-RC_GTEST_PROP(PriceBasketProperty, LineOrderDoesNotChangeTheResult, ()) {
-  const Case c = random_case();
-  auto shuffled = c.lines;
-  const auto seed = *rc::gen::arbitrary<unsigned>();
-  std::mt19937 rng(seed);
-  std::shuffle(shuffled.begin(), shuffled.end(), rng);
-  auto a = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
-  auto b = price_basket(PricingRequest{shuffled, c.card, 0, {}, {}}, cafe_rules());
-  RC_ASSERT(a.ok() && b.ok());
-  RC_ASSERT(a->total == b->total);
-  RC_ASSERT(a->discount == b->discount);
-  RC_ASSERT(a->programs.size() == b->programs.size());
-  for (std::size_t i = 0; i < a->programs.size(); ++i) {
-    RC_ASSERT(a->programs[i].outcome.after == b->programs[i].outcome.after);
-    RC_ASSERT(a->programs[i].outcome.free_units == b->programs[i].outcome.free_units);
-  }
-}
-
-RC_GTEST_PROP(PriceBasketProperty, IsDeterministic, ()) {
-  const Case c = random_case();
-  auto a = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
-  auto b = price_basket(PricingRequest{c.lines, c.card, 0, {}, {}}, cafe_rules());
-  RC_ASSERT(a->total == b->total);
-  for (std::size_t i = 0; i < a->lines.size(); ++i) {
-    RC_ASSERT(a->lines[i].discount == b->lines[i].discount);
-    RC_ASSERT(a->lines[i].reason() == b->lines[i].reason());
-  }
-}
-
-// The same pastries bought in one basket or in several (with the balance
-// carried over) give the same number of free pastries.
-RC_GTEST_PROP(PriceBasketProperty, BuyingInOneBasketOrManyGivesTheSameFreeItems, ()) {
-  const Case c = random_case();
-  const auto start = CardState{"card", {{"pastry", 0, 0, 0}}, {}, false};
-  auto once = price_basket(PricingRequest{c.lines, start, 0, {}, {}}, cafe_rules());
-  RC_ASSERT(once.ok());
-  std::int64_t free_split = 0;
-  CardState card = start;
-  for (const auto& line : c.lines) {
-    for (std::int64_t u = 0; u < line.qty; ++u) {
-      auto one = price_basket(PricingRequest{{{line.product, 1}}, card, 0, {}, {}}, cafe_rules());
-      RC_ASSERT(one.ok());
-      free_split += one->programs[0].outcome.free_units;
-      card.balances = {one->programs[0].outcome.after};
-    }
-  }
-  RC_ASSERT(once->programs[0].outcome.free_units == free_split);
-  RC_ASSERT(once->programs[0].outcome.after == card.balances[0]);
 }
 
 }  // namespace
