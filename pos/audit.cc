@@ -56,6 +56,10 @@ constexpr Check kChecks[] = {
      "sale.completed event has no sale"},
     {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM events WHERE type = 'sale.refunded'",
      "refund has no sale.refunded event"},
+    {"SELECT sale_id FROM sales WHERE refunded = 1 EXCEPT SELECT sale_id FROM refunds",
+     "sale is marked refunded without a refund"},
+    {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM sales WHERE refunded = 1",
+     "refund of a sale not marked refunded"},
     {"WITH derived AS (SELECT card_id, json_extract(payload, '$.program') AS program_id,"
      " SUM(json_extract(payload, '$.stamps')) AS stamps,"
      " SUM(json_extract(payload, '$.rewards')) AS rewards"

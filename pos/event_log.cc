@@ -21,12 +21,19 @@ void update(EVP_MD_CTX* ctx, const std::string& field) {
   EVP_DigestUpdate(ctx, field.data(), field.size());
 }
 
+// OpenSSL 3 looks an algorithm up on every EVP_sha256() init; fetching it
+// once keeps hashing off the sale's critical path. Immutable once made.
+const EVP_MD* sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
 }  // namespace
 
 Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
                 const NewEvent& event) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), sha256(), nullptr);
   EVP_DigestUpdate(ctx.get(), prev.data(), prev.size());
   update(ctx.get(), terminal_id);
   update(ctx.get(), std::to_string(seq));
@@ -42,37 +49,45 @@ Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t s
   return out;
 }
 
-Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
-                                  const NewEvent& event) {
-  auto last = db.cached(
-      "SELECT seq, hash FROM events WHERE terminal_id = ?1 ORDER BY seq DESC LIMIT 1");
-  if (!last.ok()) return last.error();
-  (*last)->bind(1, terminal_id);
-  auto row = (*last)->step();
-  if (!row.ok()) return row.error();
-  std::int64_t seq = 1;
-  Hash prev(32, 0);
-  if (*row) {
-    seq = (*last)->column_int(0) + 1;
-    prev = (*last)->column_blob(1);
+Result<std::int64_t> EventWriter::append(const NewEvent& event) {
+  if (!head_known_) {
+    auto last = db_.cached(
+        "SELECT seq, hash FROM events WHERE terminal_id = ?1 ORDER BY seq DESC LIMIT 1");
+    if (!last.ok()) return last.error();
+    (*last)->bind(1, terminal_id_);
+    auto row = (*last)->step();
+    if (!row.ok()) return row.error();
+    if (*row) {
+      last_seq_ = (*last)->column_int(0);
+      last_hash_ = (*last)->column_blob(1);
+    }
+    (*last)->reset();
+    head_known_ = true;
   }
-  (*last)->reset();
-  const Hash hash = event_hash(prev, terminal_id, seq, event);
-  auto insert = db.cached(
+  const std::int64_t seq = last_seq_ + 1;
+  Hash hash = event_hash(last_hash_, terminal_id_, seq, event);
+  auto insert = db_.cached(
       "INSERT INTO events(terminal_id, seq, type, at, card_id, sale_id, payload, prev_hash, hash)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!insert.ok()) return insert.error();
   Statement& s = **insert;
-  s.bind(1, terminal_id).bind(2, seq).bind(3, event.type).bind(4, event.at);
+  s.bind(1, terminal_id_).bind(2, seq).bind(3, event.type).bind(4, event.at);
   s.bind_optional(5, event.card_id);
   if (event.sale_id) {
     s.bind(6, *event.sale_id);
   } else {
     s.bind_null(6);
   }
-  s.bind(7, event.payload).bind(8, prev).bind(9, hash);
+  s.bind(7, event.payload).bind(8, last_hash_).bind(9, hash);
   LOYALPOS_TRY(s.run());
+  last_seq_ = seq;
+  last_hash_ = std::move(hash);
   return seq;
+}
+
+Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
+                                  const NewEvent& event) {
+  return EventWriter(db, terminal_id).append(event);
 }
 
 Result<ChainReport> verify_chain(Database& db, const std::string& terminal_id) {

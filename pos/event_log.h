@@ -27,7 +27,24 @@ using Hash = std::vector<std::uint8_t>;
 Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
                 const NewEvent& event);
 
-// Appends one event after the terminal's last one; returns its seq.
+// Appends events after the terminal's last one, inside the caller's
+// transaction, reading the chain's head once. Use one writer per transaction.
+class EventWriter {
+ public:
+  EventWriter(Database& db, std::string terminal_id)
+      : db_(db), terminal_id_(std::move(terminal_id)) {}
+  // Returns the new event's seq.
+  Result<std::int64_t> append(const NewEvent& event);
+
+ private:
+  Database& db_;
+  std::string terminal_id_;
+  bool head_known_ = false;
+  std::int64_t last_seq_ = 0;
+  Hash last_hash_ = Hash(32, 0);
+};
+
+// One event in a transaction of its own making.
 Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
                                   const NewEvent& event);
 

@@ -245,8 +245,8 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   if (!balances_now.ok()) return balances_now.error();
   history.balances = std::move(*balances_now);
   auto stmt = db_.cached(
-      "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM sales s WHERE card_id = ?1"
-      " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id)");
+      "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM sales"
+      " WHERE card_id = ?1 AND refunded = 0");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, card.card_id);
   auto row = (*stmt)->step();
@@ -261,12 +261,11 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   history.journey.last_visit = history.last_visit;
 
   auto recent = db_.cached(
-      "SELECT created_at FROM sales s WHERE card_id = ?1 AND created_at > ?2"
-      " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id)"
+      "SELECT created_at FROM sales WHERE card_id = ?1 AND refunded = 0 AND created_at > ?2"
       " ORDER BY created_at");
   if (!recent.ok()) return recent.error();
   (*recent)->bind(1, card.card_id).bind(2, now - static_cast<std::int64_t>(window_days) * 86400);
-  for (;;) {
+  for (; window_days > 0;) {
     auto r = (*recent)->step();
     if (!r.ok()) return r.error();
     if (!*r) break;
@@ -275,7 +274,7 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   // Referred someone: a card it recommended has made a purchase.
   auto referred = db_.cached(
       "SELECT EXISTS (SELECT 1 FROM cards c JOIN sales s ON s.card_id = c.card_id"
-      " WHERE c.referrer = ?1 AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = s.sale_id))");
+      " WHERE c.referrer = ?1 AND s.refunded = 0)");
   if (!referred.ok()) return referred.error();
   (*referred)->bind(1, card.card_id);
   auto rr = (*referred)->step();

@@ -73,7 +73,7 @@ class Ledger {
                           const std::optional<Card>& referrer = std::nullopt);
   Result<std::optional<Card>> find_card(const std::string& token);
   Result<std::optional<Card>> find_card_by_id(const std::string& card_id);
-  // Visits in the last `window_days` are listed in journey.recent_visits.
+  // Visits in the last `window_days` (0: none) are listed in journey.recent_visits.
   Result<CardHistory> card_history(const Card& card, std::int64_t now, int window_days);
   Result<std::vector<loyalty::ProgramBalance>> balances(const std::string& card_id);
 

@@ -35,7 +35,7 @@ Status write_balance(Database& db, const std::string& card_id,
 
 // Records a change of one program's balance as a journey event; the balance
 // itself is always the sum of these events.
-Status append_stamps_event(Ledger& ledger, const std::string& card_id, std::int64_t sale_id,
+Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps,
                            std::int64_t rewards, const char* why, std::int64_t now) {
   NewEvent event{"card.stamps", now, card_id, sale_id,
@@ -46,14 +46,15 @@ Status append_stamps_event(Ledger& ledger, const std::string& card_id, std::int6
                       {"sale", sale_id},
                       {"why", why}}
                      .dump()};
-  auto seq = append_event(ledger.db(), ledger.terminal().terminal_id, event);
+  auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();
 }
 
 // Adds (stamps, rewards) to one program of one card: the balance row and its
 // card.stamps event, together.
-Status change_balance(Ledger& ledger, const std::string& card_id, const std::string& program_id,
+Status change_balance(Ledger& ledger, EventWriter& events, const std::string& card_id,
+                      const std::string& program_id,
                       std::int64_t stamps, std::int64_t rewards, std::int64_t sale_id,
                       const char* why, std::int64_t now) {
   auto balances = ledger.balances(card_id);
@@ -65,7 +66,7 @@ Status change_balance(Ledger& ledger, const std::string& card_id, const std::str
   balance.stamps += stamps;
   balance.rewards += rewards;
   LOYALPOS_TRY(write_balance(ledger.db(), card_id, balance));
-  return append_stamps_event(ledger, card_id, sale_id, program_id, stamps, rewards, why, now);
+  return append_stamps_event(events, card_id, sale_id, program_id, stamps, rewards, why, now);
 }
 
 Status record_sale_program(Database& db, std::int64_t sale_id, const std::string& card_id,
@@ -128,7 +129,7 @@ Result<Card> SaleService::resolve_card(std::string_view token) {
 }
 
 int SaleService::tier_window_days() const {
-  int days = 1;
+  int days = 0;
   for (const auto& tier : rules_.tiers) days = std::max(days, tier.window_days);
   return days;
 }
@@ -298,13 +299,14 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
                           {"promotions", priced.promotions_applied},
                           {"lines", lines_json}}
                          .dump()};
-  auto seq = append_event(db, ledger_.terminal().terminal_id, completed);
+  EventWriter events(db, ledger_.terminal().terminal_id);
+  auto seq = events.append(completed);
   if (!seq.ok()) return seq.error();
-  if (card) LOYALPOS_TRY(write_card_changes(*card, sale_id, pricing, priced));
+  if (card) LOYALPOS_TRY(write_card_changes(events, *card, sale_id, pricing, priced));
   return sale_id;
 }
 
-Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
+Status SaleService::write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
                                        const loyalty::PricingRequest& pricing,
                                        const loyalty::PricedBasket& priced) {
   Database& db = ledger_.db();
@@ -317,7 +319,7 @@ Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
     LOYALPOS_TRY(record_sale_program(db, sale_id, card.card_id, change.program->id, o.stamps_earned,
                                      o.stamps_spent, o.free_units, stamps, rewards));
     LOYALPOS_TRY(write_balance(db, card.card_id, o.after));
-    LOYALPOS_TRY(append_stamps_event(ledger_, card.card_id, sale_id, change.program->id, stamps,
+    LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, stamps,
                                      rewards, "sale", now));
   }
 
@@ -325,7 +327,7 @@ Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
   after.visits += 1;
   after.last_visit = now;
   after.recent_visits.push_back(now);
-  LOYALPOS_TRY(record_stage_change(card, pricing.card->journey, after, sale_id, now));
+  LOYALPOS_TRY(record_stage_change(events, card, pricing.card->journey, after, sale_id, now));
 
   if (priced.referrer_bonus > 0 && card.referrer) {
     auto referrer = ledger_.find_card_by_id(*card.referrer);
@@ -333,19 +335,21 @@ Status SaleService::write_card_changes(const Card& card, std::int64_t sale_id,
     if (*referrer) {
       auto before = ledger_.card_history(**referrer, now, tier_window_days());
       if (!before.ok()) return before.error();
-      LOYALPOS_TRY(change_balance(ledger_, (*referrer)->card_id, priced.referrer_program,
+      LOYALPOS_TRY(change_balance(ledger_, events, (*referrer)->card_id, priced.referrer_program,
                                   priced.referrer_bonus, 0, sale_id, "referral", now));
       LOYALPOS_TRY(record_sale_program(db, sale_id, (*referrer)->card_id, priced.referrer_program,
                                        0, 0, 0, priced.referrer_bonus, 0));
       loyalty::CardJourney referrer_after = before->journey;
       referrer_after.referred_someone = true;
-      LOYALPOS_TRY(record_stage_change(**referrer, before->journey, referrer_after, sale_id, now));
+      LOYALPOS_TRY(
+          record_stage_change(events, **referrer, before->journey, referrer_after, sale_id, now));
     }
   }
   return ok_status();
 }
 
-Status SaleService::record_stage_change(const Card& card, const loyalty::CardJourney& before,
+Status SaleService::record_stage_change(EventWriter& events, const Card& card,
+                                        const loyalty::CardJourney& before,
                                         const loyalty::CardJourney& after, std::int64_t sale_id,
                                         std::int64_t now) {
   const auto from = loyalty::journey_stage(rules_, before, now);
@@ -356,7 +360,7 @@ Status SaleService::record_stage_change(const Card& card, const loyalty::CardJou
                       {"from", loyalty::stage_name(from)},
                       {"to", loyalty::stage_name(to)}}
                      .dump()};
-  auto seq = append_event(ledger_.db(), ledger_.terminal().terminal_id, event);
+  auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();
 }
@@ -395,13 +399,17 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       before = std::move(*history);
     }
 
+    auto mark = db.cached("UPDATE sales SET refunded = 1 WHERE sale_id = ?1");
+    if (!mark.ok()) return mark.error();
+    (*mark)->bind(1, sale_id);
+    LOYALPOS_TRY((*mark)->run());
     auto insert = db.cached(
         "INSERT INTO refunds(sale_id, created_at, local_date, amount) VALUES (?1, ?2, ?3, ?4)");
     if (!insert.ok()) return insert.error();
     (*insert)->bind(1, sale_id).bind(2, now).bind(3, local_date(now)).bind(4, record.amount);
     LOYALPOS_TRY((*insert)->run());
-    LOYALPOS_TRY(append_event(db, ledger_.terminal().terminal_id,
-                              NewEvent{"sale.refunded", now, card_id, sale_id,
+    EventWriter events(db, ledger_.terminal().terminal_id);
+    LOYALPOS_TRY(events.append(NewEvent{"sale.refunded", now, card_id, sale_id,
                                        json{{"sale", sale_id}, {"amount", record.amount}}.dump()}));
 
     // Every stamp change the sale made, on any card (the referrer's bonus
@@ -429,13 +437,13 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       }
     }
     for (const auto& c : undo) {
-      LOYALPOS_TRY(change_balance(ledger_, c.card_id, c.program_id, -c.stamps, -c.rewards, sale_id,
+      LOYALPOS_TRY(change_balance(ledger_, events, c.card_id, c.program_id, -c.stamps, -c.rewards, sale_id,
                                   "refund", now));
     }
     if (card) {
       auto after = ledger_.card_history(*card, now, tier_window_days());
       if (!after.ok()) return after.error();
-      LOYALPOS_TRY(record_stage_change(*card, before->journey, after->journey, sale_id, now));
+      LOYALPOS_TRY(record_stage_change(events, *card, before->journey, after->journey, sale_id, now));
       describe(*after, now);
       record.card = std::move(*after);
     }

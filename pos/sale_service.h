@@ -12,6 +12,7 @@
 #include "loyalty/pricing.h"
 #include "loyalty/rules.h"
 #include "pos/clock.h"
+#include "pos/event_log.h"
 #include "pos/ledger.h"
 
 namespace loyalpos::pos {
@@ -80,10 +81,11 @@ class SaleService {
   Result<std::int64_t> write_sale(const SaleRequest& request, const std::optional<Card>& card,
                                   const loyalty::PricingRequest& pricing,
                                   const loyalty::PricedBasket& priced);
-  Status write_card_changes(const Card& card, std::int64_t sale_id,
+  Status write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
                             const loyalty::PricingRequest& pricing,
                             const loyalty::PricedBasket& priced);
-  Status record_stage_change(const Card& card, const loyalty::CardJourney& before,
+  Status record_stage_change(EventWriter& events, const Card& card,
+                             const loyalty::CardJourney& before,
                              const loyalty::CardJourney& after, std::int64_t sale_id,
                              std::int64_t now);
   int tier_window_days() const;

@@ -53,10 +53,12 @@ CREATE TABLE sales(
   subtotal   INTEGER NOT NULL,
   discount   INTEGER NOT NULL,
   total      INTEGER NOT NULL CHECK (total >= 0),
-  line_count INTEGER NOT NULL
+  line_count INTEGER NOT NULL,
+  refunded   INTEGER NOT NULL DEFAULT 0 CHECK (refunded IN (0, 1))
 );
 CREATE INDEX sales_by_date ON sales(local_date);
-CREATE INDEX sales_by_card ON sales(card_id);
+-- A card's visits: its sales that were not refunded, in time order.
+CREATE INDEX visits_by_card ON sales(card_id, created_at) WHERE card_id IS NOT NULL AND refunded = 0;
 
 CREATE TABLE sale_lines(
   sale_id    INTEGER NOT NULL REFERENCES sales(sale_id),
