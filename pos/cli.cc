@@ -202,7 +202,8 @@ int run_cli(int argc, char** argv) {
   sale->add_option("--card", sale_card, "the customer's card code");
   sale->add_option("--cashier", sale_request.cashier, "who rang it up");
   sale->add_option("--pay", sale_request.payment, "cash or card")->capture_default_str();
-  sale->add_option("--redeem", sale_request.redeem, "use the card's banked reward of PROGRAM");
+  sale->add_option("--redeem", sale_request.redeem, "use the card's banked reward of PROGRAM")
+      ->allow_extra_args(false);
   sale->add_option("ITEM", items, "SKU, barcode or SKU*QTY")->required();
 
   auto* refund = app.add_subcommand("refund", "refund a whole sale");

@@ -68,5 +68,112 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheProblem) {
   EXPECT_NE(error_of("card_base_url = \"ftp://x\"\n").find("https://"), std::string::npos);
 }
 
+TEST(Config, ReadsPromotionsTiersReferralAndJourney) {
+  auto config = parse_config(R"(
+timezone = "Europe/Moscow"
+[[stamp_card]]
+id = "pastry"
+categories = ["pastry"]
+every = 5
+reward = "bank"
+free_item = "most_expensive"
+stamps_expire_after_days = 90
+max_rewards_per_sale = 2
+[[tier]]
+id = "regular"
+visits = 4
+window_days = 30
+[[promotion]]
+id = "weekend"
+name = "Weekend: 2 for 1"
+kind = "n_for_m"
+n = 2
+m = 1
+categories = ["pastry"]
+days = ["sat", "sun"]
+hours = "08:00-12:00"
+from = "2026-11-01"
+to = "2026-12-31"
+priority = 5
+combinable = false
+earns_stamps = true
+[[promotion]]
+id = "breakfast"
+kind = "bundle"
+price = "250.50"
+audience = "tier"
+tier = "regular"
+[[promotion.component]]
+categories = ["drink"]
+[[promotion.component]]
+categories = ["pastry"]
+[referral]
+program = "pastry"
+bonus_stamps = 2
+[journey]
+retention_visits = 3
+lapsed_after_days = 45
+)", "shop.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  const auto& rules = config->rules;
+  EXPECT_EQ(config->timezone, "Europe/Moscow");
+  EXPECT_EQ(rules.stamp_programs[0].mode, loyalty::RewardMode::kBank);
+  EXPECT_EQ(rules.stamp_programs[0].free_item, loyalty::FreeItem::kMostExpensive);
+  EXPECT_EQ(*rules.stamp_programs[0].stamps_expire_after_days, 90);
+  EXPECT_EQ(*rules.stamp_programs[0].max_rewards_per_sale, 2);
+  ASSERT_EQ(rules.promotions.size(), 2u);
+  const auto& weekend = rules.promotions[0];
+  EXPECT_EQ(weekend.kind, loyalty::PromotionKind::kNForM);
+  EXPECT_EQ(weekend.schedule.weekdays, 0b1100000);
+  EXPECT_EQ(weekend.schedule.start_minute, 8 * 60);
+  EXPECT_EQ(weekend.schedule.end_minute, 12 * 60);
+  EXPECT_EQ(loyalty::format_date(weekend.schedule.from_day), "2026-11-01");
+  EXPECT_FALSE(weekend.combinable);
+  EXPECT_TRUE(weekend.earns_stamps);
+  EXPECT_EQ(rules.promotions[1].amount, 25050);
+  EXPECT_EQ(rules.promotions[1].components.size(), 2u);
+  EXPECT_EQ(rules.promotions[1].audience, loyalty::Audience::kTier);
+  EXPECT_EQ(rules.referral.stamps, 2);
+  EXPECT_EQ(rules.journey.retention_visits, 3);
+  EXPECT_EQ(rules.journey.lapsed_after_days, 45);
+}
+
+TEST(Config, PromotionMistakesAreNamedWithTheirLine) {
+  const std::string card = "[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 5\n";
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"n_for_m\"\nn = 2\nm = 2\ncategories = [\"pastry\"]\n"),
+            "shop.toml:5: promotion \"x\": \"m\" must be less than \"n\"");
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+                     "categories = [\"pastry\"]\ndays = [\"mon\"]\nfrom = \"2026-11-21\"\nto = \"2026-11-22\"\n"),
+            "shop.toml:1: promotion \"x\": its window never occurs (check from/to, days and hours)");
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+                     "categories = [\"pastry\"]\nhours = \"11:00-09:00\"\n").find("never occurs"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[promotion]]\nid = \"a\"\nkind = \"percent_off\"\npercent = 20\ncategories = [\"pastry\"]\n"
+                     "combinable = false\n[[promotion]]\nid = \"b\"\nkind = \"n_for_m\"\nn = 2\nm = 1\n"
+                     "categories = [\"pastry\"]\ncombinable = false\n")
+                .find("shop.toml:7: promotions \"a\" and \"b\" both exclude others"),
+            std::string::npos);
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"free_lunch\"\n"),
+            "shop.toml:3: promotion \"x\": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
+            "amount_off or bundle");
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+                     "categories = [\"pastry\"]\naudience = \"tier\"\ntier = \"gold\"\n")
+                .find("no [[tier]] has the id \"gold\""),
+            std::string::npos);
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"amount_off\"\namount = \"1.999\"\n"
+                     "categories = [\"pastry\"]\n").find("shop.toml:4"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"bundle\"\nprice = 100\n"
+                     "[[promotion.component]]\ncategories = [\"drink\"]\n").find("at least two"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+                     "categories = [\"pastry\"]\ndays = [\"someday\"]\n").find("\"someday\" is not a day"),
+            std::string::npos);
+  EXPECT_NE(error_of(card + "[referral]\nprogram = \"coffee\"\n").find("not a [[stamp_card]] id"),
+            std::string::npos);
+  EXPECT_NE(error_of("timezone = \"Mars/Olympus\"\n").find("unknown time zone"), std::string::npos);
+  EXPECT_NE(error_of(card + "reward = \"later\"\n").find("apply_now"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace loyalpos::pos
