@@ -1,7 +1,8 @@
 #include "loyalty/pricing.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <list>
 #include <tuple>
 
 #include "loyalty/messages.h"
@@ -23,29 +24,51 @@ struct Unit {
   bool free_by_card = false;  // a stamp card made it free
 };
 
-// Where discounts are collected before they become LineDiscounts.
-using DiscountKey = std::pair<std::size_t, std::string>;  // line, source
+// A discount being collected for one line from one rule, before it becomes
+// a LineDiscount. `rank` is the order the rule applied in.
 struct Pending {
+  std::size_t line = 0;
+  int rank = 0;
+  const std::string* source = nullptr;
+  const std::string* reason = nullptr;
   std::int64_t amount = 0;
   std::int64_t units = 0;
-  std::string reason;
 };
 
 struct Work {
   std::vector<Unit> units;
-  std::map<DiscountKey, Pending> discounts;
+  std::vector<Pending> discounts;
+  std::list<std::string> reasons;   // texts made while pricing; stable addresses
+  std::vector<Unit*> scratch;       // reused by the rules, one at a time
+  int rank = 0;                     // of the rule applying now
 
   void discount(Unit& unit, std::int64_t amount, const std::string& source,
                 const std::string& reason) {
     amount = std::min(amount, unit.net);
     if (amount <= 0) return;
     unit.net -= amount;
-    auto& d = discounts[{unit.line, source}];
-    d.amount += amount;
-    if (unit.net == 0 && amount == unit.price) ++d.units;
-    d.reason = reason;
+    auto it = std::find_if(discounts.begin(), discounts.end(), [&](const Pending& d) {
+      return d.line == unit.line && d.rank == rank;
+    });
+    if (it == discounts.end()) {
+      discounts.push_back(Pending{unit.line, rank, &source, &reason, 0, 0});
+      it = discounts.end() - 1;
+    }
+    it->amount += amount;
+    if (unit.net == 0 && amount == unit.price) ++it->units;
   }
 };
+
+// Which lines a rule's product set holds, worked out once per rule (on the
+// stack: a basket has at most kMaxBasketLines lines).
+using LineMask = std::array<bool, kMaxBasketLines>;
+LineMask matching_lines(const PricingRequest& request, const ProductSet& items) {
+  LineMask out{};
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    out[i] = items.contains(request.lines[i].product);
+  }
+  return out;
+}
 
 // Units equal in this key are interchangeable, so ordering by it (and never
 // by position) keeps the result independent of the order of lines.
@@ -74,14 +97,15 @@ bool audience_matches(const Promotion& promo, const PricingRequest& request, con
   return false;
 }
 
-std::vector<Unit*> eligible_units(Work& work, const PricingRequest& request, const ProductSet& items,
-                                  bool combinable) {
-  std::vector<Unit*> out;
+// Fills `out` with the units a promotion may take.
+void eligible_units(Work& work, const PricingRequest& request, const ProductSet& items,
+                    bool combinable, std::vector<Unit*>& out) {
+  const auto lines = matching_lines(request, items);
+  out.clear();
   for (auto& unit : work.units) {
     if (unit.locked || unit.net <= 0 || (!combinable && unit.touched)) continue;
-    if (items.contains(request.lines[unit.line].product)) out.push_back(&unit);
+    if (lines[unit.line]) out.push_back(&unit);
   }
-  return out;
 }
 
 void claim(Unit& unit, const Promotion& promo) {
@@ -94,7 +118,8 @@ void claim(Unit& unit, const Promotion& promo) {
 // are free ("buy 1 get 1", "2 for the price of 1").
 bool apply_groups(Work& work, const PricingRequest& request, const Promotion& promo, int group,
                   int free) {
-  auto units = eligible_units(work, request, promo.items, promo.combinable);
+  auto& units = work.scratch;
+  eligible_units(work, request, promo.items, promo.combinable, units);
   std::sort(units.begin(), units.end(), dearer);
   const std::size_t groups = units.size() / static_cast<std::size_t>(group);
   if (groups == 0) return false;
@@ -109,7 +134,8 @@ bool apply_groups(Work& work, const PricingRequest& request, const Promotion& pr
 }
 
 bool apply_each(Work& work, const PricingRequest& request, const Promotion& promo) {
-  auto units = eligible_units(work, request, promo.items, promo.combinable);
+  auto& units = work.scratch;
+  eligible_units(work, request, promo.items, promo.combinable, units);
   for (Unit* unit : units) {
     std::int64_t amount = promo.amount;
     if (promo.kind == PromotionKind::kPercentOff) {
@@ -127,7 +153,8 @@ bool apply_each(Work& work, const PricingRequest& request, const Promotion& prom
 bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& promo) {
   std::vector<std::vector<Unit*>> pools;
   for (const auto& component : promo.components) {
-    auto units = eligible_units(work, request, component, promo.combinable);
+    std::vector<Unit*> units;
+    eligible_units(work, request, component, promo.combinable, units);
     std::sort(units.begin(), units.end(), dearer);
     pools.push_back(std::move(units));
   }
@@ -178,28 +205,31 @@ ProgramBalance balance_for(const CardState& card, const std::string& program_id)
 
 ProgramChange apply_program(Work& work, const PricingRequest& request, const StampProgram& program,
                             const Rules& rules) {
-  std::vector<Unit*> eligible;
-  std::vector<Unit*> freeable;
+  const auto lines = matching_lines(request, program.items);
+  std::int64_t eligible = 0;
+  auto& freeable = work.scratch;
+  freeable.clear();
   for (auto& unit : work.units) {
     // A product given away at no price earns no stamp, like any free item.
     if (unit.free_by_card || !unit.earns_stamps || unit.price == 0) continue;
-    if (!program.qualifies(request.lines[unit.line].product)) continue;
-    eligible.push_back(&unit);
+    if (!lines[unit.line]) continue;
+    ++eligible;
     if (unit.net > 0 && !unit.locked) freeable.push_back(&unit);
   }
   ProgramChange change;
   change.program = &program;
   change.before = balance_for(*request.card, program.id);
   StampInput input;
-  input.units = static_cast<std::int64_t>(eligible.size());
+  input.units = eligible;
   input.freeable = static_cast<std::int64_t>(freeable.size());
   input.redeem = std::find(request.redeem.begin(), request.redeem.end(), program.id) != request.redeem.end();
   input.now = request.now_unix;
   change.outcome = apply_stamp_card(program, change.before, input);
 
+  if (change.outcome.free_units == 0) return change;
   std::sort(freeable.begin(), freeable.end(),
             program.free_item == FreeItem::kCheapest ? cheaper : dearer);
-  const std::string reason = stamp_reward_reason(program, rules.language);
+  const std::string& reason = work.reasons.emplace_back(stamp_reward_reason(program, rules.language));
   for (std::int64_t i = 0; i < change.outcome.free_units; ++i) {
     Unit& unit = *freeable[static_cast<std::size_t>(i)];
     work.discount(unit, unit.net, program.id, reason);
@@ -274,10 +304,12 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     basket.tier = card_tier(rules, request.card->journey, request.now_unix, true);
   }
   for (const Promotion* promo : active_promotions(rules, request, basket.tier)) {
+    ++work.rank;
     if (apply_promotion(work, request, *promo)) basket.promotions_applied.push_back(promo->id);
   }
   if (request.card) {
     for (const auto& program : rules.stamp_programs) {
+      ++work.rank;
       basket.programs.push_back(apply_program(work, request, program, rules));
     }
     if (request.card->referral_pending && !rules.referral.program_id.empty()) {
@@ -295,22 +327,17 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     }
   }
 
-  for (auto& [key, pending] : work.discounts) {
-    auto& line = basket.lines[key.first];
-    line.discounts.push_back(LineDiscount{pending.amount, pending.units, pending.reason, key.second});
+  // Discounts on a line read in the order their rules applied.
+  std::sort(work.discounts.begin(), work.discounts.end(), [](const Pending& a, const Pending& b) {
+    return a.line != b.line ? a.line < b.line : a.rank < b.rank;
+  });
+  for (const auto& pending : work.discounts) {
+    auto& line = basket.lines[pending.line];
+    line.discounts.push_back(
+        LineDiscount{pending.amount, pending.units, *pending.reason, *pending.source});
     line.discount += pending.amount;
   }
-  // Discounts on a line read in the order their rules applied.
-  std::vector<std::string> order = basket.promotions_applied;
-  for (const auto& program : rules.stamp_programs) order.push_back(program.id);
-  for (auto& line : basket.lines) {
-    std::stable_sort(line.discounts.begin(), line.discounts.end(),
-                     [&](const LineDiscount& a, const LineDiscount& b) {
-                       return std::find(order.begin(), order.end(), a.source) <
-                              std::find(order.begin(), order.end(), b.source);
-                     });
-    basket.discount += line.discount;
-  }
+  for (const auto& line : basket.lines) basket.discount += line.discount;
   basket.total = basket.subtotal - basket.discount;
   return basket;
 }
