@@ -8,11 +8,16 @@ constexpr std::int64_t kSecondsPerDay = 86400;
 
 const char* stage_name(Stage stage) {
   switch (stage) {
-    case Stage::kNew: return "new";
-    case Stage::kPurchase: return "purchase";
-    case Stage::kRetention: return "retention";
-    case Stage::kLoyalty: return "loyalty";
-    case Stage::kLapsed: return "lapsed";
+    case Stage::kNew:
+      return "new";
+    case Stage::kPurchase:
+      return "purchase";
+    case Stage::kRetention:
+      return "retention";
+    case Stage::kLoyalty:
+      return "loyalty";
+    case Stage::kLapsed:
+      return "lapsed";
   }
   return "new";
 }
@@ -34,10 +39,12 @@ const Tier* card_tier(const Rules& rules, const CardJourney& card, std::int64_t 
 Stage journey_stage(const Rules& rules, const CardJourney& card, std::int64_t now) {
   if (card.visits == 0) return Stage::kNew;
   if (card.last_visit &&
-      now - *card.last_visit > static_cast<std::int64_t>(rules.journey.lapsed_after_days) * kSecondsPerDay) {
+      now - *card.last_visit >
+          static_cast<std::int64_t>(rules.journey.lapsed_after_days) * kSecondsPerDay) {
     return Stage::kLapsed;
   }
-  if (card.referred_someone || card_tier(rules, card, now, false) != nullptr) return Stage::kLoyalty;
+  if (card.referred_someone || card_tier(rules, card, now, false) != nullptr)
+    return Stage::kLoyalty;
   if (card.visits >= rules.journey.retention_visits) return Stage::kRetention;
   return Stage::kPurchase;
 }

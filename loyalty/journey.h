@@ -16,9 +16,9 @@ enum class Stage { kNew, kPurchase, kRetention, kLoyalty, kLapsed };
 const char* stage_name(Stage stage);
 
 struct CardJourney {
-  std::int64_t visits = 0;                 // visits so far
-  std::optional<std::int64_t> last_visit;  // unix seconds
-  std::vector<std::int64_t> recent_visits; // unix seconds, at least the tiers' windows
+  std::int64_t visits = 0;                  // visits so far
+  std::optional<std::int64_t> last_visit;   // unix seconds
+  std::vector<std::int64_t> recent_visits;  // unix seconds, at least the tiers' windows
   bool referred_someone = false;
 };
 

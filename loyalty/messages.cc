@@ -11,10 +11,17 @@ std::string english_ordinal(int n) {
   const char* suffix = "th";
   if (last_two < 11 || last_two > 13) {
     switch (n % 10) {
-      case 1: suffix = "st"; break;
-      case 2: suffix = "nd"; break;
-      case 3: suffix = "rd"; break;
-      default: break;
+      case 1:
+        suffix = "st";
+        break;
+      case 2:
+        suffix = "nd";
+        break;
+      case 3:
+        suffix = "rd";
+        break;
+      default:
+        break;
     }
   }
   return std::to_string(n) + suffix;
@@ -33,11 +40,12 @@ std::string progress_text(const StampProgram& program, const ProgramBalance& bal
                           Language language) {
   const bool ru = language == Language::kRussian;
   const std::int64_t shown = std::clamp<std::int64_t>(balance.stamps, 0, program.every);
-  std::string text = program.name + " " + std::to_string(shown) + "/" +
-                     std::to_string(program.every) + " — ";
+  std::string text =
+      program.name + " " + std::to_string(shown) + "/" + std::to_string(program.every) + " — ";
   // Stamps needed before the next reward; a negative balance (a refund took
   // back stamps already used) is paid off first.
-  const std::int64_t per_reward = program.mode == RewardMode::kBank ? program.every - 1 : program.every;
+  const std::int64_t per_reward =
+      program.mode == RewardMode::kBank ? program.every - 1 : program.every;
   const std::int64_t more = per_reward - balance.stamps;
   if (balance.rewards > 0) {
     text += ru ? "бесплатных ждёт: " + std::to_string(balance.rewards)
@@ -59,8 +67,8 @@ std::string referral_text(const StampProgram& program, int stamps, Language lang
   if (language == Language::kRussian) {
     return "Бонус за рекомендацию: +" + std::to_string(stamps) + " — " + program.name;
   }
-  return "Referral bonus: +" + std::to_string(stamps) + " stamp" + (stamps > 1 ? "s" : "") +
-         " — " + program.name;
+  return "Referral bonus: +" + std::to_string(stamps) + " stamp" + (stamps > 1 ? "s" : "") + " — " +
+         program.name;
 }
 
 }  // namespace loyalpos::loyalty

@@ -13,10 +13,9 @@ struct KnownCurrency {
 };
 
 constexpr std::array<KnownCurrency, 22> kCurrencies{{
-    {"RUB", 2}, {"BYN", 2}, {"KZT", 2}, {"UAH", 2}, {"AMD", 2}, {"GEL", 2},
-    {"AZN", 2}, {"UZS", 2}, {"KGS", 2}, {"TRY", 2}, {"EUR", 2}, {"USD", 2},
-    {"GBP", 2}, {"CHF", 2}, {"PLN", 2}, {"CZK", 2}, {"SEK", 2}, {"NOK", 2},
-    {"CAD", 2}, {"AUD", 2}, {"JPY", 0}, {"KRW", 0},
+    {"RUB", 2}, {"BYN", 2}, {"KZT", 2}, {"UAH", 2}, {"AMD", 2}, {"GEL", 2}, {"AZN", 2}, {"UZS", 2},
+    {"KGS", 2}, {"TRY", 2}, {"EUR", 2}, {"USD", 2}, {"GBP", 2}, {"CHF", 2}, {"PLN", 2}, {"CZK", 2},
+    {"SEK", 2}, {"NOK", 2}, {"CAD", 2}, {"AUD", 2}, {"JPY", 0}, {"KRW", 0},
 }};
 
 }  // namespace

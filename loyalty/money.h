@@ -12,8 +12,8 @@
 namespace loyalpos::loyalty {
 
 struct Currency {
-  std::string code;   // ISO 4217, e.g. "RUB"
-  int exponent = 2;   // digits after the point: 2 for RUB, 0 for JPY
+  std::string code;  // ISO 4217, e.g. "RUB"
+  int exponent = 2;  // digits after the point: 2 for RUB, 0 for JPY
 };
 
 // Looks up an ISO 4217 code we know the exponent of.

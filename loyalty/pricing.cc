@@ -38,18 +38,17 @@ struct Pending {
 struct Work {
   std::vector<Unit> units;
   std::vector<Pending> discounts;
-  std::list<std::string> reasons;   // texts made while pricing; stable addresses
-  std::vector<Unit*> scratch;       // reused by the rules, one at a time
-  int rank = 0;                     // of the rule applying now
+  std::list<std::string> reasons;  // texts made while pricing; stable addresses
+  std::vector<Unit*> scratch;      // reused by the rules, one at a time
+  int rank = 0;                    // of the rule applying now
 
   void discount(Unit& unit, std::int64_t amount, const std::string& source,
                 const std::string& reason) {
     amount = std::min(amount, unit.net);
     if (amount <= 0) return;
     unit.net -= amount;
-    auto it = std::find_if(discounts.begin(), discounts.end(), [&](const Pending& d) {
-      return d.line == unit.line && d.rank == rank;
-    });
+    auto it = std::find_if(discounts.begin(), discounts.end(),
+                           [&](const Pending& d) { return d.line == unit.line && d.rank == rank; });
     if (it == discounts.end()) {
       discounts.push_back(Pending{unit.line, rank, &source, &reason, 0, 0});
       it = discounts.end() - 1;
@@ -89,10 +88,14 @@ bool dearer(const Unit* a, const Unit* b) {
 
 bool audience_matches(const Promotion& promo, const PricingRequest& request, const Tier* tier) {
   switch (promo.audience) {
-    case Audience::kEveryone: return true;
-    case Audience::kCardHolders: return request.card.has_value();
-    case Audience::kWelcome: return request.card && request.card->journey.visits == 0;
-    case Audience::kTier: return tier != nullptr && tier->id == promo.tier;
+    case Audience::kEveryone:
+      return true;
+    case Audience::kCardHolders:
+      return request.card.has_value();
+    case Audience::kWelcome:
+      return request.card && request.card->journey.visits == 0;
+    case Audience::kTier:
+      return tier != nullptr && tier->id == promo.tier;
   }
   return false;
 }
@@ -160,7 +163,9 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
   }
   bool applied = false;
   std::vector<const Unit*> used;  // a unit goes into one bundle only
-  auto is_used = [&](const Unit* u) { return std::find(used.begin(), used.end(), u) != used.end(); };
+  auto is_used = [&](const Unit* u) {
+    return std::find(used.begin(), used.end(), u) != used.end();
+  };
   for (;;) {
     std::vector<Unit*> bundle;
     for (auto& pool : pools) {
@@ -187,11 +192,15 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
 
 bool apply_promotion(Work& work, const PricingRequest& request, const Promotion& promo) {
   switch (promo.kind) {
-    case PromotionKind::kBuyXGetY: return apply_groups(work, request, promo, promo.buy + promo.get, promo.get);
-    case PromotionKind::kNForM: return apply_groups(work, request, promo, promo.n, promo.n - promo.m);
+    case PromotionKind::kBuyXGetY:
+      return apply_groups(work, request, promo, promo.buy + promo.get, promo.get);
+    case PromotionKind::kNForM:
+      return apply_groups(work, request, promo, promo.n, promo.n - promo.m);
     case PromotionKind::kPercentOff:
-    case PromotionKind::kAmountOff: return apply_each(work, request, promo);
-    case PromotionKind::kBundle: return apply_bundle(work, request, promo);
+    case PromotionKind::kAmountOff:
+      return apply_each(work, request, promo);
+    case PromotionKind::kBundle:
+      return apply_bundle(work, request, promo);
   }
   return false;
 }
@@ -222,14 +231,16 @@ ProgramChange apply_program(Work& work, const PricingRequest& request, const Sta
   StampInput input;
   input.units = eligible;
   input.freeable = static_cast<std::int64_t>(freeable.size());
-  input.redeem = std::find(request.redeem.begin(), request.redeem.end(), program.id) != request.redeem.end();
+  input.redeem =
+      std::find(request.redeem.begin(), request.redeem.end(), program.id) != request.redeem.end();
   input.now = request.now_unix;
   change.outcome = apply_stamp_card(program, change.before, input);
 
   if (change.outcome.free_units == 0) return change;
   std::sort(freeable.begin(), freeable.end(),
             program.free_item == FreeItem::kCheapest ? cheaper : dearer);
-  const std::string& reason = work.reasons.emplace_back(stamp_reward_reason(program, rules.language));
+  const std::string& reason =
+      work.reasons.emplace_back(stamp_reward_reason(program, rules.language));
   for (std::int64_t i = 0; i < change.outcome.free_units; ++i) {
     Unit& unit = *freeable[static_cast<std::size_t>(i)];
     work.discount(unit, unit.net, program.id, reason);
@@ -247,7 +258,8 @@ Status check_line(const BasketLine& line) {
     return Error::invalid("quantity of " + line.product.sku + " is " + std::to_string(line.qty) +
                           "; at most " + std::to_string(kMaxQuantity) + " per line");
   }
-  if (line.product.price < 0) return Error::invalid("price of " + line.product.sku + " is negative");
+  if (line.product.price < 0)
+    return Error::invalid("price of " + line.product.sku + " is negative");
   return ok_status();
 }
 
@@ -319,11 +331,13 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
         change.outcome.after.stamps += rules.referral.stamps;
         basket.referrer_bonus = rules.referral.stamps;
         basket.referrer_program = change.program->id;
-        basket.messages.push_back(referral_text(*change.program, rules.referral.stamps, rules.language));
+        basket.messages.push_back(
+            referral_text(*change.program, rules.referral.stamps, rules.language));
       }
     }
     for (const auto& change : basket.programs) {
-      basket.messages.push_back(progress_text(*change.program, change.outcome.after, rules.language));
+      basket.messages.push_back(
+          progress_text(*change.program, change.outcome.after, rules.language));
     }
   }
 

@@ -43,8 +43,8 @@ struct CardState {
 struct PricingRequest {
   std::vector<BasketLine> lines;
   std::optional<CardState> card;
-  std::int64_t now_unix = 0;  // the clock, passed in
-  LocalTime local;            // the same moment in the store's time zone
+  std::int64_t now_unix = 0;        // the clock, passed in
+  LocalTime local;                  // the same moment in the store's time zone
   std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
 };
 
@@ -78,7 +78,7 @@ struct PricedBasket {
   std::int64_t subtotal = 0;
   std::int64_t discount = 0;
   std::int64_t total = 0;
-  std::vector<ProgramChange> programs;  // card sales only, in rules order
+  std::vector<ProgramChange> programs;          // card sales only, in rules order
   std::vector<std::string> promotions_applied;  // ids, in the order applied
   const Tier* tier = nullptr;                   // the card's tier with this visit
   // Stamps the referrer's card gets for this first purchase (0: none).

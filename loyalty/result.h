@@ -12,16 +12,16 @@
 namespace loyalpos {
 
 enum class ErrorCode {
-  kInvalidInput,   // the user gave something malformed (scan, CSV, quantity, config)
-  kNotFound,       // unknown SKU, card, sale
-  kConflict,       // already done (sale refunded twice, ledger exists)
-  kNoLedger,       // ledger file missing
-  kCorrupt,        // ledger or event chain damaged
-  kTooNew,         // ledger written by a newer loyalpos
-  kBusy,           // ledger locked by another process past the timeout
-  kOverflow,       // money arithmetic out of range
-  kIo,             // file system or device failure
-  kInternal,       // a bug
+  kInvalidInput,  // the user gave something malformed (scan, CSV, quantity, config)
+  kNotFound,      // unknown SKU, card, sale
+  kConflict,      // already done (sale refunded twice, ledger exists)
+  kNoLedger,      // ledger file missing
+  kCorrupt,       // ledger or event chain damaged
+  kTooNew,        // ledger written by a newer loyalpos
+  kBusy,          // ledger locked by another process past the timeout
+  kOverflow,      // money arithmetic out of range
+  kIo,            // file system or device failure
+  kInternal,      // a bug
 };
 
 const char* error_code_name(ErrorCode code);
@@ -54,7 +54,7 @@ class Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -84,8 +84,8 @@ inline Status ok_status() { return Ok{}; }
 }  // namespace loyalpos
 
 // Returns the error of a failed Result from the enclosing function.
-#define LOYALPOS_TRY(expr)                        \
-  do {                                            \
-    auto&& _loyalpos_r = (expr);                  \
+#define LOYALPOS_TRY(expr)                             \
+  do {                                                 \
+    auto&& _loyalpos_r = (expr);                       \
     if (!_loyalpos_r.ok()) return _loyalpos_r.error(); \
   } while (0)

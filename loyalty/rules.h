@@ -46,11 +46,11 @@ struct StampProgram {
 };
 
 enum class PromotionKind {
-  kBuyXGetY,   // buy `buy`, get `get` free (cheapest free)
-  kNForM,      // `n` items for the price of `m`
-  kPercentOff, // `percent` off each item
-  kAmountOff,  // `amount` off each item
-  kBundle,     // one item of each component for `price`
+  kBuyXGetY,    // buy `buy`, get `get` free (cheapest free)
+  kNForM,       // `n` items for the price of `m`
+  kPercentOff,  // `percent` off each item
+  kAmountOff,   // `amount` off each item
+  kBundle,      // one item of each component for `price`
 };
 
 enum class Audience {
@@ -64,15 +64,15 @@ struct Promotion {
   std::string id;
   std::string name;  // the receipt's reason, e.g. "Weekend: 2 for 1"
   PromotionKind kind = PromotionKind::kPercentOff;
-  ProductSet items;                     // all kinds but kBundle
-  std::vector<ProductSet> components;   // kBundle
-  int buy = 1, get = 1;                 // kBuyXGetY
-  int n = 2, m = 1;                     // kNForM
-  int percent = 0;                      // kPercentOff, 1..100
-  std::int64_t amount = 0;              // kAmountOff (per item), kBundle (the bundle price)
+  ProductSet items;                    // all kinds but kBundle
+  std::vector<ProductSet> components;  // kBundle
+  int buy = 1, get = 1;                // kBuyXGetY
+  int n = 2, m = 1;                    // kNForM
+  int percent = 0;                     // kPercentOff, 1..100
+  std::int64_t amount = 0;             // kAmountOff (per item), kBundle (the bundle price)
   Schedule schedule;
-  int priority = 0;        // higher first
-  bool combinable = true;  // false: items it touches get no other promotion
+  int priority = 0;           // higher first
+  bool combinable = true;     // false: items it touches get no other promotion
   bool earns_stamps = false;  // items it makes free or cheaper still earn stamps
   Audience audience = Audience::kEveryone;
   std::string tier;  // kTier

@@ -37,9 +37,8 @@ LocalTime make_local_time(int year, int month, int day, int hour, int minute) {
 
 Result<std::int32_t> parse_date(const std::string& text) {
   int y = 0, m = 0, d = 0, consumed = 0;
-  if (text.size() != 10 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &consumed) != 3 || consumed != 10 ||
-      text[4] != '-' || text[7] != '-') {
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &consumed) != 3 ||
+      consumed != 10 || text[4] != '-' || text[7] != '-') {
     return Error::invalid("\"" + text + "\" is not a date like 2026-11-21");
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y),

@@ -11,9 +11,9 @@
 namespace loyalpos::loyalty {
 
 struct LocalTime {
-  std::int32_t days = 0;    // days since 1970-01-01 (local calendar)
-  int weekday = 1;          // 1 = Monday ... 7 = Sunday
-  int minute_of_day = 0;    // 0 ... 1439
+  std::int32_t days = 0;  // days since 1970-01-01 (local calendar)
+  int weekday = 1;        // 1 = Monday ... 7 = Sunday
+  int minute_of_day = 0;  // 0 ... 1439
 };
 
 // Local calendar fields (as from localtime_r) to a LocalTime.

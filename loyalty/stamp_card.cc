@@ -9,7 +9,9 @@ namespace {
 constexpr std::int64_t kSecondsPerDay = 86400;
 
 // Floor division for a possibly negative numerator.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 }  // namespace
 

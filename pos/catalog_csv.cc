@@ -9,8 +9,7 @@ namespace {
 
 // Splits one record; `pos` moves past it (and its line end). Quoted fields
 // may hold commas, doubled quotes and line breaks.
-Result<std::vector<std::string>> read_record(std::string_view text, std::size_t& pos,
-                                             int& line) {
+Result<std::vector<std::string>> read_record(std::string_view text, std::size_t& pos, int& line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
   bool was_quoted = false;
@@ -137,8 +136,8 @@ Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
     ++line;
     if (record->size() == 1 && trim((*record)[0]).empty()) continue;  // blank line
     if (record->size() != names.size()) {
-      return Error::invalid(where + "expected " + std::to_string(names.size()) +
-                            " fields, found " + std::to_string(record->size()));
+      return Error::invalid(where + "expected " + std::to_string(names.size()) + " fields, found " +
+                            std::to_string(record->size()));
     }
     loyalty::Product p;
     p.sku = trim((*record)[0]);
@@ -161,7 +160,8 @@ Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
     if (with_barcode) {
       p.barcode = trim((*record)[4]);
       if (!p.barcode.empty()) {
-        if (p.barcode.size() > 14 || p.barcode.find_first_not_of("0123456789") != std::string::npos) {
+        if (p.barcode.size() > 14 ||
+            p.barcode.find_first_not_of("0123456789") != std::string::npos) {
           return Error::invalid(where + "barcode \"" + p.barcode + "\" must be 8 to 14 digits");
         }
         if (p.barcode.size() < 8) {

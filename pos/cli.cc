@@ -1,11 +1,11 @@
 #include "pos/cli.h"
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "hardware/card_sheet.h"
@@ -160,7 +160,8 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(0, 1);
   Options options;
   app.add_flag("--json", options.json, "print exactly one JSON object on stdout");
-  app.add_option("--home", options.home, "folder of the ledger and config (default $LOYALPOS_HOME)");
+  app.add_option("--home", options.home,
+                 "folder of the ledger and config (default $LOYALPOS_HOME)");
   app.add_option("--config", options.config_file, "config file (default <home>/config.toml)");
 
   auto* init = app.add_subcommand("init", "create the ledger and this terminal's identity");
@@ -175,14 +176,16 @@ int run_cli(int argc, char** argv) {
   catalog->require_subcommand(1);
   auto* catalog_import = catalog->add_subcommand("import", "add or update products from a CSV");
   std::string csv_file;
-  catalog_import->add_option("FILE", csv_file, "CSV: sku,name,category,price[,barcode]")->required();
+  catalog_import->add_option("FILE", csv_file, "CSV: sku,name,category,price[,barcode]")
+      ->required();
   auto* catalog_list = catalog->add_subcommand("list", "list the products");
 
   auto* card = app.add_subcommand("card", "loyalty cards");
   card->require_subcommand(1);
   auto* card_issue = card->add_subcommand("issue", "issue a new loyalty card");
   std::string referrer_token, png_file, svg_file;
-  card_issue->add_option("--referrer", referrer_token, "the card of the customer who recommended us");
+  card_issue->add_option("--referrer", referrer_token,
+                         "the card of the customer who recommended us");
   card_issue->add_option("--png", png_file, "also write the card's QR code as a PNG image");
   card_issue->add_option("--svg", svg_file, "also write the card's QR code as an SVG image");
   auto* card_sheet = card->add_subcommand("sheet", "issue N cards on an A4 PDF for card stock");
@@ -190,7 +193,8 @@ int run_cli(int argc, char** argv) {
   std::string sheet_file, sheet_shop;
   card_sheet->add_option("--count", sheet_count, "how many cards (1-500)")->capture_default_str();
   card_sheet->add_option("--out", sheet_file, "the PDF to write")->required();
-  card_sheet->add_option("--shop", sheet_shop, "the name printed on the cards (default: the store)");
+  card_sheet->add_option("--shop", sheet_shop,
+                         "the name printed on the cards (default: the store)");
   auto* card_show = card->add_subcommand("show", "a card's stamps, rewards and visits");
   std::string token;
   card_show->add_option("TOKEN", token, "the card's code")->required();
@@ -219,8 +223,8 @@ int run_cli(int argc, char** argv) {
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
 
-  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_sheet, card_show, sale,
-                    refund, report, report_day, counter, audit}) {
+  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_sheet,
+                    card_show, sale, refund, report, report_day, counter, audit}) {
     sub->fallthrough();
   }
 
@@ -236,8 +240,8 @@ int run_cli(int argc, char** argv) {
     if (!config.ok()) return fail(options, config.error());
     auto clock = make_clock();
     if (!clock.ok()) return fail(options, clock.error());
-    auto ledger = init_ledger(options, store, terminal, currency, sample, **clock,
-                              config->busy_timeout_ms);
+    auto ledger =
+        init_ledger(options, store, terminal, currency, sample, **clock, config->busy_timeout_ms);
     if (!ledger.ok()) return fail(options, ledger.error());
     const auto& t = ledger->terminal();
     if (options.json) {
@@ -261,8 +265,8 @@ int run_cli(int argc, char** argv) {
       auto config = load_session_config(options);
       if (!config.ok()) return fail(options, config.error());
       SystemClock clock;
-      auto ledger = init_ledger(options, "Café", host_name(), "RUB", true, clock,
-                                config->busy_timeout_ms);
+      auto ledger =
+          init_ledger(options, "Café", host_name(), "RUB", true, clock, config->busy_timeout_ms);
       if (!ledger.ok()) return fail(options, ledger.error());
       std::cerr << "Created a new ledger with the sample café at " << ledger->path() << "\n";
     }
@@ -308,10 +312,10 @@ int run_cli(int argc, char** argv) {
       print_json({{"currency", ledger.terminal().currency.code}, {"products", list}});
     } else {
       for (const auto& p : *products) {
-        std::cout << two_columns(p.sku + "  " + p.name + "  (" + p.category + ")",
-                                 loyalty::format_minor_units(p.price,
-                                                             ledger.terminal().currency.exponent),
-                                 kReceiptColumns)
+        std::cout << two_columns(
+                         p.sku + "  " + p.name + "  (" + p.category + ")",
+                         loyalty::format_minor_units(p.price, ledger.terminal().currency.exponent),
+                         kReceiptColumns)
                   << "\n";
       }
     }
@@ -395,7 +399,8 @@ int run_cli(int argc, char** argv) {
     if (options.json) {
       print_json(sale_json(*record, ledger.terminal(), config.rules));
     } else {
-      for (const auto& line : receipt_lines(*record, ledger.terminal(), kReceiptColumns)) {
+      for (const auto& line :
+           receipt_lines(*record, ledger.terminal(), kReceiptColumns, config.rules.language)) {
         std::cout << line << "\n";
       }
     }
@@ -447,12 +452,17 @@ int run_cli(int argc, char** argv) {
                 << two_columns("Sales", std::to_string(day->sales), 40) << "\n"
                 << two_columns("Revenue", m(day->revenue), 40) << "\n"
                 << two_columns("Discounts", m(day->discounts), 40) << "\n"
-                << two_columns("Refunds", std::to_string(day->refunds) + " / " + m(day->refunded), 40) << "\n"
+                << two_columns("Refunds", std::to_string(day->refunds) + " / " + m(day->refunded),
+                               40)
+                << "\n"
                 << two_columns("Net", m(day->revenue - day->refunded), 40) << "\n"
                 << two_columns("Stamps given", std::to_string(day->stamps_given), 40) << "\n"
-                << two_columns("Rewards redeemed", std::to_string(day->rewards_redeemed), 40) << "\n";
+                << two_columns("Rewards redeemed", std::to_string(day->rewards_redeemed), 40)
+                << "\n";
       for (const auto& [method, totals] : day->by_payment) {
-        std::cout << two_columns("  " + method, std::to_string(totals.sales) + " / " + m(totals.revenue), 40) << "\n";
+        std::cout << two_columns("  " + method,
+                                 std::to_string(totals.sales) + " / " + m(totals.revenue), 40)
+                  << "\n";
       }
     }
     return 0;

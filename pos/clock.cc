@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 
 namespace loyalpos::pos {
 
@@ -65,8 +65,8 @@ void use_time_zone(const std::string& iana_name) {
 
 bool is_valid_date(const std::string& date) {
   int y = 0, m = 0, d = 0, consumed = 0;
-  if (date.size() != 10 ||
-      std::sscanf(date.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &consumed) != 3 || consumed != 10) {
+  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &consumed) != 3 ||
+      consumed != 10) {
     return false;
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y),

@@ -37,8 +37,8 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
   auto timezone = r.string_at(root, "timezone", "", false);
   if (!timezone.ok()) return timezone.error();
   if (!timezone->empty() && !known_timezone(*timezone)) {
-    return r.error_at(*root.get("timezone"), "unknown time zone \"" + *timezone +
-                                                 "\" (use a name like Europe/Moscow)");
+    return r.error_at(*root.get("timezone"),
+                      "unknown time zone \"" + *timezone + "\" (use a name like Europe/Moscow)");
   }
   config.timezone = *timezone;
 
@@ -61,7 +61,8 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
   }
   LOYALPOS_TRY(status);
   if (const auto* journey = r.table_at(root, "journey", status)) {
-    LOYALPOS_TRY(r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
+    LOYALPOS_TRY(
+        r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
     auto visits = r.int_at(*journey, "retention_visits", 2, 2, 1000);
     if (!visits.ok()) return visits.error();
     auto lapsed = r.int_at(*journey, "lapsed_after_days", 60, 1, 3650);
@@ -91,8 +92,9 @@ Status read_referral(const ConfigReader& r, const toml::table& root, Config& con
 }
 
 Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
-  LOYALPOS_TRY(r.check_keys(root, {"language", "card_base_url", "timezone", "ledger", "scanner",
-                                   "journey", "referral", "stamp_card", "promotion", "tier"},
+  LOYALPOS_TRY(r.check_keys(root,
+                            {"language", "card_base_url", "timezone", "ledger", "scanner",
+                             "journey", "referral", "stamp_card", "promotion", "tier"},
                             ""));
   Config config;
   LOYALPOS_TRY(read_settings(r, root, config));

@@ -38,15 +38,16 @@ Result<std::string> ConfigReader::string_at(const toml::table& t, const char* ke
 }
 
 Result<std::int64_t> ConfigReader::int_at(const toml::table& t, const char* key,
-                                          std::int64_t fallback, std::int64_t min,
-                                          std::int64_t max, bool required) const {
+                                          std::int64_t fallback, std::int64_t min, std::int64_t max,
+                                          bool required) const {
   const toml::node* node = t.get(key);
   if (node == nullptr) {
     if (required) return error_at(t, "\"" + std::string(key) + "\" is required");
     return fallback;
   }
   const auto* value = node->as_integer();
-  if (value == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must be a whole number");
+  if (value == nullptr)
+    return error_at(*node, "\"" + std::string(key) + "\" must be a whole number");
   if (value->get() < min || value->get() > max) {
     return error_at(*node, "\"" + std::string(key) + "\" must be from " + std::to_string(min) +
                                " to " + std::to_string(max) + ", got " +
@@ -59,7 +60,8 @@ Result<bool> ConfigReader::bool_at(const toml::table& t, const char* key, bool f
   const toml::node* node = t.get(key);
   if (node == nullptr) return fallback;
   const auto* value = node->as_boolean();
-  if (value == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must be true or false");
+  if (value == nullptr)
+    return error_at(*node, "\"" + std::string(key) + "\" must be true or false");
   return value->get();
 }
 
@@ -69,7 +71,8 @@ Result<std::vector<std::string>> ConfigReader::strings_at(const toml::table& t,
   const toml::node* node = t.get(key);
   if (node == nullptr) return out;
   const auto* array = node->as_array();
-  if (array == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must be a list of strings");
+  if (array == nullptr)
+    return error_at(*node, "\"" + std::string(key) + "\" must be a list of strings");
   for (const auto& item : *array) {
     const auto* s = item.as_string();
     if (s == nullptr) return error_at(*node, "\"" + std::string(key) + "\" must hold strings");
@@ -94,7 +97,8 @@ Result<std::int64_t> ConfigReader::money_at(const toml::table& t, const char* ke
     return error_at(*node, "\"" + std::string(key) + "\" must be an amount like \"2.50\" or 250");
   }
   auto amount = loyalty::parse_major_units(text, currency_, INT64_MAX / 1000);
-  if (!amount.ok()) return error_at(*node, "\"" + std::string(key) + "\": " + amount.error().message());
+  if (!amount.ok())
+    return error_at(*node, "\"" + std::string(key) + "\": " + amount.error().message());
   return *amount;
 }
 

@@ -34,7 +34,8 @@ constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "
 
 }  // namespace
 
-Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(const toml::table& root) const {
+Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(
+    const toml::table& root) const {
   std::vector<loyalty::StampProgram> out;
   Status status = ok_status();
   const auto* array = array_of_tables(root, "stamp_card", status, *this);
@@ -42,8 +43,9 @@ Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(const toml:
   if (array == nullptr) return out;
   for (const auto& item : *array) {
     const auto& t = *item.as_table();
-    LOYALPOS_TRY(check_keys(t, {"id", "name", "categories", "skus", "every", "reward", "free_item",
-                                "stamps_expire_after_days", "max_rewards_per_sale"},
+    LOYALPOS_TRY(check_keys(t,
+                            {"id", "name", "categories", "skus", "every", "reward", "free_item",
+                             "stamps_expire_after_days", "max_rewards_per_sale"},
                             " in [[stamp_card]]"));
     loyalty::StampProgram p;
     auto id = string_at(t, "id", "", true);
@@ -71,7 +73,8 @@ Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(const toml:
     if (*free_item == "most_expensive") {
       p.free_item = loyalty::FreeItem::kMostExpensive;
     } else if (*free_item != "cheapest") {
-      return error_at(*t.get("free_item"), "\"free_item\" must be \"cheapest\" or \"most_expensive\"");
+      return error_at(*t.get("free_item"),
+                      "\"free_item\" must be \"cheapest\" or \"most_expensive\"");
     }
     if (t.get("stamps_expire_after_days")) {
       auto days = int_at(t, "stamps_expire_after_days", 0, 1, 3650);
@@ -121,14 +124,16 @@ Result<std::vector<loyalty::Tier>> ConfigReader::tiers(const toml::table& root) 
   return out;
 }
 
-Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t, const std::string& what) const {
+Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t,
+                                                 const std::string& what) const {
   loyalty::Schedule s;
   for (const char* key : {"from", "to"}) {
     if (!t.get(key)) continue;
     auto text = string_at(t, key, "", true);
     if (!text.ok()) return text.error();
     auto day = loyalty::parse_date(*text);
-    if (!day.ok()) return error_at(*t.get(key), "\"" + std::string(key) + "\": " + day.error().message());
+    if (!day.ok())
+      return error_at(*t.get(key), "\"" + std::string(key) + "\": " + day.error().message());
     (std::string(key) == "from" ? s.from_day : s.to_day) = *day;
   }
   if (const toml::node* days = t.get("days")) {
@@ -139,7 +144,8 @@ Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t, const std
       const auto* found = std::find_if(std::begin(kDayNames), std::end(kDayNames),
                                        [&](const char* d) { return name == d; });
       if (found == std::end(kDayNames)) {
-        return error_at(*days, "\"" + name + "\" is not a day (use mon, tue, wed, thu, fri, sat, sun)");
+        return error_at(*days,
+                        "\"" + name + "\" is not a day (use mon, tue, wed, thu, fri, sat, sun)");
       }
       s.weekdays |= static_cast<std::uint8_t>(1u << (found - std::begin(kDayNames)));
     }
@@ -149,7 +155,8 @@ Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t, const std
     if (!text.ok()) return text.error();
     const auto dash = text->find('-');
     auto start = parse_hhmm(text->substr(0, dash));
-    auto end = dash == std::string::npos ? Result<int>(Error::invalid("")) : parse_hhmm(text->substr(dash + 1));
+    auto end = dash == std::string::npos ? Result<int>(Error::invalid(""))
+                                         : parse_hhmm(text->substr(dash + 1));
     if (!start.ok() || !end.ok()) return error_at(*hours, "\"hours\" must be like \"08:00-11:30\"");
     s.start_minute = *start;
     s.end_minute = *end;
@@ -162,10 +169,11 @@ Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t, const std
 
 Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
   using loyalty::PromotionKind;
-  LOYALPOS_TRY(check_keys(t, {"id", "name", "kind", "categories", "skus", "buy", "get", "n", "m",
-                              "percent", "amount", "price", "component", "from", "to", "days",
-                              "hours", "priority", "combinable", "earns_stamps", "audience", "tier"},
-                          " in [[promotion]]"));
+  LOYALPOS_TRY(check_keys(
+      t, {"id",    "name",     "kind",       "categories",   "skus",      "buy",  "get", "n",
+          "m",     "percent",  "amount",     "price",        "component", "from", "to",  "days",
+          "hours", "priority", "combinable", "earns_stamps", "audience",  "tier"},
+      " in [[promotion]]"));
   loyalty::Promotion p;
   auto id = string_at(t, "id", "", true);
   if (!id.ok()) return id.error();
@@ -224,8 +232,9 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
       p.components.push_back(*set);
     }
   } else {
-    return error_at(*t.get("kind"), what + ": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
-                                           "amount_off or bundle");
+    return error_at(*t.get("kind"), what +
+                                        ": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
+                                        "amount_off or bundle");
   }
   if (p.kind != PromotionKind::kBundle) {
     auto items = products_at(t, what);
@@ -256,7 +265,8 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
     if (!tier.ok()) return tier.error();
     p.tier = *tier;
   } else if (*audience != "everyone") {
-    return error_at(*t.get("audience"), what + ": \"audience\" must be everyone, cards, welcome or tier");
+    return error_at(*t.get("audience"),
+                    what + ": \"audience\" must be everyone, cards, welcome or tier");
   }
   if (p.audience != loyalty::Audience::kTier && t.get("tier")) {
     return error_at(*t.get("tier"), what + ": \"tier\" needs audience = \"tier\"");
@@ -276,8 +286,10 @@ Result<std::vector<loyalty::Promotion>> ConfigReader::promotions(
     auto p = promotion(t);
     if (!p.ok()) return p.error();
     if (p->audience == loyalty::Audience::kTier &&
-        std::none_of(tiers.begin(), tiers.end(), [&](const loyalty::Tier& x) { return x.id == p->tier; })) {
-      return error_at(*t.get("tier"), "promotion \"" + p->id + "\": no [[tier]] has the id \"" + p->tier + "\"");
+        std::none_of(tiers.begin(), tiers.end(),
+                     [&](const loyalty::Tier& x) { return x.id == p->tier; })) {
+      return error_at(*t.get("tier"),
+                      "promotion \"" + p->id + "\": no [[tier]] has the id \"" + p->tier + "\"");
     }
     for (std::size_t i = 0; i < out.size(); ++i) {
       const auto& other = out[i];

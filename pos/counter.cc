@@ -175,9 +175,15 @@ bool Counter::handle(std::string_view raw) {
     return true;
   }
   switch (scan->kind) {
-    case loyalty::Scan::Kind::kCard: attach_card(scan->token); break;
-    case loyalty::Scan::Kind::kProductBarcode: add_item(scan->barcode, ""); break;
-    case loyalty::Scan::Kind::kText: add_item(scan->text, scan->latin_text); break;
+    case loyalty::Scan::Kind::kCard:
+      attach_card(scan->token);
+      break;
+    case loyalty::Scan::Kind::kProductBarcode:
+      add_item(scan->barcode, "");
+      break;
+    case loyalty::Scan::Kind::kText:
+      add_item(scan->text, scan->latin_text);
+      break;
   }
   return true;
 }
@@ -234,7 +240,8 @@ void Counter::pay(const std::string& method) {
     out_ << "! sale not recorded: " << sale.error().message() << "\n";
     return;
   }
-  for (const auto& line : receipt_lines(*sale, ledger_.terminal(), kScreenColumns)) {
+  for (const auto& line :
+       receipt_lines(*sale, ledger_.terminal(), kScreenColumns, config_.rules.language)) {
     out_ << line << "\n";
   }
   out_ << "Sale " << sale->sale_id << " recorded.\n";

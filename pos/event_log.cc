@@ -51,8 +51,8 @@ Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t s
 
 Result<std::int64_t> EventWriter::append(const NewEvent& event) {
   if (!head_known_) {
-    auto last = db_.cached(
-        "SELECT seq, hash FROM events WHERE terminal_id = ?1 ORDER BY seq DESC LIMIT 1");
+    auto last =
+        db_.cached("SELECT seq, hash FROM events WHERE terminal_id = ?1 ORDER BY seq DESC LIMIT 1");
     if (!last.ok()) return last.error();
     (*last)->bind(1, terminal_id_);
     auto row = (*last)->step();

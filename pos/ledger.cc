@@ -1,8 +1,7 @@
 #include "pos/ledger.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
 #include "pos/schema.h"
@@ -37,7 +36,8 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
     return Error::conflict("a ledger already exists at " + path);
   }
   if (request.store_name.empty()) return Error::invalid("the store needs a name (--store)");
-  if (request.terminal_name.empty()) return Error::invalid("the terminal needs a name (--terminal)");
+  if (request.terminal_name.empty())
+    return Error::invalid("the terminal needs a name (--terminal)");
   auto currency = loyalty::find_currency(request.currency);
   if (!currency.ok()) return currency.error();
   const auto dir = std::filesystem::path(path).parent_path();
@@ -58,11 +58,12 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
   {
     auto tx = Transaction::begin(ledger.db_);
     if (!tx.ok()) return fail(tx.error());
-    for (auto [key, value] : {std::pair<const char*, std::string>{"terminal_id", request.terminal_id},
-                              {"terminal_name", request.terminal_name},
-                              {"store_name", request.store_name},
-                              {"currency", currency->code},
-                              {"created_at", std::to_string(request.now)}}) {
+    for (auto [key, value] :
+         {std::pair<const char*, std::string>{"terminal_id", request.terminal_id},
+          {"terminal_name", request.terminal_name},
+          {"store_name", request.store_name},
+          {"currency", currency->code},
+          {"created_at", std::to_string(request.now)}}) {
       if (auto s = set_meta(ledger.db_, key, value); !s.ok()) return fail(s.error());
     }
     NewEvent event{"terminal.initialized", request.now, std::nullopt, std::nullopt,
@@ -146,7 +147,8 @@ Status Ledger::import_products(const std::vector<loyalty::Product>& products) {
 
 Result<std::vector<loyalty::Product>> Ledger::products() {
   auto stmt = db_.cached(
-      "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products ORDER BY category, sku");
+      "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products ORDER BY category, "
+      "sku");
   if (!stmt.ok()) return stmt.error();
   std::vector<loyalty::Product> out;
   for (;;) {
@@ -173,13 +175,13 @@ Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& 
 }
 
 Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
-                               const std::optional<Card>& referrer) {
+                                const std::optional<Card>& referrer) {
   Card card{loyalty::card_id_hex(id), loyalty::encode_token(id), now,
             referrer ? std::optional<std::string>(referrer->card_id) : std::nullopt};
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
-  auto stmt = db_.cached(
-      "INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, ?4)");
+  auto stmt =
+      db_.cached("INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, ?4)");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, now).bind_optional(4, card.referrer);
   LOYALPOS_TRY((*stmt)->run());
@@ -195,8 +197,9 @@ Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
 namespace {
 
 Result<std::optional<Card>> read_card(Database& db, const char* where, const std::string& key) {
-  auto stmt = db.cached(std::string("SELECT card_id, token, issued_at, referrer FROM cards WHERE ") +
-                        where + " = ?1");
+  auto stmt =
+      db.cached(std::string("SELECT card_id, token, issued_at, referrer FROM cards WHERE ") +
+                where + " = ?1");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, key);
   auto row = (*stmt)->step();

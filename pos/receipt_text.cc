@@ -42,7 +42,8 @@ std::vector<std::string> wrap(const std::string& text, int columns) {
       out.push_back(head);
       word = word.substr(head.size());
     }
-    if (!line.empty() && display_width(line) + 1 + display_width(word) > static_cast<std::size_t>(columns)) {
+    if (!line.empty() &&
+        display_width(line) + 1 + display_width(word) > static_cast<std::size_t>(columns)) {
       out.push_back(line);
       line.clear();
     }
@@ -86,18 +87,24 @@ std::vector<std::string> card_progress_lines(const CardHistory& card, const loya
 }
 
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       int columns) {
+                                       int columns, loyalty::Language language) {
+  const bool ru = language == loyalty::Language::kRussian;
+  const std::string paid_with =
+      sale.payment == "cash" ? (ru ? "наличные" : "cash") : (ru ? "карта" : "card");
   const int exponent = terminal.currency.exponent;
   auto money = [&](std::int64_t minor) { return loyalty::format_minor_units(minor, exponent); };
   const std::string rule(static_cast<std::size_t>(columns), '-');
   std::vector<std::string> out;
   out.push_back(centered(terminal.store_name, columns));
-  out.push_back(two_columns(local_time_text(sale.at), "Sale " + std::to_string(sale.sale_id),
-                            columns));
-  if (!sale.cashier.empty()) out.push_back(cut("Cashier: " + sale.cashier, static_cast<std::size_t>(columns)));
+  out.push_back(two_columns(local_time_text(sale.at),
+                            (ru ? "Чек " : "Sale ") + std::to_string(sale.sale_id), columns));
+  if (!sale.cashier.empty())
+    out.push_back(
+        cut((ru ? "Кассир: " : "Cashier: ") + sale.cashier, static_cast<std::size_t>(columns)));
   out.push_back(rule);
   for (const auto& line : sale.priced.lines) {
-    const std::string qty = line.qty == 1 ? "" : std::to_string(line.qty) + " x " + money(line.product.price) + " ";
+    const std::string qty =
+        line.qty == 1 ? "" : std::to_string(line.qty) + " x " + money(line.product.price) + " ";
     out.push_back(two_columns(line.product.name, qty + money(line.gross), columns));
     for (const auto& d : line.discounts) {
       out.push_back(two_columns("  " + d.reason, "-" + money(d.amount), columns));
@@ -105,11 +112,13 @@ std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInf
   }
   out.push_back(rule);
   if (sale.priced.discount != 0) {
-    out.push_back(two_columns("Subtotal", money(sale.priced.subtotal), columns));
-    out.push_back(two_columns("Discount", "-" + money(sale.priced.discount), columns));
+    out.push_back(two_columns(ru ? "Подытог" : "Subtotal", money(sale.priced.subtotal), columns));
+    out.push_back(
+        two_columns(ru ? "Скидка" : "Discount", "-" + money(sale.priced.discount), columns));
   }
-  out.push_back(two_columns("TOTAL " + terminal.currency.code, money(sale.priced.total), columns));
-  out.push_back(two_columns("Paid", sale.payment, columns));
+  out.push_back(two_columns((ru ? "ИТОГО " : "TOTAL ") + terminal.currency.code,
+                            money(sale.priced.total), columns));
+  out.push_back(two_columns(ru ? "Оплата" : "Paid", paid_with, columns));
   if (!sale.priced.messages.empty()) {
     out.push_back(rule);
     for (const auto& text : sale.priced.messages) {

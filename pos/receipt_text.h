@@ -13,7 +13,8 @@
 namespace loyalpos::pos {
 
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       int columns);
+                                       int columns,
+                                       loyalty::Language language = loyalty::Language::kEnglish);
 
 // "Pastry card 3/5 — 2 more for a free one", one line per program.
 std::vector<std::string> card_progress_lines(const CardHistory& card, const loyalty::Rules& rules);

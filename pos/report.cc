@@ -36,8 +36,8 @@ Result<DayReport> day_report(Ledger& ledger, const std::string& date) {
   report.stamps_given = programs->column_int(0);
   report.rewards_redeemed = programs->column_int(1);
 
-  auto refunds = db.prepare(
-      "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM refunds WHERE local_date = ?1");
+  auto refunds =
+      db.prepare("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM refunds WHERE local_date = ?1");
   if (!refunds.ok()) return refunds.error();
   refunds->bind(1, date);
   if (auto row = refunds->step(); !row.ok()) return row.error();

@@ -1,8 +1,7 @@
 #include "pos/sale_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
 
@@ -36,8 +35,8 @@ Status write_balance(Database& db, const std::string& card_id,
 // Records a change of one program's balance as a journey event; the balance
 // itself is always the sum of these events.
 Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
-                           const std::string& program_id, std::int64_t stamps,
-                           std::int64_t rewards, const char* why, std::int64_t now) {
+                           const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
+                           const char* why, std::int64_t now) {
   NewEvent event{"card.stamps", now, card_id, sale_id,
                  json{{"card", card_id},
                       {"program", program_id},
@@ -54,9 +53,8 @@ Status append_stamps_event(EventWriter& events, const std::string& card_id, std:
 // Adds (stamps, rewards) to one program of one card: the balance row and its
 // card.stamps event, together.
 Status change_balance(Ledger& ledger, EventWriter& events, const std::string& card_id,
-                      const std::string& program_id,
-                      std::int64_t stamps, std::int64_t rewards, std::int64_t sale_id,
-                      const char* why, std::int64_t now) {
+                      const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
+                      std::int64_t sale_id, const char* why, std::int64_t now) {
   auto balances = ledger.balances(card_id);
   if (!balances.ok()) return balances.error();
   loyalty::ProgramBalance balance{program_id, 0, 0, 0};
@@ -91,7 +89,8 @@ Result<ItemRequest> parse_item(std::string_view text) {
   if (item.code.empty()) return Error::invalid("item \"" + std::string(text) + "\" has no SKU");
   if (star == std::string_view::npos) return item;
   const auto qty = text.substr(star + 1);
-  if (qty.empty() || qty.size() > 6 || qty.find_first_not_of("0123456789") != std::string_view::npos) {
+  if (qty.empty() || qty.size() > 6 ||
+      qty.find_first_not_of("0123456789") != std::string_view::npos) {
     return Error::invalid("quantity in \"" + std::string(text) +
                           "\" must be a whole number from 1 to " +
                           std::to_string(loyalty::kMaxQuantity));
@@ -151,10 +150,9 @@ Result<CardHistory> SaleService::history(const Card& card) {
 CardHistory SaleService::after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                                     std::int64_t now) const {
   for (const auto& change : priced.programs) {
-    auto it = std::find_if(card.balances.begin(), card.balances.end(),
-                           [&](const loyalty::ProgramBalance& b) {
-                             return b.program_id == change.program->id;
-                           });
+    auto it = std::find_if(
+        card.balances.begin(), card.balances.end(),
+        [&](const loyalty::ProgramBalance& b) { return b.program_id == change.program->id; });
     if (it == card.balances.end()) {
       card.balances.push_back(change.outcome.after);
     } else {
@@ -387,7 +385,8 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     }
     record.amount = (*sale)->column_int(0);
     const std::optional<std::string> card_id =
-        (*sale)->column_is_null(1) ? std::nullopt : std::optional<std::string>((*sale)->column_text(1));
+        (*sale)->column_is_null(1) ? std::nullopt
+                                   : std::optional<std::string>((*sale)->column_text(1));
     (*sale)->reset();
     std::optional<CardHistory> before;
     if (card_id) {
@@ -409,8 +408,9 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     (*insert)->bind(1, sale_id).bind(2, now).bind(3, local_date(now)).bind(4, record.amount);
     LOYALPOS_TRY((*insert)->run());
     EventWriter events(db, ledger_.terminal().terminal_id);
-    LOYALPOS_TRY(events.append(NewEvent{"sale.refunded", now, card_id, sale_id,
-                                       json{{"sale", sale_id}, {"amount", record.amount}}.dump()}));
+    LOYALPOS_TRY(
+        events.append(NewEvent{"sale.refunded", now, card_id, sale_id,
+                               json{{"sale", sale_id}, {"amount", record.amount}}.dump()}));
 
     // Every stamp change the sale made, on any card (the referrer's bonus
     // too), is undone by its opposite: the stamps it earned are taken back
@@ -437,13 +437,14 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       }
     }
     for (const auto& c : undo) {
-      LOYALPOS_TRY(change_balance(ledger_, events, c.card_id, c.program_id, -c.stamps, -c.rewards, sale_id,
-                                  "refund", now));
+      LOYALPOS_TRY(change_balance(ledger_, events, c.card_id, c.program_id, -c.stamps, -c.rewards,
+                                  sale_id, "refund", now));
     }
     if (card) {
       auto after = ledger_.card_history(*card, now, tier_window_days());
       if (!after.ok()) return after.error();
-      LOYALPOS_TRY(record_stage_change(events, *card, before->journey, after->journey, sale_id, now));
+      LOYALPOS_TRY(
+          record_stage_change(events, *card, before->journey, after->journey, sale_id, now));
       describe(*after, now);
       record.card = std::move(*after);
     }

@@ -85,9 +85,8 @@ class SaleService {
                             const loyalty::PricingRequest& pricing,
                             const loyalty::PricedBasket& priced);
   Status record_stage_change(EventWriter& events, const Card& card,
-                             const loyalty::CardJourney& before,
-                             const loyalty::CardJourney& after, std::int64_t sale_id,
-                             std::int64_t now);
+                             const loyalty::CardJourney& before, const loyalty::CardJourney& after,
+                             std::int64_t sale_id, std::int64_t now);
   int tier_window_days() const;
 
   Ledger& ledger_;

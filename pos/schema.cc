@@ -141,10 +141,10 @@ Status prepare_ledger(Database& db, const std::string& path, bool creating) {
   auto version = user_version(db);
   if (!version.ok()) return version.error().with_context(path + ": ");
   if (*version > kSchemaVersion) {
-    return Error(ErrorCode::kTooNew,
-                 path + " was written by a newer loyalpos (schema " + std::to_string(*version) +
-                     ", this one knows " + std::to_string(kSchemaVersion) +
-                     "); update loyalpos on this terminal");
+    return Error(ErrorCode::kTooNew, path + " was written by a newer loyalpos (schema " +
+                                         std::to_string(*version) + ", this one knows " +
+                                         std::to_string(kSchemaVersion) +
+                                         "); update loyalpos on this terminal");
   }
   if (*version == 0 && !creating) {
     return Error(ErrorCode::kCorrupt, path + " is not a loyalpos ledger");

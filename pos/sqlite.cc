@@ -16,7 +16,8 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_CORRUPT:
       return Error(ErrorCode::kCorrupt, std::string(what) +
                                             ": the ledger file is damaged or not a loyalpos "
-                                            "ledger (" + detail + ")");
+                                            "ledger (" +
+                                            detail + ")");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
@@ -36,8 +37,7 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
-                      SQLITE_UTF8);
+  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
@@ -174,4 +174,3 @@ Status Transaction::commit() {
 }
 
 }  // namespace loyalpos::pos
-

@@ -38,6 +38,18 @@ TEST_F(ReceiptTextTest, NoLineIsWiderThanThePaperEvenInCyrillic) {
   }
 }
 
+TEST_F(ReceiptTextTest, SpeaksRussianWhenConfigured) {
+  auto sale = sell({{"COFFEE", 1}}, std::nullopt, "card");
+  ASSERT_TRUE(sale.ok());
+  std::string text;
+  for (const auto& l : receipt_lines(*sale, ledger_->terminal(), 32, loyalty::Language::kRussian)) {
+    text += l + "\n";
+    EXPECT_LE(display_width(l), 32u) << l;
+  }
+  EXPECT_NE(text.find("ИТОГО RUB"), std::string::npos) << text;
+  EXPECT_NE(text.find("карта"), std::string::npos) << text;
+}
+
 TEST(TwoColumns, CutsTheLeftSideToFit) {
   EXPECT_EQ(two_columns("Tea", "80.00", 12), "Tea    80.00");
   EXPECT_EQ(two_columns("Пахлава с орехами", "180.00", 16), "Пахлава … 180.00");
