@@ -4,6 +4,8 @@
 // report why its setup failed.
 #pragma once
 
+#include "tests/support/temp_dir.h"
+
 #include <stdlib.h>
 
 #include <cstdint>
@@ -20,27 +22,7 @@
 
 namespace loyalpos::pos::test_ledger {
 
-// A fresh directory under /tmp (mkdtemp), removed with its contents.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix = "loyalpos-test") {
-    std::string templ = "/tmp/" + prefix + "-XXXXXX";
-    if (mkdtemp(templ.data()) != nullptr) path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using loyalpos::testing::TempDir;
 
 inline constexpr int kTestBusyTimeoutMs = 5000;
 // 2026-11-21 10:30 UTC: a fixed "now" for deterministic ledgers.

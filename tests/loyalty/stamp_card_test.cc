@@ -3,17 +3,12 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "rules_fixture.h"
+
 namespace loyalpos::loyalty {
 namespace {
 
-StampProgram pastry(int every = 5) {
-  StampProgram p;
-  p.id = "pastry";
-  p.name = "Pastry card";
-  p.items.categories = {"pastry"};
-  p.every = every;
-  return p;
-}
+StampProgram pastry(int every = 5) { return testing::pastry_card(every); }
 
 // All units may be given free; no redemption asked; no clock needed.
 StampOutcome buy(const StampProgram& program, const ProgramBalance& before, std::int64_t units,

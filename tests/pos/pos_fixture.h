@@ -15,26 +15,11 @@
 #include "pos/ledger.h"
 #include "pos/random.h"
 #include "pos/sale_service.h"
+#include "tests/support/temp_dir.h"
 
 namespace loyalpos::pos::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "loyalpos-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using loyalpos::testing::TempDir;
 
 inline Config default_config() { return *parse_config(default_config_text(), "built-in"); }
 
