@@ -52,6 +52,10 @@ constexpr Check kChecks[] = {
     // indexed by sale: the sale path writes as few b-trees as it can).
     {"SELECT sale_id FROM sales EXCEPT SELECT sale_id FROM events WHERE type = 'sale.completed'",
      "sale has no sale.completed event"},
+    {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
+     " AND e.type = 'sale.completed' AND e.sale_id = s.sale_id"
+     " WHERE e.seq IS NULL OR s.last_event < s.first_event",
+     "sale does not point at its events"},
     {"SELECT sale_id FROM events WHERE type = 'sale.completed' EXCEPT SELECT sale_id FROM sales",
      "sale.completed event has no sale"},
     {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM events WHERE type = 'sale.refunded'",

@@ -35,6 +35,8 @@ class EventWriter {
       : db_(db), terminal_id_(std::move(terminal_id)) {}
   // Returns the new event's seq.
   Result<std::int64_t> append(const NewEvent& event);
+  // The seq of the last event appended (or found), 0 before the first.
+  std::int64_t last_seq() const { return last_seq_; }
 
  private:
   Database& db_;

@@ -27,9 +27,8 @@ Result<DayReport> day_report(Ledger& ledger, const std::string& date) {
   }
 
   auto programs = db.prepare(
-      "SELECT COALESCE(SUM(p.stamps_earned), 0), COALESCE(SUM(p.free_units), 0)"
-      " FROM sale_programs p JOIN sales s ON s.sale_id = p.sale_id"
-      " WHERE s.local_date = ?1 AND p.card_id = s.card_id");
+      "SELECT COALESCE(SUM(stamps_earned), 0), COALESCE(SUM(free_units), 0)"
+      " FROM sales WHERE local_date = ?1");
   if (!programs.ok()) return programs.error();
   programs->bind(1, date);
   if (auto row = programs->step(); !row.ok()) return row.error();

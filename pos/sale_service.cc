@@ -67,19 +67,6 @@ Status change_balance(Ledger& ledger, EventWriter& events, const std::string& ca
   return append_stamps_event(events, card_id, sale_id, program_id, stamps, rewards, why, now);
 }
 
-Status record_sale_program(Database& db, std::int64_t sale_id, const std::string& card_id,
-                           const std::string& program_id, std::int64_t earned, std::int64_t spent,
-                           std::int64_t free_units, std::int64_t stamps_delta,
-                           std::int64_t rewards_delta) {
-  auto stmt = db.cached(
-      "INSERT INTO sale_programs(sale_id, card_id, program_id, stamps_earned, stamps_spent,"
-      " free_units, stamps_delta, rewards_delta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, sale_id).bind(2, card_id).bind(3, program_id).bind(4, earned);
-  (*stmt)->bind(5, spent).bind(6, free_units).bind(7, stamps_delta).bind(8, rewards_delta);
-  return (*stmt)->run();
-}
-
 }  // namespace
 
 Result<ItemRequest> parse_item(std::string_view text) {
@@ -254,17 +241,14 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   Database& db = ledger_.db();
   const std::int64_t now = pricing.now_unix;
   const auto& currency = ledger_.terminal().currency.code;
-  auto sale = db.cached(
-      "INSERT INTO sales(created_at, local_date, card_id, cashier, payment, currency, subtotal,"
-      " discount, total, line_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  if (!sale.ok()) return sale.error();
-  (*sale)->bind(1, now).bind(2, local_date(now));
-  (*sale)->bind_optional(3, card ? std::optional<std::string>(card->card_id) : std::nullopt);
-  (*sale)->bind(4, request.cashier).bind(5, request.payment).bind(6, currency);
-  (*sale)->bind(7, priced.subtotal).bind(8, priced.discount).bind(9, priced.total);
-  (*sale)->bind(10, static_cast<std::int64_t>(priced.lines.size()));
-  LOYALPOS_TRY((*sale)->run());
-  const std::int64_t sale_id = db.last_insert_rowid();
+  // The sale's number is taken under the write lock; its row is written
+  // last, when its events (and so their seqs) are known.
+  auto next = db.cached("SELECT COALESCE(MAX(sale_id), 0) + 1 FROM sales");
+  if (!next.ok()) return next.error();
+  auto next_row = (*next)->step();
+  if (!next_row.ok()) return next_row.error();
+  const std::int64_t sale_id = (*next)->column_int(0);
+  (*next)->reset();
 
   auto line_stmt = db.cached(
       "INSERT INTO sale_lines(sale_id, line_no, sku, name, category, qty, unit_price, discount,"
@@ -298,9 +282,30 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
                           {"lines", lines_json}}
                          .dump()};
   EventWriter events(db, ledger_.terminal().terminal_id);
-  auto seq = events.append(completed);
-  if (!seq.ok()) return seq.error();
+  auto first_event = events.append(completed);
+  if (!first_event.ok()) return first_event.error();
   if (card) LOYALPOS_TRY(write_card_changes(events, *card, sale_id, pricing, priced));
+
+  std::int64_t stamps_earned = 0;
+  std::int64_t free_units = 0;
+  for (const auto& change : priced.programs) {
+    stamps_earned += change.outcome.stamps_earned;
+    free_units += change.outcome.free_units;
+  }
+  auto sale = db.cached(
+      "INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment, currency,"
+      " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  if (!sale.ok()) return sale.error();
+  Statement& row = **sale;
+  row.bind(1, sale_id).bind(2, now).bind(3, local_date(now));
+  row.bind_optional(4, card ? std::optional<std::string>(card->card_id) : std::nullopt);
+  row.bind(5, request.cashier).bind(6, request.payment).bind(7, currency);
+  row.bind(8, priced.subtotal).bind(9, priced.discount).bind(10, priced.total);
+  row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
+  row.bind(12, stamps_earned).bind(13, free_units);
+  row.bind(14, *first_event).bind(15, events.last_seq());
+  LOYALPOS_TRY(row.run());
   return sale_id;
 }
 
@@ -314,8 +319,6 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
     const std::int64_t stamps = o.after.stamps - change.before.stamps;
     const std::int64_t rewards = o.after.rewards - change.before.rewards;
     if (stamps == 0 && rewards == 0 && o.free_units == 0) continue;
-    LOYALPOS_TRY(record_sale_program(db, sale_id, card.card_id, change.program->id, o.stamps_earned,
-                                     o.stamps_spent, o.free_units, stamps, rewards));
     LOYALPOS_TRY(write_balance(db, card.card_id, o.after));
     LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, stamps,
                                      rewards, "sale", now));
@@ -335,8 +338,6 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
       if (!before.ok()) return before.error();
       LOYALPOS_TRY(change_balance(ledger_, events, (*referrer)->card_id, priced.referrer_program,
                                   priced.referrer_bonus, 0, sale_id, "referral", now));
-      LOYALPOS_TRY(record_sale_program(db, sale_id, (*referrer)->card_id, priced.referrer_program,
-                                       0, 0, 0, priced.referrer_bonus, 0));
       loyalty::CardJourney referrer_after = before->journey;
       referrer_after.referred_someone = true;
       LOYALPOS_TRY(
@@ -373,7 +374,8 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
     auto sale = db.cached(
-        "SELECT s.total, s.card_id, r.sale_id IS NOT NULL FROM sales s"
+        "SELECT s.total, s.card_id, r.sale_id IS NOT NULL, s.stamps_earned, s.free_units,"
+        " s.first_event, s.last_event FROM sales s"
         " LEFT JOIN refunds r ON r.sale_id = s.sale_id WHERE s.sale_id = ?1");
     if (!sale.ok()) return sale.error();
     (*sale)->bind(1, sale_id);
@@ -384,6 +386,10 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       return Error::conflict("sale " + std::to_string(sale_id) + " was already refunded");
     }
     record.amount = (*sale)->column_int(0);
+    record.stamps_taken_back = (*sale)->column_int(3);
+    record.rewards_given_back = (*sale)->column_int(4);
+    const std::int64_t first_event = (*sale)->column_int(5);
+    const std::int64_t last_event = (*sale)->column_int(6);
     const std::optional<std::string> card_id =
         (*sale)->column_is_null(1) ? std::nullopt
                                    : std::optional<std::string>((*sale)->column_text(1));
@@ -416,10 +422,11 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     // too), is undone by its opposite: the stamps it earned are taken back
     // and the rewards or stamps it used are given back.
     auto changes = db.prepare(
-        "SELECT card_id, program_id, stamps_delta, rewards_delta, stamps_earned, free_units"
-        " FROM sale_programs WHERE sale_id = ?1 ORDER BY card_id, program_id");
+        "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
+        " json_extract(payload, '$.rewards') FROM events WHERE terminal_id = ?1"
+        " AND seq BETWEEN ?2 AND ?3 AND type = 'card.stamps' ORDER BY seq");
     if (!changes.ok()) return changes.error();
-    changes->bind(1, sale_id);
+    changes->bind(1, ledger_.terminal().terminal_id).bind(2, first_event).bind(3, last_event);
     struct Change {
       std::string card_id, program_id;
       std::int64_t stamps, rewards;
@@ -431,10 +438,6 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       if (!*c) break;
       undo.push_back({changes->column_text(0), changes->column_text(1), changes->column_int(2),
                       changes->column_int(3)});
-      if (card && changes->column_text(0) == card->card_id) {
-        record.stamps_taken_back += changes->column_int(4);
-        record.rewards_given_back += changes->column_int(5);
-      }
     }
     for (const auto& c : undo) {
       LOYALPOS_TRY(change_balance(ledger_, events, c.card_id, c.program_id, -c.stamps, -c.rewards,

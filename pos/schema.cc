@@ -54,14 +54,23 @@ CREATE TABLE sales(
   discount   INTEGER NOT NULL,
   total      INTEGER NOT NULL CHECK (total >= 0),
   line_count INTEGER NOT NULL,
-  refunded   INTEGER NOT NULL DEFAULT 0 CHECK (refunded IN (0, 1))
+  refunded   INTEGER NOT NULL DEFAULT 0 CHECK (refunded IN (0, 1)),
+  -- On the sale's own card: stamps its paid items earned, items it gave free.
+  stamps_earned INTEGER NOT NULL,
+  free_units    INTEGER NOT NULL,
+  -- Its journey events are seq first_event..last_event of this terminal: a
+  -- refund undoes the card.stamps among them (the referrer's bonus too).
+  first_event INTEGER NOT NULL,
+  last_event  INTEGER NOT NULL
 );
 CREATE INDEX sales_by_date ON sales(local_date);
 -- A card's visits: its sales that were not refunded, in time order.
 CREATE INDEX visits_by_card ON sales(card_id, created_at) WHERE card_id IS NOT NULL AND refunded = 0;
 
+-- Lines are written before their sale's row (which records the sale's
+-- events), inside the same transaction: the key is checked at commit.
 CREATE TABLE sale_lines(
-  sale_id    INTEGER NOT NULL REFERENCES sales(sale_id),
+  sale_id    INTEGER NOT NULL REFERENCES sales(sale_id) DEFERRABLE INITIALLY DEFERRED,
   line_no    INTEGER NOT NULL,
   sku        TEXT NOT NULL,
   name       TEXT NOT NULL,
@@ -71,21 +80,6 @@ CREATE TABLE sale_lines(
   discount   INTEGER NOT NULL,
   reason     TEXT NOT NULL,
   PRIMARY KEY (sale_id, line_no)
-) WITHOUT ROWID;
-
--- What each sale did to each program of each card it touched (its own card,
--- and the referrer's on a referred card's first purchase), so a refund can
--- undo exactly that and the day report can count stamps and rewards.
-CREATE TABLE sale_programs(
-  sale_id       INTEGER NOT NULL REFERENCES sales(sale_id),
-  card_id       TEXT NOT NULL REFERENCES cards(card_id),
-  program_id    TEXT NOT NULL,
-  stamps_earned INTEGER NOT NULL,
-  stamps_spent  INTEGER NOT NULL,
-  free_units    INTEGER NOT NULL,
-  stamps_delta  INTEGER NOT NULL,
-  rewards_delta INTEGER NOT NULL,
-  PRIMARY KEY (sale_id, card_id, program_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE refunds(
