@@ -30,7 +30,8 @@ std::string hex(int b) {
 
 class Decoder {
  public:
-  Decoder(std::span<const std::uint8_t> bytes, int columns, const std::map<int, std::string>& tables)
+  Decoder(std::span<const std::uint8_t> bytes, int columns,
+          const std::map<int, std::string>& tables)
       : bytes_(bytes), columns_(columns), tables_(tables) {}
 
   Result<DecodedJob> run() {
@@ -100,7 +101,7 @@ class Decoder {
 
   Result<std::string> to_utf8(const std::string& raw) {
     if (raw.empty()) return std::string();
-    if (!iconv_) return fail("text before ESC t");
+    if (!iconv_) return raw;  // ASCII only (checked as read): the same in every table
     auto cd = static_cast<iconv_t>(iconv_.get());
     iconv(cd, nullptr, nullptr, nullptr, nullptr);
     std::string out(raw.size() * 4 + 4, '\0');
@@ -331,8 +332,8 @@ GrayImage DecodedRaster::to_gray(int scale, int border) const {
   const int dots_h = height + 2 * border;
   image.width = dots_w * scale;
   image.height = dots_h * scale;
-  image.pixels.assign(static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height),
-                      0xFF);
+  image.pixels.assign(
+      static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height), 0xFF);
   for (int py = 0; py < image.height; ++py) {
     const int y = py / scale - border;
     if (y < 0 || y >= height) continue;

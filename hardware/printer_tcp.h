@@ -1,0 +1,48 @@
+// A network receipt printer on a raw TCP port (9100, "JetDirect").
+//
+// One job = connect (connect_timeout) -> write all (write_timeout) ->
+// shutdown(send) -> read until the printer closes or drain_timeout passes
+// (closing at once loses the tail and the cut) -> close. One connection at a
+// time: a printer busy with a job refuses the next. The socket is closed on
+// every path, success or error.
+//
+// Errors: refused or no answer -> kBusy ("busy, switched off or
+// unreachable": nothing printed, try again later); the connection broke or
+// stalled mid-job -> kIo (part of the receipt may be on the paper). Retrying
+// is the caller's business (its spool), never this class's.
+//
+// status() sends DLE EOT 1, 2, 4 on its own connection and waits
+// status_timeout for the three answers; none (or garbage) is "unknown".
+// Boost.Asio stays inside printer_tcp.cc.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "hardware/printer.h"
+
+namespace loyalpos::hardware {
+
+struct TcpPrinterSettings {
+  std::string host;  // an IP address is best: a name needs a resolver, which may hang offline
+  std::uint16_t port = 9100;
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds write_timeout{10000};
+  std::chrono::milliseconds drain_timeout{2000};  // after the job, for the printer to close
+  std::chrono::milliseconds status_timeout{1500};
+};
+
+class TcpPrinter final : public EscPosPrinter {
+ public:
+  TcpPrinter(PrinterProfile profile, TcpPrinterSettings settings)
+      : EscPosPrinter(std::move(profile)), settings_(std::move(settings)) {}
+
+  Status send_job(std::span<const std::uint8_t> job) override;
+  Result<PrinterStatus> status() override;
+
+ private:
+  TcpPrinterSettings settings_;
+};
+
+}  // namespace loyalpos::hardware
