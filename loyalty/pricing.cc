@@ -69,21 +69,27 @@ LineMask matching_lines(const PricingRequest& request, const ProductSet& items) 
   return out;
 }
 
-// Units equal in this key are interchangeable, so ordering by it (and never
-// by position) keeps the result independent of the order of lines.
-auto state_key(const Unit* u) {
-  return std::tie(*u->sku, u->touched, u->locked, u->earns_stamps, u->free_by_card);
+// Units equal in SKU and state are interchangeable, so ordering by them (and
+// never by position) keeps the result independent of the order of lines.
+bool state_less(const Unit* a, const Unit* b) {
+  // Units of one line share their SKU string: skip comparing it then.
+  if (a->sku != b->sku) {
+    const int c = a->sku->compare(*b->sku);
+    if (c != 0) return c < 0;
+  }
+  return std::tie(a->touched, a->locked, a->earns_stamps, a->free_by_card) <
+         std::tie(b->touched, b->locked, b->earns_stamps, b->free_by_card);
 }
 
 // Cheapest first.
 bool cheaper(const Unit* a, const Unit* b) {
   if (a->net != b->net) return a->net < b->net;
-  return state_key(a) < state_key(b);
+  return state_less(a, b);
 }
 
 bool dearer(const Unit* a, const Unit* b) {
   if (a->net != b->net) return a->net > b->net;
-  return state_key(a) < state_key(b);
+  return state_less(a, b);
 }
 
 bool audience_matches(const Promotion& promo, const PricingRequest& request, const Tier* tier) {

@@ -20,7 +20,8 @@ bool share(const std::vector<std::string>& a, const std::vector<std::string>& b)
 }  // namespace
 
 bool ProductSet::contains(const Product& product) const {
-  return has(categories, product.category) || has(skus, product.sku);
+  return (!categories.empty() && has(categories, product.category)) ||
+         (!skus.empty() && has(skus, product.sku));
 }
 
 bool ProductSet::intersects(const ProductSet& other) const {
