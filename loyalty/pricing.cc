@@ -40,7 +40,20 @@ struct Work {
   std::vector<Pending> discounts;
   std::list<std::string> reasons;  // texts made while pricing; stable addresses
   std::vector<Unit*> scratch;      // reused by the rules, one at a time
+  // The basket's distinct categories, and each line's among them: a rule's
+  // categories are matched against these few, not against every line.
+  std::vector<const std::string*> categories;
+  std::array<std::size_t, kMaxBasketLines> line_category{};
   int rank = 0;                    // of the rule applying now
+
+  void reset() {
+    units.clear();
+    discounts.clear();
+    reasons.clear();
+    scratch.clear();
+    categories.clear();
+    rank = 0;
+  }
 
   void discount(Unit& unit, std::int64_t amount, const std::string& source,
                 const std::string& reason) {
@@ -58,13 +71,34 @@ struct Work {
   }
 };
 
+void index_categories(Work& work, const PricingRequest& request) {
+  work.categories.reserve(request.lines.size());
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const std::string& category = request.lines[i].product.category;
+    std::size_t k = 0;
+    while (k < work.categories.size() && *work.categories[k] != category) ++k;
+    if (k == work.categories.size()) work.categories.push_back(&category);
+    work.line_category[i] = k;
+  }
+}
+
 // Which lines a rule's product set holds, worked out once per rule (on the
 // stack: a basket has at most kMaxBasketLines lines).
 using LineMask = std::array<bool, kMaxBasketLines>;
-LineMask matching_lines(const PricingRequest& request, const ProductSet& items) {
-  LineMask out{};
+LineMask matching_lines(const Work& work, const PricingRequest& request, const ProductSet& items) {
+  // Only the first categories.size() and lines.size() entries are used.
+  std::array<bool, kMaxBasketLines> category_in;
+  std::fill_n(category_in.begin(), work.categories.size(), false);
+  for (const auto& c : items.categories) {
+    for (std::size_t k = 0; k < work.categories.size(); ++k) {
+      if (*work.categories[k] == c) category_in[k] = true;
+    }
+  }
+  LineMask out;
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
-    out[i] = items.contains(request.lines[i].product);
+    out[i] = category_in[work.line_category[i]] ||
+             (!items.skus.empty() && std::find(items.skus.begin(), items.skus.end(),
+                                               request.lines[i].product.sku) != items.skus.end());
   }
   return out;
 }
@@ -109,7 +143,7 @@ bool audience_matches(const Promotion& promo, const PricingRequest& request, con
 // Fills `out` with the units a promotion may take.
 void eligible_units(Work& work, const PricingRequest& request, const ProductSet& items,
                     bool combinable, std::vector<Unit*>& out) {
-  const auto lines = matching_lines(request, items);
+  const auto lines = matching_lines(work, request, items);
   out.clear();
   for (auto& unit : work.units) {
     if (unit.locked || unit.net <= 0 || (!combinable && unit.touched)) continue;
@@ -161,6 +195,7 @@ bool apply_each(Work& work, const PricingRequest& request, const Promotion& prom
 // every component; the bundle's discount is taken off its units in turn.
 bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& promo) {
   std::vector<std::vector<Unit*>> pools;
+  pools.reserve(promo.components.size());
   for (const auto& component : promo.components) {
     std::vector<Unit*> units;
     eligible_units(work, request, component, promo.combinable, units);
@@ -169,11 +204,13 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
   }
   bool applied = false;
   std::vector<const Unit*> used;  // a unit goes into one bundle only
+  std::vector<Unit*> bundle;
+  bundle.reserve(pools.size());
   auto is_used = [&](const Unit* u) {
     return std::find(used.begin(), used.end(), u) != used.end();
   };
   for (;;) {
-    std::vector<Unit*> bundle;
+    bundle.clear();
     for (auto& pool : pools) {
       auto it = std::find_if(pool.begin(), pool.end(), [&](Unit* u) {
         return !is_used(u) && std::find(bundle.begin(), bundle.end(), u) == bundle.end();
@@ -220,7 +257,7 @@ ProgramBalance balance_for(const CardState& card, const std::string& program_id)
 
 ProgramChange apply_program(Work& work, const PricingRequest& request, const StampProgram& program,
                             const Rules& rules) {
-  const auto lines = matching_lines(request, program.items);
+  const auto lines = matching_lines(work, request, program.items);
   std::int64_t eligible = 0;
   auto& freeable = work.scratch;
   freeable.clear();
@@ -273,6 +310,7 @@ Status check_line(const BasketLine& line) {
 std::vector<const Promotion*> active_promotions(const Rules& rules, const PricingRequest& request,
                                                 const Tier* tier) {
   std::vector<const Promotion*> out;
+  out.reserve(rules.promotions.size());
   for (const auto& promo : rules.promotions) {
     if (promo.schedule.active(request.local) && audience_matches(promo, request, tier)) {
       out.push_back(&promo);
@@ -293,7 +331,10 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     return Error::invalid("a basket holds at most " + std::to_string(kMaxBasketLines) + " lines");
   }
   PricedBasket basket;
-  Work work;
+  // The working buffers keep their capacity between calls on a thread, so a
+  // sale does not pay for allocating them; they hold nothing across calls.
+  thread_local Work work;
+  work.reset();
   basket.lines.reserve(request.lines.size());
   std::size_t unit_count = 0;
   for (const auto& line : request.lines) {
@@ -303,14 +344,13 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     auto subtotal = checked_add(basket.subtotal, *gross);
     if (!subtotal.ok()) return Error::overflow("the basket total is too large");
     basket.subtotal = *subtotal;
-    PricedLine priced;
-    priced.product = line.product;
-    priced.qty = line.qty;
-    priced.gross = *gross;
-    basket.lines.push_back(std::move(priced));
+    basket.lines.push_back(PricedLine{line.product, line.qty, *gross, 0, {}});
     unit_count += static_cast<std::size_t>(line.qty);
   }
+  index_categories(work, request);
   work.units.reserve(unit_count);
+  work.scratch.reserve(unit_count);
+  work.discounts.reserve(2 * request.lines.size() + 4);
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const auto& p = request.lines[i].product;
     for (std::int64_t u = 0; u < request.lines[i].qty; ++u) {
@@ -321,11 +361,15 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
   if (request.card) {
     basket.tier = card_tier(rules, request.card->journey, request.now_unix, true);
   }
-  for (const Promotion* promo : active_promotions(rules, request, basket.tier)) {
+  const auto promotions = active_promotions(rules, request, basket.tier);
+  basket.promotions_applied.reserve(promotions.size());
+  for (const Promotion* promo : promotions) {
     ++work.rank;
     if (apply_promotion(work, request, *promo)) basket.promotions_applied.push_back(promo->id);
   }
   if (request.card) {
+    basket.programs.reserve(rules.stamp_programs.size());
+    basket.messages.reserve(rules.stamp_programs.size() + 1);
     for (const auto& program : rules.stamp_programs) {
       ++work.rank;
       basket.programs.push_back(apply_program(work, request, program, rules));
@@ -351,8 +395,14 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
   std::sort(work.discounts.begin(), work.discounts.end(), [](const Pending& a, const Pending& b) {
     return a.line != b.line ? a.line < b.line : a.rank < b.rank;
   });
-  for (const auto& pending : work.discounts) {
+  for (std::size_t i = 0; i < work.discounts.size(); ++i) {
+    const auto& pending = work.discounts[i];
     auto& line = basket.lines[pending.line];
+    if (line.discounts.empty()) {
+      std::size_t n = 1;
+      while (i + n < work.discounts.size() && work.discounts[i + n].line == pending.line) ++n;
+      line.discounts.reserve(n);
+    }
     line.discounts.push_back(
         LineDiscount{pending.amount, pending.units, *pending.reason, *pending.source});
     line.discount += pending.amount;
