@@ -161,17 +161,24 @@ Result<std::vector<loyalty::Product>> Ledger::products() {
 }
 
 Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& sku_or_barcode) {
-  auto stmt = db_.cached(
-      "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products"
-      " WHERE sku = ?1 OR barcode = ?2 LIMIT 1");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, sku_or_barcode).bind(2, sku_or_barcode);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.error();
-  std::optional<loyalty::Product> out;
-  if (*row) out = read_product(**stmt);
-  (*stmt)->reset();
-  return out;
+  // Two indexed lookups: by SKU (any letter case), else by barcode.
+  for (const char* sql :
+       {"SELECT sku, name, category, price, COALESCE(barcode, '') FROM products WHERE sku = ?1",
+        "SELECT sku, name, category, price, COALESCE(barcode, '') FROM products"
+        " WHERE barcode = ?1"}) {
+    auto stmt = db_.cached(sql);
+    if (!stmt.ok()) return stmt.error();
+    (*stmt)->bind(1, sku_or_barcode);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.error();
+    if (*row) {
+      std::optional<loyalty::Product> out = read_product(**stmt);
+      (*stmt)->reset();
+      return out;
+    }
+    (*stmt)->reset();
+  }
+  return std::optional<loyalty::Product>();
 }
 
 Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
