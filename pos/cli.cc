@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "hardware/card_sheet.h"
+#include "hardware/line_source_serial.h"
 #include "hardware/png_writer.h"
+#include "hardware/printer_test_page.h"
 #include "hardware/qr_code.h"
 #include "hardware/svg_writer.h"
 #include "loyalty/money.h"
@@ -21,6 +23,9 @@
 #include "pos/counter.h"
 #include "pos/json_output.h"
 #include "pos/paths.h"
+#include "pos/print_messages.h"
+#include "pos/print_spool.h"
+#include "pos/printer_setup.h"
 #include "pos/random.h"
 #include "pos/receipt_text.h"
 #include "pos/report.h"
@@ -153,6 +158,38 @@ void print_card_text(const CardHistory& card, const Config& config) {
   for (const auto& line : card_progress_lines(card, config.rules)) std::cout << line << "\n";
 }
 
+// Where the counter's lines come from: the keyboard (stdin) or a serial scanner.
+Result<std::unique_ptr<hardware::LineSource>> open_scanner(const ScannerConfig& scanner) {
+  if (scanner.type == ScannerType::kSerial) {
+    hardware::SerialSettings settings;
+    settings.device = scanner.device;
+    settings.baud = scanner.baud;
+    settings.idle_end = std::chrono::milliseconds(scanner.idle_end_ms);
+    auto serial = hardware::SerialLineSource::open(settings);
+    if (!serial.ok()) return serial.error();
+    return std::unique_ptr<hardware::LineSource>(std::move(*serial));
+  }
+  return std::unique_ptr<hardware::LineSource>(
+      std::make_unique<hardware::StreamLineSource>(std::cin));
+}
+
+// Says on stderr what happened to receipts that were not printed.
+void report_print(const Options& options, const PrintOutcome& outcome) {
+  const std::string message = print_outcome_message(outcome);
+  if (!message.empty() && !options.json) std::cerr << "loyalpos: " << message << "\n";
+  if (!message.empty() && options.json) {
+    std::cerr << nlohmann::json{{"warning",
+                                 {{"code", "print_" + outcome.state}, {"message", message}}}}
+                     .dump()
+              << "\n";
+  }
+}
+
+Error no_printer() {
+  return Error::invalid(
+      "no printer is set up: set [printer] type in config.toml (see docs/printers.md)");
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -223,8 +260,23 @@ int run_cli(int argc, char** argv) {
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
 
-  for (auto* sub : {init, catalog, catalog_import, catalog_list, card, card_issue, card_sheet,
-                    card_show, sale, refund, report, report_day, counter, audit}) {
+  auto* reprint = app.add_subcommand("reprint", "print a sale's receipt again, marked REPRINT");
+  std::int64_t reprint_id = 0;
+  reprint->add_option("SALE_ID", reprint_id, "the sale's number")->required();
+  auto* print = app.add_subcommand("print", "the queue of receipts not printed yet");
+  print->require_subcommand(1);
+  auto* print_queue = print->add_subcommand("queue", "list receipts pending or failed");
+  auto* print_retry = print->add_subcommand("retry", "try the pending receipts again now");
+  auto* printer_cmd = app.add_subcommand("printer", "the receipt printer");
+  printer_cmd->require_subcommand(1);
+  auto* printer_test = printer_cmd->add_subcommand("test", "print the alphabet test page");
+  auto* printer_status = printer_cmd->add_subcommand("status", "ask the printer how it is");
+
+  for (auto* sub :
+       {init,        catalog,      catalog_import, catalog_list, card,        card_issue,
+        card_sheet,  card_show,    sale,           refund,       report,      report_day,
+        counter,     audit,        reprint,        print,        print_queue, print_retry,
+        printer_cmd, printer_test, printer_status}) {
     sub->fallthrough();
   }
 
@@ -277,13 +329,92 @@ int run_cli(int argc, char** argv) {
   Ledger& ledger = *session->ledger;
   const Config& config = session->config;
   SaleService sales(ledger, config.rules, *session->clock);
+  const auto printer = make_printer(config.printer, options.home);
+  PrintSpool spool(ledger, *session->clock, printer.get(), receipt_options(config));
 
   if (first_use_counter || counter->parsed()) {
     auto reload = [&options, &ledger]() {
       return load_session_config(options, ledger.terminal().currency);
     };
-    Counter c(sales, ledger, session->config, reload, std::cout);
-    c.run(std::cin);
+    auto lines = open_scanner(config.scanner);
+    if (!lines.ok()) return fail(options, lines.error());
+    Counter c(sales, ledger, session->config, reload, std::cout, &spool);
+    c.run(**lines);
+    return 0;
+  }
+
+  if (reprint->parsed()) {
+    auto printed = spool.reprint(reprint_id);
+    if (!printed.ok()) return fail(options, printed.error());
+    if (options.json) {
+      print_json({{"sale_id", reprint_id}, {"job_id", printed->job_id}, {"state", "printed"}});
+    } else {
+      std::cout << "Reprinted the receipt of sale " << reprint_id << "\n";
+    }
+    return 0;
+  }
+
+  if (print_queue->parsed()) {
+    auto jobs = spool.open_jobs();
+    if (!jobs.ok()) return fail(options, jobs.error());
+    if (options.json) {
+      json list = json::array();
+      for (const auto& job : *jobs) list.push_back(print_job_json(job));
+      print_json({{"jobs", list}});
+    } else if (jobs->empty()) {
+      std::cout << "No receipts waiting.\n";
+    } else {
+      for (const auto& job : *jobs) std::cout << print_job_line(job) << "\n";
+    }
+    return 0;
+  }
+
+  if (print_retry->parsed()) {
+    if (!spool.enabled()) return fail(options, no_printer());
+    auto summary = spool.retry(true);
+    if (!summary.ok()) return fail(options, summary.error());
+    for (const auto& outcome : summary->tried) report_print(options, outcome);
+    if (options.json) {
+      print_json({{"printed", summary->printed},
+                  {"failed", summary->failed},
+                  {"pending", summary->pending}});
+    } else {
+      std::cout << "Printed " << summary->printed << ", failed " << summary->failed
+                << ", still pending " << summary->pending << "\n";
+    }
+    return 0;
+  }
+
+  if (printer_test->parsed() || printer_status->parsed()) {
+    if (!printer) return fail(options, no_printer());
+    if (printer_test->parsed()) {
+      if (auto s = printer->print(hardware::printer_test_page(printer->profile())); !s.ok()) {
+        return fail(options, s.error());
+      }
+      if (options.json) {
+        print_json({{"printed", true}, {"profile", printer->profile().name}});
+      } else {
+        std::cout << "Printed the test page for profile " << printer->profile().name << "\n";
+      }
+      return 0;
+    }
+    auto status = printer->status();
+    if (!status.ok()) return fail(options, status.error());
+    auto open = spool.open_jobs();
+    const std::size_t waiting = open.ok() ? open->size() : 0;
+    if (options.json) {
+      print_json({{"known", status->known},
+                  {"ready", status->ready()},
+                  {"online", status->online},
+                  {"cover_open", status->cover_open},
+                  {"paper_out", status->paper_out},
+                  {"paper_near_end", status->paper_near_end},
+                  {"message", hardware::describe(*status)},
+                  {"queued", waiting}});
+    } else {
+      std::cout << hardware::describe(*status) << "\n";
+      if (waiting > 0) std::cout << waiting << " receipt(s) not printed: loyalpos print queue\n";
+    }
     return 0;
   }
 
@@ -396,13 +527,26 @@ int run_cli(int argc, char** argv) {
     if (!sale_card.empty()) sale_request.card_token = sale_card;
     auto record = sales.sell(sale_request);
     if (!record.ok()) return fail(options, record.error());
-    if (options.json) {
-      print_json(sale_json(*record, ledger.terminal(), config.rules));
-    } else {
+    // The sale is recorded: from here on nothing fails the command.
+    if (!options.json) {
       for (const auto& line :
            receipt_lines(*record, ledger.terminal(), kReceiptColumns, config.rules.language)) {
         std::cout << line << "\n";
       }
+      std::cout.flush();
+    }
+    const PrintOutcome printed = spool.print_sale(*record);
+    report_print(options, printed);
+    if (printed.state == "printed") {
+      // The printer is back: receipts that waited for it go out now.
+      if (auto summary = spool.retry(false); summary.ok()) {
+        for (const auto& outcome : summary->tried) report_print(options, outcome);
+      }
+    }
+    if (options.json) {
+      json out = sale_json(*record, ledger.terminal(), config.rules);
+      out["print"] = print_outcome_json(printed);
+      print_json(out);
     }
     return 0;
   }

@@ -50,16 +50,11 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
     config.busy_timeout_ms = static_cast<int>(*timeout);
   }
   LOYALPOS_TRY(status);
-  if (const auto* scanner = r.table_at(root, "scanner", status)) {
-    LOYALPOS_TRY(r.check_keys(*scanner, {"prefix", "suffix"}, " in [scanner]"));
-    auto prefix = r.string_at(*scanner, "prefix", "", false);
-    if (!prefix.ok()) return prefix.error();
-    auto suffix = r.string_at(*scanner, "suffix", "", false);
-    if (!suffix.ok()) return suffix.error();
-    config.scanner_prefix = *prefix;
-    config.scanner_suffix = *suffix;
-  }
-  LOYALPOS_TRY(status);
+  LOYALPOS_TRY(read_scanner(r, root, config.scanner));
+  config.scanner_prefix = config.scanner.prefix;
+  config.scanner_suffix = config.scanner.suffix;
+  LOYALPOS_TRY(read_printer(r, root, config.printer));
+  LOYALPOS_TRY(read_receipt(r, root, config));
   if (const auto* journey = r.table_at(root, "journey", status)) {
     LOYALPOS_TRY(
         r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
@@ -92,10 +87,11 @@ Status read_referral(const ConfigReader& r, const toml::table& root, Config& con
 }
 
 Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
-  LOYALPOS_TRY(r.check_keys(root,
-                            {"language", "card_base_url", "timezone", "ledger", "scanner",
-                             "journey", "referral", "stamp_card", "promotion", "tier"},
-                            ""));
+  LOYALPOS_TRY(
+      r.check_keys(root,
+                   {"language", "card_base_url", "timezone", "ledger", "scanner", "printer",
+                    "receipt", "journey", "referral", "stamp_card", "promotion", "tier"},
+                   ""));
   Config config;
   LOYALPOS_TRY(read_settings(r, root, config));
   auto cards = r.stamp_cards(root);

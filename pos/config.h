@@ -7,19 +7,52 @@
 #include <string>
 #include <string_view>
 
+#include "hardware/receipt_document.h"
 #include "loyalty/money.h"
 #include "loyalty/result.h"
 #include "loyalty/rules.h"
 
 namespace loyalpos::pos {
 
+enum class PrinterType { kNone, kVirtual, kUsb, kNetwork };
+
+// [printer]: where receipts go. `profile` is the named builtin profile with
+// the config's overrides applied, already validated.
+struct PrinterConfig {
+  PrinterType type = PrinterType::kNone;
+  hardware::PrinterProfile profile;
+  std::string device = "/dev/usb/lp0";  // kUsb
+  std::string host;                     // kNetwork: an IP address
+  int port = 9100;
+  std::string folder;  // kVirtual; empty: <home>/prints; relative: under <home>
+  int connect_timeout_ms = 3000;
+  int write_timeout_ms = 10000;
+  int drain_timeout_ms = 2000;
+  int status_timeout_ms = 1500;
+};
+
+enum class ScannerType { kKeyboard, kSerial };
+
+// [scanner]: where scans come from, and what the scanner adds around them.
+struct ScannerConfig {
+  ScannerType type = ScannerType::kKeyboard;
+  std::string device;  // kSerial, e.g. /dev/ttyACM0 (required then)
+  unsigned baud = 9600;
+  int idle_end_ms = 0;
+  std::string prefix;
+  std::string suffix;
+};
+
 struct Config {
   std::string card_base_url = "https://loyal.example";
   std::string timezone;  // IANA name, e.g. "Europe/Moscow"; empty: the system's
   int busy_timeout_ms = 5000;
-  std::string scanner_prefix;
+  std::string scanner_prefix;  // = scanner.prefix, kept for the existing callers
   std::string scanner_suffix;
-  loyalty::Rules rules;  // with the language
+  ScannerConfig scanner;
+  PrinterConfig printer;
+  std::string receipt_join_url;  // QR on a receipt without a card; empty: none
+  loyalty::Rules rules;          // with the language
 };
 
 inline const loyalty::Currency kDefaultCurrency{"RUB", 2};

@@ -1,7 +1,9 @@
 #include "pos/counter.h"
 
 #include "loyalty/money.h"
+#include "loyalty/pricing.h"
 #include "loyalty/scan_input.h"
+#include "pos/print_messages.h"
 #include "pos/receipt_text.h"
 
 namespace loyalpos::pos {
@@ -24,26 +26,127 @@ std::string lower(std::string text) {
   return text;
 }
 
+// A whole number from `min` to `max`, or nothing.
+std::optional<std::int64_t> parse_count(const std::string& text, std::int64_t min,
+                                        std::int64_t max) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const std::int64_t n = std::stoll(text);
+  if (n < min || n > max) return std::nullopt;
+  return n;
+}
+
 constexpr const char* kHelp =
     "Scan or type a SKU or barcode to add it (SKU*3 adds three).\n"
     "Scan a loyalty card to attach it.\n"
+    "qty N                 set the last line's quantity to N\n"
+    "void | void N         remove the last line | line N\n"
     "pay cash | pay card   complete the sale and print the receipt\n"
-    "void                  remove the last item\n"
     "redeem PROGRAM        use the card's banked reward (e.g. redeem pastry)\n"
+    "reprint               print the last sale's receipt again\n"
     "reload                re-read the config\n"
     "cancel                empty the basket\n"
     "quit                  leave the counter\n";
 
 }  // namespace
 
-void Counter::run(std::istream& in) {
+void Counter::run(hardware::LineSource& lines) {
   out_ << ledger_.terminal().store_name << " — counter ready. Type help for commands.\n";
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!handle(line)) break;
+  retry_queued();
+  out_.flush();
+  for (;;) {
+    auto line = lines.next_line();
+    if (!line.ok()) {
+      out_ << "! " << line.error().message() << "\n";
+      if (line.error().code() != ErrorCode::kInvalidInput)
+        break;  // only an over-long line is skipped
+      continue;
+    }
+    if (!*line || !handle(**line)) break;
+    retry_queued();
     out_.flush();
   }
   if (!items_.empty()) out_ << "Basket left unpaid; nothing was recorded.\n";
+  out_.flush();
+}
+
+void Counter::run(std::istream& in) {
+  hardware::StreamLineSource lines(in);
+  run(lines);
+}
+
+void Counter::retry_queued() {
+  if (spool_ == nullptr || !spool_->enabled()) return;
+  auto summary = spool_->retry(false);
+  if (!summary.ok()) {
+    out_ << "! print queue: " << summary.error().message() << "\n";
+    return;
+  }
+  for (const auto& outcome : summary->tried) {
+    if (outcome.state == "printed") {
+      out_ << "Queued receipt of sale " << outcome.sale_id << " printed.\n";
+    } else if (outcome.state == "failed") {
+      out_ << "! " << print_outcome_message(outcome) << "\n";
+    }
+  }
+}
+
+void Counter::set_quantity(const std::string& argument) {
+  if (items_.empty()) {
+    out_ << "! the basket is empty\n";
+    return;
+  }
+  const auto qty = parse_count(argument, 1, loyalty::kMaxQuantity);
+  if (!qty) {
+    out_ << "! say qty N, N a whole number from 1 to " << loyalty::kMaxQuantity << "\n";
+    return;
+  }
+  const std::int64_t before = items_.back().qty;
+  items_.back().qty = *qty;
+  auto lines = sales_.resolve_items(items_);
+  auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+                          : Result<loyalty::PricedBasket>(lines.error());
+  if (!quote.ok()) {
+    items_.back().qty = before;
+    out_ << "! " << quote.error().message() << "\n";
+    return;
+  }
+  print_basket();
+}
+
+void Counter::void_line(const std::string& argument) {
+  if (items_.empty()) {
+    out_ << "! nothing to void\n";
+    return;
+  }
+  std::size_t index = items_.size() - 1;
+  if (!argument.empty()) {
+    const auto n = parse_count(argument, 1, static_cast<std::int64_t>(items_.size()));
+    if (!n) {
+      out_ << "! say void N, N a line from 1 to " << items_.size() << "\n";
+      return;
+    }
+    index = static_cast<std::size_t>(*n - 1);
+  }
+  items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(index));
+  print_basket();
+}
+
+void Counter::reprint_last() {
+  if (last_sale_id_ == 0) {
+    out_ << "! no sale yet at this counter (loyalpos reprint SALE_ID prints any sale)\n";
+    return;
+  }
+  if (spool_ == nullptr || !spool_->enabled()) {
+    out_ << "! no printer is set up ([printer] type in config.toml)\n";
+    return;
+  }
+  auto printed = spool_->reprint(last_sale_id_);
+  if (!printed.ok()) {
+    out_ << "! reprint of sale " << last_sale_id_ << ": " << printed.error().message() << "\n";
+    return;
+  }
+  out_ << "Receipt of sale " << last_sale_id_ << " reprinted.\n";
 }
 
 void Counter::attach_card(const std::string& token) {
@@ -127,13 +230,16 @@ bool Counter::handle(std::string_view raw) {
     out_ << "Basket cancelled.\n";
     return true;
   }
-  if (word == "void") {
-    if (items_.empty()) {
-      out_ << "! nothing to void\n";
-      return true;
-    }
-    items_.pop_back();
-    print_basket();
+  if (word == "void" || word.rfind("void ", 0) == 0) {
+    void_line(trim(word.substr(4)));
+    return true;
+  }
+  if (word.rfind("qty ", 0) == 0) {
+    set_quantity(trim(word.substr(4)));
+    return true;
+  }
+  if (word == "reprint") {
+    reprint_last();
     return true;
   }
   if (word.rfind("pay", 0) == 0) {
@@ -222,6 +328,12 @@ void Counter::print_basket() {
       }
     }
   }
+  if (spool_ != nullptr && spool_->enabled()) {
+    auto open = spool_->open_jobs();
+    if (open.ok() && !open->empty()) {
+      out_ << "Printer: " << open->size() << " receipt(s) not printed (loyalpos print queue)\n";
+    }
+  }
 }
 
 void Counter::pay(const std::string& method) {
@@ -245,9 +357,19 @@ void Counter::pay(const std::string& method) {
     out_ << line << "\n";
   }
   out_ << "Sale " << sale->sale_id << " recorded.\n";
+  last_sale_id_ = sale->sale_id;
   items_.clear();
   redeem_.clear();
   card_.reset();
+  out_.flush();  // the sale is on the screen before the printer is reached
+  if (spool_ != nullptr && spool_->enabled()) {
+    const PrintOutcome printed = spool_->print_sale(*sale);
+    if (printed.state == "printed") {
+      out_ << "Receipt printed.\n";
+    } else {
+      out_ << "! " << print_outcome_message(printed) << "\n";
+    }
+  }
 }
 
 }  // namespace loyalpos::pos

@@ -1,9 +1,15 @@
-// The interactive counter: one line in (typed, or "typed" by a keyboard-wedge
-// scanner), the running basket out. A SKU or barcode adds an item
-// ("CROISSANT*2" adds two), a card code or card URL attaches the card,
-// "pay cash" / "pay card" commits the sale and prints the receipt, "void"
-// removes the last item, "cancel" empties the basket, "help" lists this.
-// A bad line gets a one-line error and changes nothing.
+// The interactive counter: one line in (typed, or "typed" by a scanner,
+// from a hardware::LineSource), the screen out as plain text lines. A SKU or
+// barcode adds an item ("CROISSANT*2" adds two), "qty 3" sets the last
+// line's quantity, a card code or card URL attaches the card, "pay cash" /
+// "pay card" commits the sale and prints the receipt through the spool,
+// "void" / "void 2" removes the last / second line, "cancel" empties the
+// basket, "reprint" prints the last sale again, "help" lists this.
+// After every line that changes something: the basket with prices and
+// discounts, the total, the card and its progress. A bad line gets a
+// one-line error starting with "!" and changes nothing. The counter never
+// waits on the network beyond the printer's own timeouts: a receipt the
+// printer does not take stays queued and the sale is recorded all the same.
 #pragma once
 
 #include <functional>
@@ -14,7 +20,9 @@
 #include <string_view>
 #include <vector>
 
+#include "hardware/line_source.h"
 #include "pos/config.h"
+#include "pos/print_spool.h"
 #include "pos/sale_service.h"
 
 namespace loyalpos::pos {
@@ -24,16 +32,30 @@ class Counter {
   using Reload = std::function<Result<Config>()>;
 
   // `config` is the one `sales` prices with; reload replaces it in place.
-  Counter(SaleService& sales, Ledger& ledger, Config& config, Reload reload, std::ostream& out)
-      : sales_(sales), ledger_(ledger), config_(config), reload_(std::move(reload)), out_(out) {}
+  // `spool` may be null: receipts are only shown on the screen.
+  Counter(SaleService& sales, Ledger& ledger, Config& config, Reload reload, std::ostream& out,
+          PrintSpool* spool = nullptr)
+      : sales_(sales),
+        ledger_(ledger),
+        config_(config),
+        reload_(std::move(reload)),
+        out_(out),
+        spool_(spool) {}
 
   // Handles one line; false once the barista asked to quit.
   bool handle(std::string_view line);
+  // Reads lines until "quit" or the end of the input; between lines, tries
+  // the queued receipts that are due.
+  void run(hardware::LineSource& lines);
   void run(std::istream& in);
 
  private:
   void print_basket();
   void pay(const std::string& method);
+  void set_quantity(const std::string& argument);
+  void void_line(const std::string& argument);
+  void reprint_last();
+  void retry_queued();
   void attach_card(const std::string& token);
   void add_item(const std::string& text, const std::string& alternative);
   void reload();
@@ -43,7 +65,9 @@ class Counter {
   Config& config_;
   Reload reload_;
   std::ostream& out_;
+  PrintSpool* spool_;
   std::vector<ItemRequest> items_;
+  std::int64_t last_sale_id_ = 0;
   std::vector<std::string> redeem_;
   std::optional<Card> card_;
   std::string cashier_;

@@ -294,8 +294,8 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   }
   auto sale = db.cached(
       "INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment, currency,"
-      " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event,"
+      " messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   if (!sale.ok()) return sale.error();
   Statement& row = **sale;
   row.bind(1, sale_id).bind(2, now).bind(3, local_date(now));
@@ -305,6 +305,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
   row.bind(12, stamps_earned).bind(13, free_units);
   row.bind(14, *first_event).bind(15, events.last_seq());
+  row.bind(16, json(priced.messages).dump());
   LOYALPOS_TRY(row.run());
   return sale_id;
 }

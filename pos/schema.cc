@@ -61,7 +61,10 @@ CREATE TABLE sales(
   -- Its journey events are seq first_event..last_event of this terminal: a
   -- refund undoes the card.stamps among them (the referrer's bonus too).
   first_event INTEGER NOT NULL,
-  last_event  INTEGER NOT NULL
+  last_event  INTEGER NOT NULL,
+  -- The receipt's card lines as of the sale (JSON list of strings), so a
+  -- reprint says what the original said.
+  messages    TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX sales_by_date ON sales(local_date);
 -- A card's visits: its sales that were not refunded, in time order.
@@ -89,6 +92,24 @@ CREATE TABLE refunds(
   amount     INTEGER NOT NULL
 );
 CREATE INDEX refunds_by_date ON refunds(local_date);
+
+-- The print spool: one row per receipt to print, written after its sale
+-- has committed. pending: not printed yet, tried again at next_try_at (the
+-- printer was not reached); printed; failed: can never print, or broke
+-- mid-job — never retried by itself, staff reprint it; reprinted: a copy
+-- printed by staff replaced it. reprint = 1 marks such a copy.
+CREATE TABLE print_jobs(
+  job_id      INTEGER PRIMARY KEY,
+  sale_id     INTEGER NOT NULL REFERENCES sales(sale_id),
+  reprint     INTEGER NOT NULL DEFAULT 0 CHECK (reprint IN (0, 1)),
+  state       TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'failed', 'reprinted')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT,
+  next_try_at INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  printed_at  INTEGER
+);
+CREATE INDEX print_jobs_open ON print_jobs(state, next_try_at) WHERE state != 'printed';
 
 -- The journey log: append-only, numbered per terminal without gaps, each
 -- event carrying the SHA-256 of the previous one.

@@ -13,6 +13,7 @@
 #include "loyalty/money.h"
 #include "loyalty/result.h"
 #include "loyalty/rules.h"
+#include "pos/config.h"
 
 namespace loyalpos::pos::detail {
 
@@ -48,5 +49,10 @@ class ConfigReader {
   std::string source_;
   loyalty::Currency currency_;
 };
+
+// [printer], [scanner] and [receipt] (config_hardware.cc).
+Status read_printer(const ConfigReader& r, const toml::table& root, PrinterConfig& printer);
+Status read_scanner(const ConfigReader& r, const toml::table& root, ScannerConfig& scanner);
+Status read_receipt(const ConfigReader& r, const toml::table& root, Config& config);
 
 }  // namespace loyalpos::pos::detail
