@@ -2,6 +2,7 @@
 
 #include <png.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -28,13 +29,17 @@ class PngImage {
 };
 
 std::vector<std::uint8_t> rasterize(const QrMatrix& matrix, int scale) {
-  const auto side = static_cast<std::size_t>(matrix.size) * static_cast<std::size_t>(scale);
+  const auto modules = static_cast<std::size_t>(matrix.size);
+  const auto px = static_cast<std::size_t>(scale);
+  const std::size_t side = modules * px;
   std::vector<std::uint8_t> pixels(side * side, 0xFF);
-  for (std::size_t py = 0; py < side; ++py) {
-    const int y = static_cast<int>(py) / scale;
-    for (std::size_t px = 0; px < side; ++px) {
-      if (matrix.is_dark(static_cast<int>(px) / scale, y)) pixels[py * side + px] = 0x00;
+  // Draw one pixel row per module row, then copy it down `scale` times.
+  for (std::size_t my = 0; my < modules; ++my) {
+    std::uint8_t* row = &pixels[my * px * side];
+    for (std::size_t mx = 0; mx < modules; ++mx) {
+      if (matrix.dark[my * modules + mx] != 0) std::fill_n(row + mx * px, px, std::uint8_t{0});
     }
+    for (std::size_t k = 1; k < px; ++k) std::copy_n(row, side, row + k * side);
   }
   return pixels;
 }
