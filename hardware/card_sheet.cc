@@ -1,5 +1,7 @@
 #include "hardware/card_sheet.h"
 
+#include "hardware/detail/cairo_handles.h"
+
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -29,24 +31,12 @@ constexpr double kMarginY = (kPageHeight - kCardSheetRows * kCardHeight) / 2;
 constexpr const char* kNameFont = "DejaVu Sans Bold 11";
 constexpr const char* kCodeFont = "DejaVu Sans Mono 9";
 
-struct SurfaceDestroy {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDestroy {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-struct GObjectUnref {
-  void operator()(gpointer object) const { g_object_unref(object); }
-};
-struct FontDescriptionFree {
-  void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDestroy>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDestroy>;
-using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectUnref>;
-using PangoContextPtr = std::unique_ptr<PangoContext, GObjectUnref>;
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectUnref>;
-using FontPtr = std::unique_ptr<PangoFontDescription, FontDescriptionFree>;
+using detail::ContextPtr;
+using detail::FontMapPtr;
+using detail::FontPtr;
+using detail::LayoutPtr;
+using detail::PangoContextPtr;
+using detail::SurfacePtr;
 
 // One centred line of text, kept within the card's width.
 class TextLine {

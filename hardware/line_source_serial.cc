@@ -2,6 +2,8 @@
 // besides printer_tcp.cc.
 #include "hardware/line_source_serial.h"
 
+#include "hardware/detail/duration_text.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/serial_port.hpp>
 #include <cerrno>
@@ -17,11 +19,7 @@ using boost::system::error_code;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
-std::string seconds_text(milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
+using detail::seconds_text;
 
 Error open_error(const std::string& device, const error_code& ec) {
   switch (ec.value()) {

@@ -2,6 +2,8 @@
 // slow to compile, twice as slow under ASan): keep it that way.
 #include "hardware/printer_tcp.h"
 
+#include "hardware/detail/duration_text.h"
+
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,11 +25,7 @@ using boost::system::error_code;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
-std::string seconds_text(milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
+using detail::seconds_text;
 
 milliseconds until(SteadyClock::time_point deadline) {
   return std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());

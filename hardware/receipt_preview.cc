@@ -1,5 +1,7 @@
 #include "hardware/receipt_preview.h"
 
+#include "hardware/detail/cairo_handles.h"
+
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -19,24 +21,12 @@ constexpr const char* kFontFamily = "DejaVu Sans Mono";
 constexpr int kCutSpaceLines = 2;  // GS V 66 0 feeds the last line past the cutter
 constexpr int kTearFeedLines = 4;  // as the encoder feeds without a cutter
 
-struct SurfaceDestroy {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDestroy {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-struct GObjectUnref {
-  void operator()(gpointer object) const { g_object_unref(object); }
-};
-struct FontDescriptionFree {
-  void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDestroy>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDestroy>;
-using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectUnref>;
-using PangoContextPtr = std::unique_ptr<PangoContext, GObjectUnref>;
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectUnref>;
-using FontPtr = std::unique_ptr<PangoFontDescription, FontDescriptionFree>;
+using detail::ContextPtr;
+using detail::FontMapPtr;
+using detail::FontPtr;
+using detail::LayoutPtr;
+using detail::PangoContextPtr;
+using detail::SurfacePtr;
 
 // What one block takes on the paper, prepared before drawing so the image
 // can be made exactly as tall as the receipt.

@@ -20,28 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace loyalpos::hardware::testing {
 
-// A fresh directory under /tmp (mkdtemp), removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    char templ[] = "/tmp/loyalpos-hw-test-XXXXXX";
-    if (mkdtemp(templ) != nullptr) path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// A fresh directory removed with its contents (tests/support/temp_dir.h).
+using TempDir = loyalpos::testing::TempDir;
 
 struct CommandResult {
   int exit_code = -1;
