@@ -1,6 +1,9 @@
 #include "pos/sale_service.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
@@ -32,19 +35,19 @@ Status write_balance(Database& db, const std::string& card_id,
   return (*stmt)->run();
 }
 
+// A JSON string literal (quoted and escaped) for any text.
+std::string json_string(std::string_view text) { return json(text).dump(); }
+
 // Records a change of one program's balance as a journey event; the balance
-// itself is always the sum of these events.
+// itself is always the sum of these events. Payloads are written directly
+// (keys in alphabetical order, as nlohmann would) to keep the sale path cheap.
 Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
                            const char* why, std::int64_t now) {
   NewEvent event{"card.stamps", now, card_id, sale_id,
-                 json{{"card", card_id},
-                      {"program", program_id},
-                      {"stamps", stamps},
-                      {"rewards", rewards},
-                      {"sale", sale_id},
-                      {"why", why}}
-                     .dump()};
+                 fmt::format(R"({{"card":{},"program":{},"rewards":{},"sale":{},"stamps":{},"why":{}}})",
+                             json_string(card_id), json_string(program_id), rewards, sale_id, stamps,
+                             json_string(why))};
   auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();
@@ -254,7 +257,8 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
       "INSERT INTO sale_lines(sale_id, line_no, sku, name, category, qty, unit_price, discount,"
       " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!line_stmt.ok()) return line_stmt.error();
-  json lines_json = json::array();
+  fmt::memory_buffer lines_json;
+  lines_json.push_back('[');
   std::int64_t line_no = 0;
   for (const auto& line : priced.lines) {
     Statement& s = **line_stmt;
@@ -263,24 +267,27 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
     s.bind(5, line.product.category).bind(6, line.qty).bind(7, line.product.price);
     s.bind(8, line.discount).bind(9, line.reason());
     LOYALPOS_TRY(s.run());
-    lines_json.push_back({{"sku", line.product.sku},
-                          {"qty", line.qty},
-                          {"unit_price", line.product.price},
-                          {"discount", line.discount}});
+    fmt::format_to(std::back_inserter(lines_json),
+                   R"({}{{"discount":{},"qty":{},"sku":{},"unit_price":{}}})",
+                   line_no == 1 ? "" : ",", line.discount, line.qty, json_string(line.product.sku),
+                   line.product.price);
   }
+  lines_json.push_back(']');
 
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
-  NewEvent completed{"sale.completed", now, card_id, sale_id,
-                     json{{"sale", sale_id},
-                          {"card", card_id ? json(*card_id) : json(nullptr)},
-                          {"payment", request.payment},
-                          {"currency", currency},
-                          {"subtotal", priced.subtotal},
-                          {"discount", priced.discount},
-                          {"total", priced.total},
-                          {"promotions", priced.promotions_applied},
-                          {"lines", lines_json}}
-                         .dump()};
+  std::string promotions = "[";
+  for (const auto& id : priced.promotions_applied) {
+    if (promotions.size() > 1) promotions += ',';
+    promotions += json_string(id);
+  }
+  promotions += ']';
+  NewEvent completed{
+      "sale.completed", now, card_id, sale_id,
+      fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
+                  R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
+                  card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
+                  fmt::to_string(lines_json), json_string(request.payment), promotions, sale_id,
+                  priced.subtotal, priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
   if (!first_event.ok()) return first_event.error();
@@ -356,10 +363,8 @@ Status SaleService::record_stage_change(EventWriter& events, const Card& card,
   const auto to = loyalty::journey_stage(rules_, after, now);
   if (from == to) return ok_status();
   NewEvent event{"card.stage", now, card.card_id, sale_id,
-                 json{{"card", card.card_id},
-                      {"from", loyalty::stage_name(from)},
-                      {"to", loyalty::stage_name(to)}}
-                     .dump()};
+                 fmt::format(R"({{"card":{},"from":"{}","to":"{}"}})", json_string(card.card_id),
+                             loyalty::stage_name(from), loyalty::stage_name(to))};
   auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();
