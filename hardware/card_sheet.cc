@@ -1,7 +1,5 @@
 #include "hardware/card_sheet.h"
 
-#include "hardware/detail/cairo_handles.h"
-
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -12,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "hardware/detail/cairo_handles.h"
 #include "hardware/qr_code.h"
 #include "loyalty/card_token.h"
 

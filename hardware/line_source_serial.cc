@@ -2,13 +2,13 @@
 // besides printer_tcp.cc.
 #include "hardware/line_source_serial.h"
 
-#include "hardware/detail/duration_text.h"
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/serial_port.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange under C++20
+
+#include "hardware/detail/duration_text.h"
 
 namespace loyalpos::hardware {
 

@@ -2,8 +2,6 @@
 // slow to compile, twice as slow under ASan): keep it that way.
 #include "hardware/printer_tcp.h"
 
-#include "hardware/detail/duration_text.h"
-
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +11,7 @@
 #include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange under C++20
 #include <vector>
 
+#include "hardware/detail/duration_text.h"
 #include "hardware/escpos_status.h"
 
 namespace loyalpos::hardware {

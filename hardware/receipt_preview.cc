@@ -1,7 +1,5 @@
 #include "hardware/receipt_preview.h"
 
-#include "hardware/detail/cairo_handles.h"
-
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -9,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "hardware/detail/cairo_handles.h"
 #include "hardware/escpos_encoder.h"
 #include "hardware/escpos_raster.h"
 #include "hardware/qr_code.h"

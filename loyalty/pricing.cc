@@ -44,7 +44,7 @@ struct Work {
   // categories are matched against these few, not against every line.
   std::vector<const std::string*> categories;
   std::array<std::size_t, kMaxBasketLines> line_category{};
-  int rank = 0;                    // of the rule applying now
+  int rank = 0;  // of the rule applying now
 
   void reset() {
     units.clear();

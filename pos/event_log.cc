@@ -29,8 +29,7 @@ Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t s
   // The hashed bytes: prev || len-prefixed fields, in one buffer and one
   // digest call (cheaper than an update per field).
   std::string bytes;
-  bytes.reserve(prev.size() + terminal_id.size() + event.type.size() +
-                event.payload.size() + 128);
+  bytes.reserve(prev.size() + terminal_id.size() + event.type.size() + event.payload.size() + 128);
   bytes.append(reinterpret_cast<const char*>(prev.data()), prev.size());
   put(bytes, terminal_id);
   put(bytes, std::to_string(seq));

@@ -44,10 +44,11 @@ std::string json_string(std::string_view text) { return json(text).dump(); }
 Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
                            const char* why, std::int64_t now) {
-  NewEvent event{"card.stamps", now, card_id, sale_id,
-                 fmt::format(R"({{"card":{},"program":{},"rewards":{},"sale":{},"stamps":{},"why":{}}})",
-                             json_string(card_id), json_string(program_id), rewards, sale_id, stamps,
-                             json_string(why))};
+  NewEvent event{
+      "card.stamps", now, card_id, sale_id,
+      fmt::format(R"({{"card":{},"program":{},"rewards":{},"sale":{},"stamps":{},"why":{}}})",
+                  json_string(card_id), json_string(program_id), rewards, sale_id, stamps,
+                  json_string(why))};
   auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();

@@ -55,15 +55,16 @@ void BM_QrencodePlusBarePng(benchmark::State& state) {
   std::vector<std::uint8_t> pixels;
   std::vector<std::uint8_t> out;
   for (auto _ : state) {
-    QRcode* code = QRcode_encodeString(urls[n++ % urls.size()].c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    QRcode* code =
+        QRcode_encodeString(urls[n++ % urls.size()].c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     const int side = (code->width + 2 * kQuietZone) * kScale;
     pixels.assign(static_cast<std::size_t>(side) * static_cast<std::size_t>(side), 0xFF);
     for (int y = 0; y < code->width; ++y) {
       for (int x = 0; x < code->width; ++x) {
         if (!(code->data[y * code->width + x] & 1)) continue;
         for (int dy = 0; dy < kScale; ++dy) {
-          std::uint8_t* row = &pixels[static_cast<std::size_t>(((y + kQuietZone) * kScale + dy) * side +
-                                                               (x + kQuietZone) * kScale)];
+          std::uint8_t* row = &pixels[static_cast<std::size_t>(
+              ((y + kQuietZone) * kScale + dy) * side + (x + kQuietZone) * kScale)];
           std::memset(row, 0, kScale);
         }
       }

@@ -74,10 +74,8 @@ PricingRequest card_request() {
   r.lines = ten_lines();
   r.now_unix = 1795430000;
   r.local = make_local_time(2026, 11, 21, 10, 30);
-  r.card = CardState{"card",
-                     {{"pastry", 3, 0, 0}, {"coffee", 6, 1, 0}, {"cake", 2, 0, 0}},
-                     {},
-                     false};
+  r.card =
+      CardState{"card", {{"pastry", 3, 0, 0}, {"coffee", 6, 1, 0}, {"cake", 2, 0, 0}}, {}, false};
   r.card->journey.visits = 5;
   r.card->journey.recent_visits = {r.now_unix - 86400, r.now_unix - 2 * 86400};
   return r;

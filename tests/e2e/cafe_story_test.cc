@@ -15,8 +15,9 @@ class CafeStory : public ::testing::Test {
     ASSERT_EQ(init.code, 0) << init.err;
     EXPECT_EQ(init.json()["currency"], "RUB");
     EXPECT_EQ(init.json()["terminal_id"].get<std::string>().size(), 32u);
-    auto import = cli_.run({"catalog", "import", std::string(LOYALPOS_SOURCE_DIR) +
-                                                      "/tests/e2e/data/cafe-catalog.csv", "--json"});
+    auto import =
+        cli_.run({"catalog", "import",
+                  std::string(LOYALPOS_SOURCE_DIR) + "/tests/e2e/data/cafe-catalog.csv", "--json"});
     ASSERT_EQ(import.code, 0) << import.err;
     EXPECT_EQ(import.json()["imported"], 8);
   }
@@ -30,7 +31,8 @@ TEST_F(CafeStory, TheFifthPastryIsFreeAndARefundTakesTheStampsBack) {
   ASSERT_EQ(token.size(), 28u);
 
   // Visit 1: two croissants and a coffee.
-  auto v1 = cli_.run({"sale", "--card", token, "--cashier", "Anna", "CROISSANT*2", "COFFEE", "--json"});
+  auto v1 =
+      cli_.run({"sale", "--card", token, "--cashier", "Anna", "CROISSANT*2", "COFFEE", "--json"});
   ASSERT_EQ(v1.code, 0) << v1.err;
   auto s1 = v1.json();
   EXPECT_EQ(s1["total"], 2 * 15000 + 17000);
@@ -69,7 +71,8 @@ TEST_F(CafeStory, TheFifthPastryIsFreeAndARefundTakesTheStampsBack) {
   auto text = cli_.run({"sale", "--card", token, "CROISSANT"});
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("Café Central"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("Pastry card 1/5 — 4 more for a free one"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Pastry card 1/5 — 4 more for a free one"), std::string::npos)
+      << text.out;
 
   // Refunding visit 2 takes back the two stamps it earned.
   auto refund = cli_.run({"refund", std::to_string(second_sale), "--json"});

@@ -11,7 +11,8 @@ namespace {
 class CliErrors : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(cli_.run({"init", "--store", "Café", "--terminal", "t1", "--sample-catalog"}).code, 0);
+    ASSERT_EQ(cli_.run({"init", "--store", "Café", "--terminal", "t1", "--sample-catalog"}).code,
+              0);
     auto issued = cli_.run({"card", "issue"});
     ASSERT_EQ(issued.code, 0);
     token_ = issued.out.substr(0, 28);
@@ -44,7 +45,9 @@ class CliErrors : public ::testing::Test {
   std::string token_;
 };
 
-TEST_F(CliErrors, UnknownSku) { expect_refused({"sale", "CROISSANT", "PIZZA"}, "unknown product \"PIZZA\""); }
+TEST_F(CliErrors, UnknownSku) {
+  expect_refused({"sale", "CROISSANT", "PIZZA"}, "unknown product \"PIZZA\"");
+}
 
 TEST_F(CliErrors, BadQuantities) {
   expect_refused({"sale", "CROISSANT*0"}, "quantity in \"CROISSANT*0\"");
@@ -54,8 +57,8 @@ TEST_F(CliErrors, BadQuantities) {
 }
 
 TEST_F(CliErrors, MalformedCsvNamesTheLineAndImportsNothing) {
-  const std::string csv = write("bad.csv",
-                                "sku,name,category,price\nNEW1,New,pastry,100\nNEW2,Broken,pastry,1,5\n");
+  const std::string csv =
+      write("bad.csv", "sku,name,category,price\nNEW1,New,pastry,100\nNEW2,Broken,pastry,1,5\n");
   expect_refused({"catalog", "import", csv}, "bad.csv: line 3: expected 4 fields, found 5");
   const std::string price = write("price.csv", "sku,name,category,price\nNEW1,New,pastry,1.2.3\n");
   expect_refused({"catalog", "import", price}, "line 2: price \"1.2.3\"");
@@ -102,7 +105,8 @@ TEST_F(CliErrors, CorruptLedgerIsRefusedAndLeftAlone) {
 
 TEST_F(CliErrors, LedgerLockedPastTheTimeout) {
   const std::string config = write("fast.toml", "[ledger]\nbusy_timeout_ms = 200\n");
-  auto other = pos::Database::open(cli_.home() + "/ledger.db", pos::Database::Mode::kOpenExisting, 100);
+  auto other =
+      pos::Database::open(cli_.home() + "/ledger.db", pos::Database::Mode::kOpenExisting, 100);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(other->exec("BEGIN IMMEDIATE").ok());
   auto r = cli_.run({"--config", config, "sale", "COFFEE"});
@@ -114,7 +118,9 @@ TEST_F(CliErrors, LedgerLockedPastTheTimeout) {
 }
 
 TEST_F(CliErrors, ABrokenConfigIsRefusedWithFileAndLine) {
-  const std::string config = write("shop.toml", "language = \"en\"\n[[stamp_card]]\nid = \"p\"\ncategories = [\"pastry\"]\nevery = 1\n");
+  const std::string config = write(
+      "shop.toml",
+      "language = \"en\"\n[[stamp_card]]\nid = \"p\"\ncategories = [\"pastry\"]\nevery = 1\n");
   expect_refused({"--config", config, "sale", "COFFEE"}, "shop.toml:5: \"every\" must be from 2");
   const std::string syntax = write("syntax.toml", "language = \"en\n");
   expect_refused({"--config", syntax, "sale", "COFFEE"}, "syntax.toml:1:");

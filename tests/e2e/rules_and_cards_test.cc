@@ -43,7 +43,9 @@ bonus_stamps = 1
 class RulesAndCards : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(cli_.run({"init", "--store", "Café Central", "--terminal", "t1", "--sample-catalog"}).code, 0);
+    ASSERT_EQ(
+        cli_.run({"init", "--store", "Café Central", "--terminal", "t1", "--sample-catalog"}).code,
+        0);
     std::ofstream(cli_.home() + "/config.toml") << kWeekendRules;
   }
   std::string issue(const std::vector<std::string>& extra = {}) {
@@ -58,7 +60,7 @@ class RulesAndCards : public ::testing::Test {
 
 TEST_F(RulesAndCards, WeekendTwoForOneAndTheStampCardInOneBasket) {
   const std::string token = issue();
-  cli_.set_env("LOYALPOS_NOW", "2026-11-20T18:00:00");  // Friday, Moscow time
+  cli_.set_env("LOYALPOS_NOW", "2026-11-20T18:00:00");                // Friday, Moscow time
   ASSERT_EQ(cli_.run({"sale", "--card", token, "SIMIT*4"}).code, 0);  // stamps 4
 
   cli_.set_env("LOYALPOS_NOW", "2026-11-21T10:30:00");  // Saturday
@@ -130,12 +132,14 @@ TEST_F(RulesAndCards, ACardSheetPrintsCardsThatScan) {
   ASSERT_EQ(issued["tokens"].size(), 3u);
   const std::string page = cli_.dir() + "/page";
   ASSERT_EQ(hardware::testing::run_command("pdftoppm -r 150 -png -singlefile -f 1 -l 1 '" + pdf +
-                                           "' '" + page + "'").exit_code,
+                                           "' '" + page + "'")
+                .exit_code,
             0);
   auto found = hardware::testing::zbar_decode(page + ".png");
   std::sort(found.begin(), found.end());
   std::vector<std::string> expected;
-  for (const auto& t : issued["tokens"]) expected.push_back("HTTPS://CAFE.EXAMPLE/C/" + t.get<std::string>());
+  for (const auto& t : issued["tokens"])
+    expected.push_back("HTTPS://CAFE.EXAMPLE/C/" + t.get<std::string>());
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(found, expected);
   // Every card on the sheet is in the ledger.

@@ -4,8 +4,6 @@
 // report why its setup failed.
 #pragma once
 
-#include "tests/support/temp_dir.h"
-
 #include <stdlib.h>
 
 #include <cstdint>
@@ -19,6 +17,7 @@
 #include "pos/config.h"
 #include "pos/ledger.h"
 #include "pos/random.h"
+#include "tests/support/temp_dir.h"
 
 namespace loyalpos::pos::test_ledger {
 

@@ -76,9 +76,7 @@ TEST(CardId, HexRoundTrip) {
   EXPECT_FALSE(card_id_from_hex(std::string(32, 'G')).ok());
 }
 
-TEST(GroupToken, SplitsIntoFours) {
-  EXPECT_EQ(group_token("ABCDEFGHJK"), "ABCD EFGH JK");
-}
+TEST(GroupToken, SplitsIntoFours) { EXPECT_EQ(group_token("ABCDEFGHJK"), "ABCD EFGH JK"); }
 
 }  // namespace
 }  // namespace loyalpos::loyalty

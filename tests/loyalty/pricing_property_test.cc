@@ -15,9 +15,15 @@ namespace {
 using namespace testing;
 
 const std::vector<Product>& catalog() {
-  static const std::vector<Product> products = {
-      kCroissant, kSimit, kBaklava, kEclair, kCoffee, kTea,
-      product("CAKE", "cake", 9000), product("PIE", "cake", 12000), product("WATER", "drink", 0)};
+  static const std::vector<Product> products = {kCroissant,
+                                                kSimit,
+                                                kBaklava,
+                                                kEclair,
+                                                kCoffee,
+                                                kTea,
+                                                product("CAKE", "cake", 9000),
+                                                product("PIE", "cake", 12000),
+                                                product("WATER", "drink", 0)};
   return products;
 }
 
@@ -68,7 +74,8 @@ StampProgram random_program(const std::string& category, bool simple) {
 Rules random_rules(bool with_promotions) {
   Rules rules;
   for (const char* category : {"pastry", "drink", "cake"}) {
-    if (*rc::gen::arbitrary<bool>()) rules.stamp_programs.push_back(random_program(category, !with_promotions));
+    if (*rc::gen::arbitrary<bool>())
+      rules.stamp_programs.push_back(random_program(category, !with_promotions));
   }
   if (with_promotions) {
     const int count = *rc::gen::inRange(0, 6);
@@ -111,15 +118,16 @@ PricingRequest request(std::vector<BasketLine> lines, std::optional<CardState> c
 
 // What a failing case was, for the log rapidcheck prints.
 std::string describe(const PricingRequest& r, const Rules& rules) {
-  std::string out = "day " + std::to_string(r.local.weekday) + (r.card ? " card" : " no card") + "\n";
+  std::string out =
+      "day " + std::to_string(r.local.weekday) + (r.card ? " card" : " no card") + "\n";
   for (const auto& l : r.lines) out += "  " + l.product.sku + " x" + std::to_string(l.qty) + "\n";
   for (const auto& p : rules.promotions) {
     out += "  promo " + p.id + " kind " + std::to_string(static_cast<int>(p.kind)) + " prio " +
            std::to_string(p.priority) + (p.combinable ? " comb" : " excl") +
            (p.earns_stamps ? " earns" : "") + " cats " +
            (p.items.categories.empty() ? "" : p.items.categories[0]) + " skus " +
-           (p.items.skus.empty() ? "" : p.items.skus[0]) + " buy/get " + std::to_string(p.buy) + "/" +
-           std::to_string(p.get) + " n/m " + std::to_string(p.n) + "/" + std::to_string(p.m) +
+           (p.items.skus.empty() ? "" : p.items.skus[0]) + " buy/get " + std::to_string(p.buy) +
+           "/" + std::to_string(p.get) + " n/m " + std::to_string(p.n) + "/" + std::to_string(p.m) +
            " pct " + std::to_string(p.percent) + " amt " + std::to_string(p.amount);
     for (const auto& c : p.components) {
       out += " comp[" + (c.categories.empty() ? "" : c.categories[0]) + "," +
@@ -156,8 +164,8 @@ RC_GTEST_PROP(PricingProperty, LineOrderDoesNotChangeTheResult, ()) {
   std::shuffle(b.lines.begin(), b.lines.end(), rng);
   const auto pa = price_basket(a, rules);
   const auto pb = price_basket(b, rules);
-  RC_LOG() << describe(a, rules) << "\nshuffled:\n" << describe(b, rules) << "\ntotals " << pa->total
-           << " vs " << pb->total << "\n";
+  RC_LOG() << describe(a, rules) << "\nshuffled:\n"
+           << describe(b, rules) << "\ntotals " << pa->total << " vs " << pb->total << "\n";
   RC_ASSERT(pa->total == pb->total);
   RC_ASSERT(pa->discount == pb->discount);
   RC_ASSERT(pa->programs.size() == pb->programs.size());

@@ -1,9 +1,10 @@
 #include "loyalty/pricing.h"
-#include "loyalty/messages.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "loyalty/messages.h"
 
 namespace loyalpos::loyalty {
 namespace {
@@ -28,7 +29,8 @@ Rules cafe_rules() {
   return rules;
 }
 
-PricingRequest with_card(std::vector<BasketLine> lines, std::int64_t stamps, std::int64_t rewards = 0) {
+PricingRequest with_card(std::vector<BasketLine> lines, std::int64_t stamps,
+                         std::int64_t rewards = 0) {
   PricingRequest r;
   r.lines = std::move(lines);
   r.card = CardState{"card", {{"pastry", stamps, rewards, 0}}, {}, false};
@@ -58,8 +60,8 @@ TEST(PriceBasket, FifthPastryOfTheCardIsFreeWithItsReason) {
 }
 
 TEST(PriceBasket, TheCheapestQualifyingPastryIsTheFreeOne) {
-  auto priced = price_basket(with_card({{kBaklava, 1}, {kSimit, 1}, {kCroissant, 1}}, 3),
-                             cafe_rules());
+  auto priced =
+      price_basket(with_card({{kBaklava, 1}, {kSimit, 1}, {kCroissant, 1}}, 3), cafe_rules());
   ASSERT_TRUE(priced.ok());
   EXPECT_EQ(priced->discount, kSimit.price);
   EXPECT_EQ(priced->lines[1].discount, kSimit.price);

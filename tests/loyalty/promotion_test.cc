@@ -28,7 +28,8 @@ TEST(Promotion, SecondPastryFreeTodayOnly) {
   ASSERT_TRUE(today.ok());
   EXPECT_EQ(today->discount, kSimit.price);  // the cheaper of the pair
   EXPECT_EQ(today->lines[1].reason(), "Second pastry free today");
-  auto tomorrow = price_basket(basket({{kCroissant, 1}, {kSimit, 1}}, make_local_time(2026, 11, 24, 9, 0)), rules);
+  auto tomorrow = price_basket(
+      basket({{kCroissant, 1}, {kSimit, 1}}, make_local_time(2026, 11, 24, 9, 0)), rules);
   EXPECT_EQ(tomorrow->discount, 0);
 }
 
@@ -67,7 +68,8 @@ TEST(Promotion, PercentOffACategoryRoundsHalfUp) {
   auto promo = promotion("tea20", PromotionKind::kPercentOff);
   promo.items = {{"drink"}, {}};
   promo.percent = 15;
-  auto priced = price_basket(basket({{product("ODD", "drink", 333), 1}, {kCroissant, 1}}), with({promo}));
+  auto priced =
+      price_basket(basket({{product("ODD", "drink", 333), 1}, {kCroissant, 1}}), with({promo}));
   EXPECT_EQ(priced->lines[0].discount, 50);  // 49.95 -> 50
   EXPECT_EQ(priced->lines[1].discount, 0);
 }
@@ -102,9 +104,15 @@ TEST(Promotion, TimeOfDayWindow) {
   promo.schedule.start_minute = 8 * 60;
   promo.schedule.end_minute = 11 * 60;
   const Rules rules = with({promo});
-  EXPECT_GT(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 10, 59)), rules)->discount, 0);
-  EXPECT_EQ(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 11, 0)), rules)->discount, 0);
-  EXPECT_EQ(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 7, 59)), rules)->discount, 0);
+  EXPECT_GT(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 10, 59)), rules)
+                ->discount,
+            0);
+  EXPECT_EQ(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 11, 0)), rules)
+                ->discount,
+            0);
+  EXPECT_EQ(price_basket(basket({{kCroissant, 1}}, make_local_time(2026, 11, 23, 7, 59)), rules)
+                ->discount,
+            0);
 }
 
 TEST(Promotion, ANonCombinablePromotionKeepsItsItems) {
@@ -143,9 +151,11 @@ TEST(Promotion, PriorityDecidesWhoGoesFirst) {
   free.combinable = false;
   half.priority = 1;
   free.priority = 2;
-  EXPECT_EQ(price_basket(basket({{kCroissant, 2}}), with({half, free}))->discount, kCroissant.price);
+  EXPECT_EQ(price_basket(basket({{kCroissant, 2}}), with({half, free}))->discount,
+            kCroissant.price);
   half.priority = 3;
-  EXPECT_EQ(price_basket(basket({{kCroissant, 2}}), with({half, free}))->discount, kCroissant.price);
+  EXPECT_EQ(price_basket(basket({{kCroissant, 2}}), with({half, free}))->discount,
+            kCroissant.price);
   // 50 % of two croissants is also one croissant; check with three.
   EXPECT_EQ(price_basket(basket({{kCroissant, 3}}), with({half, free}))->discount,
             3 * kCroissant.price / 2);
@@ -166,8 +176,9 @@ TEST(Promotion, WeekendTwoForOneAndTheStampCardInOneBasket) {
   promo.schedule.weekdays = 0b1100000;
   promo.items = {{}, {"CROISSANT"}};
   // Stamps at 4: croissants 2-for-1, the eclair is the card's fifth, free.
-  auto priced = price_basket(card_basket({{kCroissant, 2}, {kEclair, 1}, {kCoffee, 1}}, 4, saturday()),
-                             with({promo}, true));
+  auto priced =
+      price_basket(card_basket({{kCroissant, 2}, {kEclair, 1}, {kCoffee, 1}}, 4, saturday()),
+                   with({promo}, true));
   ASSERT_TRUE(priced.ok());
   EXPECT_EQ(priced->lines[0].discount, kCroissant.price);
   EXPECT_EQ(priced->lines[1].discount, kEclair.price);

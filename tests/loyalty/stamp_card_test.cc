@@ -61,7 +61,8 @@ RC_GTEST_PROP(StampCardProperty, IsSplitInvariant, ()) {
   const int every = *rc::gen::inRange(2, 12);
   const auto start = ProgramBalance{"p", *rc::gen::inRange<std::int64_t>(-20, every),
                                     *rc::gen::inRange<std::int64_t>(0, 3), 0};
-  const auto parts = *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(0, 30));
+  const auto parts =
+      *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(0, 30));
   auto program = pastry(every);
   if (*rc::gen::arbitrary<bool>()) program.mode = RewardMode::kBank;
   std::int64_t total_units = 0;

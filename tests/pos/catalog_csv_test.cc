@@ -1,7 +1,8 @@
 #include "pos/catalog_csv.h"
-#include "pos/config.h"
 
 #include <gtest/gtest.h>
+
+#include "pos/config.h"
 
 namespace loyalpos::pos {
 namespace {
@@ -20,13 +21,15 @@ TEST(CatalogCsv, ReadsTheSampleCatalog) {
 }
 
 TEST(CatalogCsv, ParsesPricesExactlyWithOrWithoutBarcodes) {
-  auto p = parse_catalog_csv("sku,name,category,price\nLATTE,Latte,drink,2.50\nTEA,Tea,drink,80\n", kRub);
+  auto p = parse_catalog_csv("sku,name,category,price\nLATTE,Latte,drink,2.50\nTEA,Tea,drink,80\n",
+                             kRub);
   ASSERT_TRUE(p.ok()) << p.error().message();
   ASSERT_EQ(p->size(), 2u);
   EXPECT_EQ((*p)[0].price, 250);
   EXPECT_EQ((*p)[1].price, 8000);
   EXPECT_TRUE((*p)[0].barcode.empty());
-  auto b = parse_catalog_csv("sku,name,category,price,barcode\nTEA,Tea,drink,80,4600000000053\n", kRub);
+  auto b =
+      parse_catalog_csv("sku,name,category,price,barcode\nTEA,Tea,drink,80,4600000000053\n", kRub);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ((*b)[0].barcode, "4600000000053");
 }
@@ -53,7 +56,8 @@ TEST(CatalogCsv, ErrorsNameTheLineAndTheProblem) {
   EXPECT_NE(error_of("sku,name,category,price\nA,B,c,-1\n").find("line 2"), std::string::npos);
   EXPECT_NE(error_of("sku,name,category,price\nA,B,c,1.999\n").find("decimal"), std::string::npos);
   EXPECT_EQ(error_of("sku,name,category,price\nA,B,c,1\na,B,c,1\n"), "line 3: SKU a appears twice");
-  EXPECT_NE(error_of("sku,name,category,price\nA B,B,c,1\n").find("line 2: SKU"), std::string::npos);
+  EXPECT_NE(error_of("sku,name,category,price\nA B,B,c,1\n").find("line 2: SKU"),
+            std::string::npos);
   EXPECT_EQ(error_of("sku,name,category,price\nA,,c,1\n"), "line 2: product A has no name");
   EXPECT_NE(error_of("sku,name,category,price,barcode\nA,B,c,1,12AB\n").find("barcode"),
             std::string::npos);

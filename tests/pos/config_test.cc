@@ -37,7 +37,8 @@ id = "coffee"
 name = "Кофейная карта"
 skus = ["LATTE", "COFFEE"]
 every = 10
-)", "shop.toml");
+)",
+                             "shop.toml");
   ASSERT_TRUE(config.ok()) << config.error().message();
   EXPECT_EQ(config->rules.language, loyalty::Language::kRussian);
   EXPECT_EQ(config->card_base_url, "https://cafe.example");
@@ -48,12 +49,14 @@ every = 10
 }
 
 TEST(Config, ErrorsNameTheFileTheLineAndTheProblem) {
-  EXPECT_EQ(error_of("language = \"en\"\ncolour = \"red\"\n"), "shop.toml:2: unknown key \"colour\"");
+  EXPECT_EQ(error_of("language = \"en\"\ncolour = \"red\"\n"),
+            "shop.toml:2: unknown key \"colour\"");
   EXPECT_EQ(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"pastry\"]\nevery = 1\n"),
             "shop.toml:4: \"every\" must be from 2 to 1000, got 1");
   EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\nevery = 5\n").find("needs categories or skus"),
             std::string::npos);
-  EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\n").find("shop.toml:1: \"every\" is required"),
+  EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\n")
+                .find("shop.toml:1: \"every\" is required"),
             std::string::npos);
   EXPECT_NE(error_of("[[stamp_card]]\nid = \"p\"\ncategories = [\"x\"]\nevery = 5\nfree = 1\n")
                 .find("shop.toml:5: unknown key \"free\" in [[stamp_card]]"),
@@ -63,7 +66,8 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheProblem) {
                 .find("two stamp cards have the id \"p\""),
             std::string::npos);
   EXPECT_EQ(error_of("language = \"fr\"\n"), "shop.toml:1: language must be \"en\" or \"ru\"");
-  EXPECT_NE(error_of("[ledger]\nbusy_timeout_ms = \"soon\"\n").find("shop.toml:2"), std::string::npos);
+  EXPECT_NE(error_of("[ledger]\nbusy_timeout_ms = \"soon\"\n").find("shop.toml:2"),
+            std::string::npos);
   EXPECT_NE(error_of("language = \n").find("shop.toml:1"), std::string::npos);
   EXPECT_NE(error_of("card_base_url = \"ftp://x\"\n").find("https://"), std::string::npos);
 }
@@ -113,7 +117,8 @@ bonus_stamps = 2
 [journey]
 retention_visits = 3
 lapsed_after_days = 45
-)", "shop.toml");
+)",
+                             "shop.toml");
   ASSERT_TRUE(config.ok()) << config.error().message();
   const auto& rules = config->rules;
   EXPECT_EQ(config->timezone, "Europe/Moscow");
@@ -139,20 +144,27 @@ lapsed_after_days = 45
 }
 
 TEST(Config, PromotionMistakesAreNamedWithTheirLine) {
-  const std::string card = "[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 5\n";
-  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"n_for_m\"\nn = 2\nm = 2\ncategories = [\"pastry\"]\n"),
+  const std::string card =
+      "[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 5\n";
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"n_for_m\"\nn = 2\nm = 2\ncategories = "
+                     "[\"pastry\"]\n"),
             "shop.toml:5: promotion \"x\": \"m\" must be less than \"n\"");
-  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
-                     "categories = [\"pastry\"]\ndays = [\"mon\"]\nfrom = \"2026-11-21\"\nto = \"2026-11-22\"\n"),
-            "shop.toml:1: promotion \"x\": its window never occurs (check from/to, days and hours)");
+  EXPECT_EQ(
+      error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+               "categories = [\"pastry\"]\ndays = [\"mon\"]\nfrom = \"2026-11-21\"\nto = "
+               "\"2026-11-22\"\n"),
+      "shop.toml:1: promotion \"x\": its window never occurs (check from/to, days and hours)");
   EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
-                     "categories = [\"pastry\"]\nhours = \"11:00-09:00\"\n").find("never occurs"),
+                     "categories = [\"pastry\"]\nhours = \"11:00-09:00\"\n")
+                .find("never occurs"),
             std::string::npos);
-  EXPECT_NE(error_of("[[promotion]]\nid = \"a\"\nkind = \"percent_off\"\npercent = 20\ncategories = [\"pastry\"]\n"
-                     "combinable = false\n[[promotion]]\nid = \"b\"\nkind = \"n_for_m\"\nn = 2\nm = 1\n"
-                     "categories = [\"pastry\"]\ncombinable = false\n")
-                .find("shop.toml:7: promotions \"a\" and \"b\" both exclude others"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[[promotion]]\nid = \"a\"\nkind = \"percent_off\"\npercent = 20\ncategories = "
+               "[\"pastry\"]\n"
+               "combinable = false\n[[promotion]]\nid = \"b\"\nkind = \"n_for_m\"\nn = 2\nm = 1\n"
+               "categories = [\"pastry\"]\ncombinable = false\n")
+          .find("shop.toml:7: promotions \"a\" and \"b\" both exclude others"),
+      std::string::npos);
   EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"free_lunch\"\n"),
             "shop.toml:3: promotion \"x\": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
             "amount_off or bundle");
@@ -161,13 +173,16 @@ TEST(Config, PromotionMistakesAreNamedWithTheirLine) {
                 .find("no [[tier]] has the id \"gold\""),
             std::string::npos);
   EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"amount_off\"\namount = \"1.999\"\n"
-                     "categories = [\"pastry\"]\n").find("shop.toml:4"),
+                     "categories = [\"pastry\"]\n")
+                .find("shop.toml:4"),
             std::string::npos);
   EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"bundle\"\nprice = 100\n"
-                     "[[promotion.component]]\ncategories = [\"drink\"]\n").find("at least two"),
+                     "[[promotion.component]]\ncategories = [\"drink\"]\n")
+                .find("at least two"),
             std::string::npos);
   EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
-                     "categories = [\"pastry\"]\ndays = [\"someday\"]\n").find("\"someday\" is not a day"),
+                     "categories = [\"pastry\"]\ndays = [\"someday\"]\n")
+                .find("\"someday\" is not a day"),
             std::string::npos);
   EXPECT_NE(error_of(card + "[referral]\nprogram = \"coffee\"\n").find("not a [[stamp_card]] id"),
             std::string::npos);

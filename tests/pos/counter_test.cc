@@ -31,8 +31,7 @@ TEST_F(CounterTest, AFullSaleWithACardFromScannedLines) {
   const std::string attached = say(counter, "https://loyal.example/c/" + card.token);
   EXPECT_NE(attached.find("Card attached"), std::string::npos) << attached;
   EXPECT_NE(attached.find("5th free — Pastry card"), std::string::npos) << attached;
-  EXPECT_NE(attached.find(two_columns("TOTAL RUB", "340.00", 48)), std::string::npos)
-      << attached;
+  EXPECT_NE(attached.find(two_columns("TOTAL RUB", "340.00", 48)), std::string::npos) << attached;
   const std::string paid = say(counter, "pay card");
   EXPECT_NE(paid.find("Sale 2 recorded"), std::string::npos) << paid;
   EXPECT_NE(paid.find("Pastry card 0/5"), std::string::npos) << paid;

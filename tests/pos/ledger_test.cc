@@ -144,10 +144,14 @@ TEST_F(LedgerFileTest, TheChainDetectsAChangedOrRemovedEvent) {
   ASSERT_TRUE(audit_ledger(*ledger_).ok());
   const std::string terminal = ledger_->terminal().terminal_id;
   // Someone with the file and sqlite3 drops the guard and edits history.
-  ASSERT_TRUE(ledger_->db().exec("DROP TRIGGER events_are_append_only_update;"
-                                 "DROP TRIGGER events_are_append_only_delete;").ok());
-  ASSERT_TRUE(ledger_->db().exec("UPDATE events SET payload = replace(payload, '\"stamps\":2', "
-                                 "'\"stamps\":9') WHERE type = 'card.stamps'").ok());
+  ASSERT_TRUE(ledger_->db()
+                  .exec("DROP TRIGGER events_are_append_only_update;"
+                        "DROP TRIGGER events_are_append_only_delete;")
+                  .ok());
+  ASSERT_TRUE(ledger_->db()
+                  .exec("UPDATE events SET payload = replace(payload, '\"stamps\":2', "
+                        "'\"stamps\":9') WHERE type = 'card.stamps'")
+                  .ok());
   auto changed = verify_chain(ledger_->db(), terminal);
   ASSERT_FALSE(changed.ok());
   EXPECT_NE(changed.error().message().find("changed"), std::string::npos);

@@ -119,7 +119,8 @@ TEST_F(LoyaltyRulesTest, JourneyStageChangesAreJourneyEvents) {
   auto stage = ledger_->db().prepare(
       "SELECT payload FROM events WHERE type = 'card.stage' ORDER BY seq DESC LIMIT 1");
   ASSERT_TRUE(*stage->step());
-  EXPECT_EQ(stage->column_text(0), R"({"card":")" + card.card_id + R"(","from":"lapsed","to":"retention"})");
+  EXPECT_EQ(stage->column_text(0),
+            R"({"card":")" + card.card_id + R"(","from":"lapsed","to":"retention"})");
 }
 
 TEST_F(LoyaltyRulesTest, RegularsGetTheirOfferFromTheirThirdVisit) {

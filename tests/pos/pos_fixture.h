@@ -27,8 +27,9 @@ class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config_ = default_config();
-    auto ledger = Ledger::create(path(), InitRequest{"Café", "counter-1", "RUB", *random_terminal_id(), 1000},
-                                 config_.busy_timeout_ms);
+    auto ledger =
+        Ledger::create(path(), InitRequest{"Café", "counter-1", "RUB", *random_terminal_id(), 1000},
+                       config_.busy_timeout_ms);
     ASSERT_TRUE(ledger.ok()) << ledger.error().message();
     ledger_.emplace(std::move(*ledger));
     auto products = parse_catalog_csv(default_catalog_csv(), ledger_->terminal().currency);

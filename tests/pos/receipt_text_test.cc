@@ -26,8 +26,11 @@ TEST_F(ReceiptTextTest, ShowsItemsDiscountReasonsTotalsAndCardProgress) {
 }
 
 TEST_F(ReceiptTextTest, NoLineIsWiderThanThePaperEvenInCyrillic) {
-  ASSERT_TRUE(ledger_->import_products({{"LONG", "Очень длинное название пирожного с вишней и миндалём",
-                                         "pastry", 99999999, ""}}).ok());
+  ASSERT_TRUE(
+      ledger_
+          ->import_products({{"LONG", "Очень длинное название пирожного с вишней и миндалём",
+                              "pastry", 99999999, ""}})
+          .ok());
   const Card card = new_card();
   auto sale = sell({{"LONG", 999}, {"CROISSANT", 4}}, card);
   ASSERT_TRUE(sale.ok()) << sale.error().message();

@@ -135,8 +135,8 @@ TEST(ParseItem, ReadsSkuAndQuantity) {
   auto three = parse_item("CROISSANT*3");
   EXPECT_EQ(three->code, "CROISSANT");
   EXPECT_EQ(three->qty, 3);
-  for (const char* bad : {"CROISSANT*0", "CROISSANT*-1", "CROISSANT*1000", "CROISSANT*",
-                          "*2", "CROISSANT*x", "CROISSANT*99999999999999999999"}) {
+  for (const char* bad : {"CROISSANT*0", "CROISSANT*-1", "CROISSANT*1000", "CROISSANT*", "*2",
+                          "CROISSANT*x", "CROISSANT*99999999999999999999"}) {
     EXPECT_FALSE(parse_item(bad).ok()) << bad;
   }
 }
