@@ -254,9 +254,13 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   auto balances_now = balances(card.card_id);
   if (!balances_now.ok()) return balances_now.error();
   history.balances = std::move(*balances_now);
+  // Visits, and whether a card it recommended has made a purchase (it
+  // "referred someone"), in one statement: this runs in every card sale.
   auto stmt = db_.cached(
-      "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM sales"
-      " WHERE card_id = ?1 AND refunded = 0");
+      "SELECT COUNT(*), MIN(created_at), MAX(created_at),"
+      " EXISTS (SELECT 1 FROM cards c JOIN sales r ON r.card_id = c.card_id"
+      " WHERE c.referrer = ?1 AND r.refunded = 0)"
+      " FROM sales WHERE card_id = ?1 AND refunded = 0");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, card.card_id);
   auto row = (*stmt)->step();
@@ -266,31 +270,24 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
     history.first_visit = (*stmt)->column_int(1);
     history.last_visit = (*stmt)->column_int(2);
   }
+  history.journey.referred_someone = (*stmt)->column_int(3) != 0;
   (*stmt)->reset();
   history.journey.visits = history.visits;
   history.journey.last_visit = history.last_visit;
 
+  if (window_days <= 0) return history;
   auto recent = db_.cached(
       "SELECT created_at FROM sales WHERE card_id = ?1 AND refunded = 0 AND created_at > ?2"
       " ORDER BY created_at");
   if (!recent.ok()) return recent.error();
   (*recent)->bind(1, card.card_id).bind(2, now - static_cast<std::int64_t>(window_days) * 86400);
-  for (; window_days > 0;) {
+  for (;;) {
     auto r = (*recent)->step();
     if (!r.ok()) return r.error();
     if (!*r) break;
     history.journey.recent_visits.push_back((*recent)->column_int(0));
   }
-  // Referred someone: a card it recommended has made a purchase.
-  auto referred = db_.cached(
-      "SELECT EXISTS (SELECT 1 FROM cards c JOIN sales s ON s.card_id = c.card_id"
-      " WHERE c.referrer = ?1 AND s.refunded = 0)");
-  if (!referred.ok()) return referred.error();
-  (*referred)->bind(1, card.card_id);
-  auto rr = (*referred)->step();
-  if (!rr.ok()) return rr.error();
-  history.journey.referred_someone = (*referred)->column_int(0) != 0;
-  (*referred)->reset();
+  (*recent)->reset();
   return history;
 }
 
