@@ -43,10 +43,14 @@ struct Check {
 
 // Each query returns a row naming a problem, or nothing.
 constexpr Check kChecks[] = {
-    {"SELECT s.sale_id FROM sales s LEFT JOIN sale_lines l ON l.sale_id = s.sale_id"
-     " GROUP BY s.sale_id HAVING COUNT(l.line_no) != s.line_count"
-     " OR COALESCE(SUM(l.qty * l.unit_price), 0) != s.subtotal"
-     " OR COALESCE(SUM(l.discount), 0) != s.discount OR s.subtotal - s.discount != s.total",
+    {"SELECT sale_id FROM sales WHERE NOT json_valid(lines) OR json_type(lines) != 'array'",
+     "sale's lines are not readable"},
+    {"SELECT s.sale_id FROM sales s LEFT JOIN json_each(s.lines) l"
+     " GROUP BY s.sale_id HAVING COUNT(l.key) != s.line_count"
+     " OR COALESCE(SUM(json_extract(l.value, '$.qty') * json_extract(l.value, '$.unit_price')),"
+     " 0) != s.subtotal"
+     " OR COALESCE(SUM(json_extract(l.value, '$.discount')), 0) != s.discount"
+     " OR s.subtotal - s.discount != s.total",
      "sale is not whole (lines do not add up to it)"},
     // Set differences, one pass over the events each (events are not
     // indexed by sale: the sale path writes as few b-trees as it can).

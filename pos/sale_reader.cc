@@ -1,31 +1,50 @@
 #include "pos/sale_reader.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace loyalpos::pos {
 
 namespace {
 
-Status read_lines(Database& db, std::int64_t sale_id, loyalty::PricedBasket& priced) {
-  auto stmt = db.cached(
-      "SELECT sku, name, category, qty, unit_price, discount, reason FROM sale_lines"
-      " WHERE sale_id = ?1 ORDER BY line_no");
-  if (!stmt.ok()) return stmt.error();
-  Statement& s = **stmt;
-  s.bind(1, sale_id);
-  for (;;) {
-    auto row = s.step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
+bool read_text(const nlohmann::json& line, const char* key, std::string& out) {
+  const auto it = line.find(key);
+  if (it == line.end() || !it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+bool read_int(const nlohmann::json& line, const char* key, std::int64_t& out) {
+  const auto it = line.find(key);
+  if (it == line.end() || !it->is_number_integer()) return false;
+  out = it->get<std::int64_t>();
+  return true;
+}
+
+// The sale's lines from the JSON list its row keeps (see pos/schema.cc).
+Status read_lines(const std::string& text, std::int64_t sale_id, loyalty::PricedBasket& priced) {
+  const auto lines = nlohmann::json::parse(text, nullptr, false);
+  const auto broken = [&] {
+    return Error(ErrorCode::kCorrupt, "sale " + std::to_string(sale_id) +
+                                          " has unreadable lines; the ledger is damaged");
+  };
+  if (!lines.is_array()) return broken();
+  for (const auto& l : lines) {
+    if (!l.is_object()) return broken();
     loyalty::PricedLine line;
-    line.product.sku = s.column_text(0);
-    line.product.name = s.column_text(1);
-    line.product.category = s.column_text(2);
-    line.qty = s.column_int(3);
-    line.product.price = s.column_int(4);
+    std::string reason;
+    if (!read_text(l, "sku", line.product.sku) || !read_text(l, "name", line.product.name) ||
+        !read_text(l, "category", line.product.category) || !read_int(l, "qty", line.qty) ||
+        !read_int(l, "unit_price", line.product.price) || !read_int(l, "discount", line.discount) ||
+        !read_text(l, "reason", reason)) {
+      return broken();
+    }
+    if (line.qty < 1 || line.qty > loyalty::kMaxQuantity || line.product.price < 0 ||
+        line.product.price > std::numeric_limits<std::int64_t>::max() / line.qty) {
+      return broken();
+    }
     line.gross = line.qty * line.product.price;
-    line.discount = s.column_int(5);
-    if (line.discount != 0) line.discounts.push_back({line.discount, 0, s.column_text(6), ""});
+    if (line.discount != 0) line.discounts.push_back({line.discount, 0, reason, ""});
     priced.lines.push_back(std::move(line));
   }
   return ok_status();
@@ -37,7 +56,7 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
   Database& db = ledger.db();
   auto stmt = db.cached(
       "SELECT s.created_at, s.payment, COALESCE(s.cashier, ''), s.subtotal, s.discount, s.total,"
-      " s.messages, c.card_id, c.token, c.issued_at FROM sales s"
+      " s.messages, c.card_id, c.token, c.issued_at, s.lines FROM sales s"
       " LEFT JOIN cards c ON c.card_id = s.card_id WHERE s.sale_id = ?1");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;
@@ -64,8 +83,9 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
     card.card = Card{s.column_text(7), s.column_text(8), s.column_int(9), std::nullopt};
     record.card = std::move(card);
   }
+  const std::string lines = s.column_text(10);
   s.reset();
-  LOYALPOS_TRY(read_lines(db, sale_id, record.priced));
+  LOYALPOS_TRY(read_lines(lines, sale_id, record.priced));
   return record;
 }
 

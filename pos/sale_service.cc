@@ -38,6 +38,24 @@ Status write_balance(Database& db, const std::string& card_id,
 // A JSON string literal (quoted and escaped) for any text.
 std::string json_string(std::string_view text) { return json(text).dump(); }
 
+// A sale's lines as a JSON list, keys in alphabetical order: the text its
+// row and its sale.completed event both carry.
+std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
+  fmt::memory_buffer out;
+  out.push_back('[');
+  for (const auto& line : lines) {
+    if (out.size() > 1) out.push_back(',');
+    fmt::format_to(std::back_inserter(out),
+                   R"({{"category":{},"discount":{},"name":{},"qty":{},"reason":{},"sku":{},)"
+                   R"("unit_price":{}}})",
+                   json_string(line.product.category), line.discount,
+                   json_string(line.product.name), line.qty, json_string(line.reason()),
+                   json_string(line.product.sku), line.product.price);
+  }
+  out.push_back(']');
+  return fmt::to_string(out);
+}
+
 // Records a change of one program's balance as a journey event; the balance
 // itself is always the sum of these events. Payloads are written directly
 // (keys in alphabetical order, as nlohmann would) to keep the sale path cheap.
@@ -204,21 +222,23 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     }
     if (!request.card_token) return Error::invalid("redeeming a reward needs the customer's card");
   }
-  auto lines = resolve_items(request.items);
-  if (!lines.ok()) return lines.error();
-  std::optional<Card> card;
-  if (request.card_token) {
-    auto found = resolve_card(*request.card_token);
-    if (!found.ok()) return found.error();
-    card = *found;
-  }
-
   SaleRecord record;
   record.payment = request.payment;
   record.cashier = request.cashier;
   {
+    // Everything the sale reads is read inside its one write transaction:
+    // one lock for the whole sale, and no other process can change a
+    // product or the card between the lookup and the commit.
     auto tx = Transaction::begin(ledger_.db());
     if (!tx.ok()) return tx.error();
+    auto lines = resolve_items(request.items);
+    if (!lines.ok()) return lines.error();
+    std::optional<Card> card;
+    if (request.card_token) {
+      auto found = resolve_card(*request.card_token);
+      if (!found.ok()) return found.error();
+      card = *found;
+    }
     // The card is read under the write lock, so a second process cannot
     // price against the same stamps.
     record.at = clock_.now_unix();
@@ -254,27 +274,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   const std::int64_t sale_id = (*next)->column_int(0);
   (*next)->reset();
 
-  auto line_stmt = db.cached(
-      "INSERT INTO sale_lines(sale_id, line_no, sku, name, category, qty, unit_price, discount,"
-      " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!line_stmt.ok()) return line_stmt.error();
-  fmt::memory_buffer lines_json;
-  lines_json.push_back('[');
-  std::int64_t line_no = 0;
-  for (const auto& line : priced.lines) {
-    Statement& s = **line_stmt;
-    s.reset();
-    s.bind(1, sale_id).bind(2, ++line_no).bind(3, line.product.sku).bind(4, line.product.name);
-    s.bind(5, line.product.category).bind(6, line.qty).bind(7, line.product.price);
-    s.bind(8, line.discount).bind(9, line.reason());
-    LOYALPOS_TRY(s.run());
-    fmt::format_to(std::back_inserter(lines_json),
-                   R"({}{{"discount":{},"qty":{},"sku":{},"unit_price":{}}})",
-                   line_no == 1 ? "" : ",", line.discount, line.qty, json_string(line.product.sku),
-                   line.product.price);
-  }
-  lines_json.push_back(']');
-
+  const std::string lines = lines_json(priced.lines);
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
   std::string promotions = "[";
   for (const auto& id : priced.promotions_applied) {
@@ -287,7 +287,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
       fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
                   R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
                   card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
-                  fmt::to_string(lines_json), json_string(request.payment), promotions, sale_id,
+                  lines, json_string(request.payment), promotions, sale_id,
                   priced.subtotal, priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
@@ -303,7 +303,8 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   auto sale = db.cached(
       "INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment, currency,"
       " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event,"
-      " messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+      " messages, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+      " ?16, ?17)");
   if (!sale.ok()) return sale.error();
   Statement& row = **sale;
   row.bind(1, sale_id).bind(2, now).bind(3, local_date(now));
@@ -313,7 +314,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
   row.bind(12, stamps_earned).bind(13, free_units);
   row.bind(14, *first_event).bind(15, events.last_seq());
-  row.bind(16, json(priced.messages).dump());
+  row.bind(16, json(priced.messages).dump()).bind(17, lines);
   LOYALPOS_TRY(row.run());
   return sale_id;
 }

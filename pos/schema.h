@@ -8,11 +8,13 @@
 
 namespace loyalpos::pos {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and
-// brings the schema to kSchemaVersion. An empty database (schema version 0)
-// gets the schema only when `creating`; otherwise it is not a ledger.
-Status prepare_ledger(Database& db, const std::string& path, bool creating);
+// brings the schema to `target` (kSchemaVersion; tests make older ledgers
+// with a lower one). An empty database (schema version 0) gets the schema
+// only when `creating`; otherwise it is not a ledger.
+Status prepare_ledger(Database& db, const std::string& path, bool creating,
+                      int target = kSchemaVersion);
 
 }  // namespace loyalpos::pos

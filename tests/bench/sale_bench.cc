@@ -1,13 +1,23 @@
-// What a durable sale costs. BM_CardSale rings up a 3-line card sale through
-// SaleService::sell on a real ledger file (WAL, synchronous=FULL, as the ledger
-// sets them); BM_RawSqliteBaseline commits the same number of transactions of
-// one INSERT of as many bytes as a card sale stores, on a bare SQLite file
-// with the same pragmas: the floor any durable sale has to pay. Both report
-// sales (transactions) per second as items_per_second and the latency of
-// each call as p50_us / p99_us / max_us: for a sale, the whole sell() the
-// counter waits for (lookups, pricing, the transaction and its commit, the
-// card's history read after it); for the baseline, BEGIN..COMMIT.
-// BM_PriceBasket times the pure pricing function alone, for reference.
+// What a durable sale costs. BM_CardSaleVsBaseline is the figure that counts:
+// in one loop it rings up a 3-line card sale through SaleService::sell on a
+// real ledger file (WAL, synchronous=FULL, as the ledger sets them; the sales
+// rotate over 100 cards) and commits one transaction of one INSERT of as many
+// bytes as a card sale stores on a bare SQLite file beside it with the same
+// pragmas: the floor any durable sale has to pay. The two alternate, and take
+// turns going first (sale, raw, raw, sale, ...), so a drift in the disk's fsync
+// latency, which on a VM swings by half over tens of seconds, falls on both
+// alike and their ratio holds still from run to run. Each is timed on its own:
+// sales_per_s / baseline_per_s (1 / mean latency), sale_ / baseline_ p50_us,
+// p99_us, max_us, their ratio, the WAL pages each writes and the baseline's
+// bytes_per_tx. For a sale the time is the whole sell() the counter waits for
+// (lookups, pricing, the transaction and its commit, the card's history read
+// after it); for the baseline, BEGIN..COMMIT.
+//
+// BM_CardSale (100 cards, and 1 card whose history grows to 2000 visits) and
+// BM_RawSqliteBaseline run each alone, for reference; their latencies are
+// p50_us / p99_us / max_us and their rate items_per_second. Run one after the
+// other, their ratio moves with the disk. BM_PriceBasket times the pure pricing
+// function alone.
 //
 // Files go to /tmp, which must be a real disk (the context line says which
 // file system it is): on tmpfs fsync is free and the figures mean nothing.
@@ -21,6 +31,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -62,16 +74,36 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
-void report_latencies(benchmark::State& state, std::vector<double> latencies_us) {
+// Sets the `prefix`p50_us, p99_us and max_us counters; returns the calls per
+// second of the wall time spent in them (1 / mean latency).
+double report_latencies(benchmark::State& state, const std::string& prefix,
+                        std::vector<double> latencies_us) {
   std::sort(latencies_us.begin(), latencies_us.end());
-  state.counters["p50_us"] = percentile(latencies_us, 50);
-  state.counters["p99_us"] = percentile(latencies_us, 99);
-  state.counters["max_us"] = latencies_us.empty() ? 0 : latencies_us.back();
-  state.SetItemsProcessed(state.iterations());
+  state.counters[prefix + "p50_us"] = percentile(latencies_us, 50);
+  state.counters[prefix + "p99_us"] = percentile(latencies_us, 99);
+  state.counters[prefix + "max_us"] = latencies_us.empty() ? 0 : latencies_us.back();
+  const double total_us = std::accumulate(latencies_us.begin(), latencies_us.end(), 0.0);
+  return total_us > 0 ? static_cast<double>(latencies_us.size()) * 1e6 / total_us : 0;
 }
 
 double micros_since(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+// Whether `result` succeeded; if not, the benchmark is skipped with its error.
+template <typename R>
+bool check(benchmark::State& state, const R& result) {
+  if (!result.ok()) state.SkipWithError(result.error().message().c_str());
+  return result.ok();
+}
+
+// Calls `fn` and adds its wall time to `latencies_us`; false if it failed.
+template <typename Fn>
+bool timed(benchmark::State& state, std::vector<double>& latencies_us, Fn&& fn) {
+  const auto start = Clock::now();
+  auto result = fn();
+  latencies_us.push_back(micros_since(start));
+  return check(state, result);
 }
 
 Result<std::int64_t> query_int(Database& db, const std::string& sql) {
@@ -98,6 +130,83 @@ Result<std::int64_t> wal_pages_of(Database& db, const std::string& path, Fn&& tr
   constexpr std::int64_t kFrameHeader = 24;
   return (static_cast<std::int64_t>(st.st_size) - kWalHeader) / (*page_size + kFrameHeader);
 }
+
+// A fresh ledger with `card_count` cards and a SaleService on it; run_one()
+// rings up the benchmarked sale for the next card in turn. Made in place: the
+// service holds references into it.
+struct SaleRig {
+  std::optional<loyalty::Rules> rules;
+  std::optional<Ledger> ledger;
+  std::vector<Card> cards;
+  std::vector<SaleRequest> requests;
+  const FixedClock clock{support::kTestNow};
+  std::optional<SaleService> service;
+  std::size_t next = 0;
+
+  SaleRig() = default;
+  SaleRig(const SaleRig&) = delete;
+  SaleRig& operator=(const SaleRig&) = delete;
+
+  Status open(const std::string& path, int card_count) {
+    auto loaded = support::default_rules();
+    if (!loaded.ok()) return loaded.error();
+    rules.emplace(std::move(*loaded));
+    auto made = support::make_ledger(path);
+    if (!made.ok()) return made.error();
+    ledger.emplace(std::move(*made));
+    auto issued = support::issue_cards(*ledger, card_count);
+    if (!issued.ok()) return issued.error();
+    cards = std::move(*issued);
+    for (const auto& card : cards) requests.push_back(card_sale(card.token));
+    service.emplace(*ledger, *rules, clock);
+    return ok_status();
+  }
+  Result<SaleRecord> run_one() { return service->sell(requests[next++ % requests.size()]); }
+  // One sale outside the timing: prepares the cached statements, and counts
+  // the pages a sale writes.
+  Result<std::int64_t> wal_pages() {
+    return wal_pages_of(ledger->db(), ledger->path(), [&]() -> Status {
+      LOYALPOS_TRY(run_one());
+      return ok_status();
+    });
+  }
+};
+
+// A bare SQLite file with the ledger's connection pragmas (pos/schema.cc) and
+// one table; run_one() commits one transaction as the ledger makes them:
+// BEGIN IMMEDIATE, one INSERT of `bytes` random bytes, COMMIT.
+struct BaselineRig {
+  std::string path;
+  std::optional<Database> db;
+  std::vector<std::uint8_t> payload;
+
+  Status open(const std::string& file, std::int64_t bytes) {
+    path = file;
+    auto opened = Database::open(path, Database::Mode::kCreate, support::kTestBusyTimeoutMs);
+    if (!opened.ok()) return opened.error();
+    db.emplace(std::move(*opened));
+    LOYALPOS_TRY(
+        db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                 " CREATE TABLE blobs(id INTEGER PRIMARY KEY, payload BLOB NOT NULL);"));
+    payload.resize(static_cast<std::size_t>(bytes));
+    std::mt19937 rng(1);
+    for (auto& b : payload) b = static_cast<std::uint8_t>(rng());
+    return ok_status();
+  }
+  Status run_one() {
+    auto tx = Transaction::begin(*db);
+    if (!tx.ok()) return tx.error();
+    auto stmt = db->cached("INSERT INTO blobs(payload) VALUES (?1)");
+    if (!stmt.ok()) return stmt.error();
+    (*stmt)->bind(1, payload);
+    LOYALPOS_TRY((*stmt)->run());
+    return tx->commit();
+  }
+  // One transaction outside the timing, counting the pages it writes.
+  Result<std::int64_t> wal_pages() {
+    return wal_pages_of(*db, path, [&] { return run_one(); });
+  }
+};
 
 // The column values of `table`'s rows matching `where`, summed as
 // length(): characters of text, bytes of blobs, digits of numbers (NULL
@@ -144,34 +253,46 @@ Result<std::vector<std::string>> tables_with_column(Database& db, const std::str
 // the card's card_programs rows it upserts; then average. That is the
 // payload; SQLite's record headers, b-tree pages and index entries are not
 // counted, since the baseline pays its own.
-Result<std::int64_t> measure_card_sale_bytes(const loyalty::Rules& rules) {
+Result<std::int64_t> measure_card_sale_bytes() {
   support::TempDir dir("loyalpos-bench-size");
   if (!dir.ok()) return Error::io("cannot make a temporary directory");
-  auto ledger = support::make_ledger(dir.file("ledger.db"));
-  if (!ledger.ok()) return ledger.error();
-  auto cards = support::issue_cards(*ledger, 1);
-  if (!cards.ok()) return cards.error();
-  auto sale_tables = tables_with_column(ledger->db(), "sale_id");
+  SaleRig rig;
+  LOYALPOS_TRY(rig.open(dir.file("ledger.db"), 1));
+  Database& db = rig.ledger->db();
+  auto sale_tables = tables_with_column(db, "sale_id");
   if (!sale_tables.ok()) return sale_tables.error();
-  const Card& card = cards->front();
-  const FixedClock clock(support::kTestNow);
-  SaleService service(*ledger, rules, clock);
+  const std::string by_card = "card_id = '" + rig.cards.front().card_id + "'";
   constexpr int kCycle = 5;
   std::int64_t total = 0;
   for (int i = 0; i < kCycle; ++i) {
-    auto sale = service.sell(card_sale(card.token));
+    auto sale = rig.run_one();
     if (!sale.ok()) return sale.error();
     const std::string by_sale = "sale_id = " + std::to_string(sale->sale_id);
     for (const auto& table : *sale_tables) {
-      auto bytes = stored_bytes(ledger->db(), table, by_sale);
+      auto bytes = stored_bytes(db, table, by_sale);
       if (!bytes.ok()) return bytes.error();
       total += *bytes;
     }
-    auto balance = stored_bytes(ledger->db(), "card_programs", "card_id = '" + card.card_id + "'");
+    auto balance = stored_bytes(db, "card_programs", by_card);
     if (!balance.ok()) return balance.error();
     total += *balance;
   }
   return (total + kCycle / 2) / kCycle;
+}
+
+// Times `rig`'s transaction alone, once per iteration.
+template <typename Rig>
+void run_alone(benchmark::State& state, Rig& rig) {
+  auto pages = rig.wal_pages();
+  if (!check(state, pages)) return;
+  std::vector<double> latencies_us;
+  latencies_us.reserve(static_cast<std::size_t>(state.max_iterations));
+  for (auto _ : state) {
+    if (!timed(state, latencies_us, [&] { return rig.run_one(); })) break;
+  }
+  report_latencies(state, "", std::move(latencies_us));
+  state.SetItemsProcessed(state.iterations());
+  state.counters["wal_pages_per_tx"] = static_cast<double>(*pages);
 }
 
 // The argument is how many cards the sales rotate over: 100 is a café's
@@ -179,48 +300,9 @@ Result<std::int64_t> measure_card_sale_bytes(const loyalty::Rules& rules) {
 // 2000 visits, which shows what sell() pays per visit the card already has.
 void BM_CardSale(benchmark::State& state) {
   support::TempDir dir("loyalpos-bench");
-  const std::string path = dir.file("ledger.db");
-  auto rules = support::default_rules();
-  auto ledger = support::make_ledger(path);
-  if (!rules.ok() || !ledger.ok()) {
-    state.SkipWithError("cannot make the ledger");
-    return;
-  }
-  auto cards = support::issue_cards(*ledger, static_cast<int>(state.range(0)));
-  if (!cards.ok()) {
-    state.SkipWithError(cards.error().message().c_str());
-    return;
-  }
-  const FixedClock clock(support::kTestNow);
-  SaleService service(*ledger, *rules, clock);
-  std::vector<SaleRequest> requests;
-  for (const auto& card : *cards) requests.push_back(card_sale(card.token));
-  // Prepares the cached statements outside the timing, and measures the
-  // pages a sale writes.
-  auto pages = wal_pages_of(ledger->db(), path, [&]() -> Status {
-    auto sale = service.sell(requests.front());
-    if (!sale.ok()) return sale.error();
-    return ok_status();
-  });
-  if (!pages.ok()) {
-    state.SkipWithError(pages.error().message().c_str());
-    return;
-  }
-
-  std::vector<double> latencies_us;
-  latencies_us.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const SaleRequest& request = requests[latencies_us.size() % requests.size()];
-    const auto start = Clock::now();
-    auto sale = service.sell(request);
-    latencies_us.push_back(micros_since(start));
-    if (!sale.ok()) {
-      state.SkipWithError(sale.error().message().c_str());
-      break;
-    }
-  }
-  report_latencies(state, std::move(latencies_us));
-  state.counters["wal_pages_per_tx"] = static_cast<double>(*pages);
+  SaleRig sale;
+  if (!check(state, sale.open(dir.file("ledger.db"), static_cast<int>(state.range(0))))) return;
+  run_alone(state, sale);
 }
 BENCHMARK(BM_CardSale)
     ->ArgName("cards")
@@ -231,65 +313,60 @@ BENCHMARK(BM_CardSale)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_RawSqliteBaseline(benchmark::State& state) {
-  auto rules = support::default_rules();
-  if (!rules.ok()) {
-    state.SkipWithError(rules.error().message().c_str());
-    return;
-  }
-  auto bytes = measure_card_sale_bytes(*rules);
-  if (!bytes.ok()) {
-    state.SkipWithError(bytes.error().message().c_str());
-    return;
-  }
+  auto bytes = measure_card_sale_bytes();
+  if (!check(state, bytes)) return;
   support::TempDir dir("loyalpos-bench-raw");
-  const std::string path = dir.file("raw.db");
-  auto db = Database::open(path, Database::Mode::kCreate, support::kTestBusyTimeoutMs);
-  if (!db.ok()) {
-    state.SkipWithError(db.error().message().c_str());
-    return;
-  }
-  // The ledger's connection pragmas (pos/schema.cc), on a one-table file.
-  if (auto s = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                        " CREATE TABLE blobs(id INTEGER PRIMARY KEY, payload BLOB NOT NULL);");
-      !s.ok()) {
-    state.SkipWithError(s.error().message().c_str());
-    return;
-  }
-  std::vector<std::uint8_t> payload(static_cast<std::size_t>(*bytes));
-  std::mt19937 rng(1);
-  for (auto& b : payload) b = static_cast<std::uint8_t>(rng());
-  // One transaction as the ledger makes them: BEGIN IMMEDIATE, write, COMMIT.
-  auto insert_one = [&]() -> Status {
-    auto tx = Transaction::begin(*db);
-    if (!tx.ok()) return tx.error();
-    auto stmt = db->cached("INSERT INTO blobs(payload) VALUES (?1)");
-    if (!stmt.ok()) return stmt.error();
-    (*stmt)->bind(1, payload);
-    LOYALPOS_TRY((*stmt)->run());
-    return tx->commit();
-  };
-  auto pages = wal_pages_of(*db, path, insert_one);
-  if (!pages.ok()) {
-    state.SkipWithError(pages.error().message().c_str());
-    return;
-  }
-
-  std::vector<double> latencies_us;
-  latencies_us.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const auto start = Clock::now();
-    auto status = insert_one();
-    latencies_us.push_back(micros_since(start));
-    if (!status.ok()) {
-      state.SkipWithError(status.error().message().c_str());
-      break;
-    }
-  }
-  report_latencies(state, std::move(latencies_us));
+  BaselineRig base;
+  if (!check(state, base.open(dir.file("raw.db"), *bytes))) return;
+  run_alone(state, base);
   state.counters["bytes_per_tx"] = static_cast<double>(*bytes);
-  state.counters["wal_pages_per_tx"] = static_cast<double>(*pages);
 }
 BENCHMARK(BM_RawSqliteBaseline)
+    ->Iterations(kDurableIterations)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// A card sale and a baseline transaction in every iteration, on two files in
+// one directory, taking turns going first (ABBA), each timed on its own: both
+// see the same disk at the same moments, so their ratio is not at the mercy of
+// fsync latency drifting between two runs.
+void BM_CardSaleVsBaseline(benchmark::State& state) {
+  auto bytes = measure_card_sale_bytes();
+  if (!check(state, bytes)) return;
+  support::TempDir dir("loyalpos-bench-vs");
+  SaleRig sale;
+  BaselineRig base;
+  if (!check(state, sale.open(dir.file("ledger.db"), static_cast<int>(state.range(0)))) ||
+      !check(state, base.open(dir.file("raw.db"), *bytes))) {
+    return;
+  }
+  auto sale_pages = sale.wal_pages();
+  if (!check(state, sale_pages)) return;
+  auto base_pages = base.wal_pages();
+  if (!check(state, base_pages)) return;
+
+  std::vector<double> sale_us;
+  std::vector<double> base_us;
+  sale_us.reserve(static_cast<std::size_t>(state.max_iterations));
+  base_us.reserve(static_cast<std::size_t>(state.max_iterations));
+  auto one_sale = [&] { return timed(state, sale_us, [&] { return sale.run_one(); }); };
+  auto one_base = [&] { return timed(state, base_us, [&] { return base.run_one(); }); };
+  for (auto _ : state) {
+    const bool sale_first = sale_us.size() % 2 == 0;
+    if (!(sale_first ? one_sale() && one_base() : one_base() && one_sale())) break;
+  }
+  const double sales_per_s = report_latencies(state, "sale_", std::move(sale_us));
+  const double baseline_per_s = report_latencies(state, "baseline_", std::move(base_us));
+  state.counters["sales_per_s"] = sales_per_s;
+  state.counters["baseline_per_s"] = baseline_per_s;
+  state.counters["ratio"] = baseline_per_s > 0 ? sales_per_s / baseline_per_s : 0;
+  state.counters["sale_wal_pages_per_tx"] = static_cast<double>(*sale_pages);
+  state.counters["baseline_wal_pages_per_tx"] = static_cast<double>(*base_pages);
+  state.counters["bytes_per_tx"] = static_cast<double>(*bytes);
+}
+BENCHMARK(BM_CardSaleVsBaseline)
+    ->ArgName("cards")
+    ->Arg(100)
     ->Iterations(kDurableIterations)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);

@@ -5,6 +5,7 @@
 
 #include "pos/audit.h"
 #include "pos/event_log.h"
+#include "pos/sale_reader.h"
 #include "pos/schema.h"
 #include "pos_fixture.h"
 
@@ -169,6 +170,82 @@ TEST_F(LedgerFileTest, AuditFindsABalanceThatDriftedFromItsEvents) {
   auto audit = audit_ledger(*ledger_);
   ASSERT_FALSE(audit.ok());
   EXPECT_NE(audit.error().message().find("balance"), std::string::npos);
+}
+
+TEST_F(LedgerFileTest, AuditFindsASaleWhoseLinesWereChanged) {
+  ASSERT_TRUE(sell({{"CROISSANT", 2}, {"COFFEE", 1}}, std::nullopt).ok());
+  ASSERT_TRUE(audit_ledger(*ledger_).ok());
+  ASSERT_TRUE(ledger_->db().exec("UPDATE sales SET lines = json_remove(lines, '$[1]')").ok());
+  auto audit = audit_ledger(*ledger_);
+  ASSERT_FALSE(audit.ok());
+  EXPECT_NE(audit.error().message().find("not whole"), std::string::npos);
+}
+
+TEST_F(LedgerFileTest, UnreadableSaleLinesAreNamedByAuditAndByAReprint) {
+  auto sale = sell({{"CROISSANT", 1}}, std::nullopt);
+  ASSERT_TRUE(sale.ok());
+  ASSERT_TRUE(ledger_->db().exec("UPDATE sales SET lines = '[{\"sku\": 7}'").ok());
+  auto audit = audit_ledger(*ledger_);
+  ASSERT_FALSE(audit.ok());
+  EXPECT_NE(audit.error().message().find("lines are not readable"), std::string::npos);
+  auto read = read_sale(*ledger_, sale->sale_id);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code(), ErrorCode::kCorrupt);
+  ASSERT_TRUE(ledger_->db().exec("UPDATE sales SET lines = '[{\"sku\": 7}]'").ok());
+  read = read_sale(*ledger_, sale->sale_id);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().message().find("unreadable lines"), std::string::npos);
+}
+
+// A ledger written by schema 1 (lines in their own table) keeps every line,
+// its name, discount and reason when a newer loyalpos opens it.
+TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
+  TempDir dir;
+  const std::string path = dir.path() + "/ledger.db";
+  const std::string terminal(32, 'a');
+  {
+    auto db = Database::open(path, Database::Mode::kCreate, 100);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(prepare_ledger(*db, path, true, 1).ok());
+    ASSERT_TRUE(db->exec("INSERT INTO meta(key, value) VALUES ('terminal_id', '" + terminal +
+                         "'), ('terminal_name', 'T1'), ('store_name', 'Café'),"
+                         " ('currency', 'RUB'), ('created_at', '0')")
+                    .ok());
+    ASSERT_TRUE(append_event(*db, terminal, {"terminal.initialized", 0, {}, {}, "{}"}).ok());
+    ASSERT_TRUE(append_event(*db, terminal, {"sale.completed", 10, {}, 1, "{}"}).ok());
+    ASSERT_TRUE(
+        db->exec("INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment,"
+                 " currency, subtotal, discount, total, line_count, stamps_earned, free_units,"
+                 " first_event, last_event) VALUES (1, 10, '2026-11-23', NULL, 'anna', 'cash',"
+                 " 'RUB', 32000, 15000, 17000, 2, 0, 0, 2, 2);"
+                 "INSERT INTO sale_lines VALUES"
+                 " (1, 2, 'TEA', 'Чай', 'drink', 1, 2000, 0, ''),"
+                 " (1, 1, 'CROISSANT', 'Круассан', 'pastry', 2, 15000, 15000, 'Second free')")
+            .ok());
+  }
+  auto ledger = Ledger::open(path, 100);
+  ASSERT_TRUE(ledger.ok()) << ledger.error().message();
+  auto version = ledger->db().prepare("PRAGMA user_version");
+  ASSERT_TRUE(version->step().ok());
+  EXPECT_EQ(version->column_int(0), kSchemaVersion);
+  auto sale = read_sale(*ledger, 1);
+  ASSERT_TRUE(sale.ok()) << sale.error().message();
+  ASSERT_EQ(sale->priced.lines.size(), 2u);
+  EXPECT_EQ(sale->priced.lines[0].product.sku, "CROISSANT");
+  EXPECT_EQ(sale->priced.lines[0].product.name, "Круассан");
+  EXPECT_EQ(sale->priced.lines[0].product.category, "pastry");
+  EXPECT_EQ(sale->priced.lines[0].qty, 2);
+  EXPECT_EQ(sale->priced.lines[0].product.price, 15000);
+  EXPECT_EQ(sale->priced.lines[0].discount, 15000);
+  EXPECT_EQ(sale->priced.lines[0].reason(), "Second free");
+  EXPECT_EQ(sale->priced.lines[1].product.name, "Чай");
+  EXPECT_EQ(sale->priced.lines[1].discount, 0);
+  auto audit = audit_ledger(*ledger);
+  ASSERT_TRUE(audit.ok()) << audit.error().message();
+  EXPECT_EQ(audit->sales, 1);
+  auto table = ledger->db().prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sale_lines'");
+  ASSERT_TRUE(table->step().ok());
+  EXPECT_EQ(table->column_int(0), 0);
 }
 
 }  // namespace
