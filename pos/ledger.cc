@@ -119,6 +119,7 @@ Status Ledger::load_terminal() {
 }
 
 Status Ledger::import_products(const std::vector<loyalty::Product>& products) {
+  remembered_.products.clear();
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
   auto stmt = db_.cached(
@@ -160,7 +161,30 @@ Result<std::vector<loyalty::Product>> Ledger::products() {
   return out;
 }
 
+// Enough for any café's catalog and regulars; past it, start over.
+constexpr std::size_t kMaxRemembered = 10000;
+
+Status Ledger::check_remembered() {
+  auto stmt = db_.cached("PRAGMA data_version");
+  if (!stmt.ok()) return stmt.error();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.error();
+  const std::int64_t version = *row ? (*stmt)->column_int(0) : -1;
+  (*stmt)->reset();
+  if (version != remembered_.data_version || remembered_.products.size() > kMaxRemembered ||
+      remembered_.cards.size() > kMaxRemembered) {
+    remembered_.products.clear();
+    remembered_.cards.clear();
+    remembered_.data_version = version;
+  }
+  return ok_status();
+}
+
 Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& sku_or_barcode) {
+  LOYALPOS_TRY(check_remembered());
+  if (auto it = remembered_.products.find(sku_or_barcode); it != remembered_.products.end()) {
+    return it->second;
+  }
   // Two indexed lookups: by SKU (any letter case), else by barcode.
   for (const char* sql :
        {"SELECT sku, name, category, price, COALESCE(barcode, '') FROM products WHERE sku = ?1",
@@ -174,10 +198,12 @@ Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& 
     if (*row) {
       std::optional<loyalty::Product> out = read_product(**stmt);
       (*stmt)->reset();
+      remembered_.products.emplace(sku_or_barcode, out);
       return out;
     }
     (*stmt)->reset();
   }
+  remembered_.products.emplace(sku_or_barcode, std::nullopt);
   return std::optional<loyalty::Product>();
 }
 
@@ -224,7 +250,14 @@ Result<std::optional<Card>> read_card(Database& db, const char* where, const std
 }  // namespace
 
 Result<std::optional<Card>> Ledger::find_card(const std::string& token) {
-  return read_card(db_, "token", token);
+  LOYALPOS_TRY(check_remembered());
+  if (auto it = remembered_.cards.find(token); it != remembered_.cards.end()) {
+    return std::optional<Card>(it->second);
+  }
+  auto card = read_card(db_, "token", token);
+  // Only cards that exist: one issued later by another process must be found.
+  if (card.ok() && *card) remembered_.cards.emplace(token, **card);
+  return card;
 }
 
 Result<std::optional<Card>> Ledger::find_card_by_id(const std::string& card_id) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "loyalty/card_token.h"
@@ -81,9 +82,21 @@ class Ledger {
   Ledger(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
   Status load_terminal();
 
+  // Drops the remembered lookups when another connection has committed
+  // since they were made (PRAGMA data_version).
+  Status check_remembered();
+
   Database db_;
   std::string path_;
   TerminalInfo terminal_;
+  // Products and cards as looked up, remembered while nothing else writes
+  // the file: the counter asks for the same few on every line and sale. A
+  // product change on this connection (import_products) drops them too.
+  struct Remembered {
+    std::int64_t data_version = -1;
+    std::unordered_map<std::string, std::optional<loyalty::Product>> products;  // by code asked
+    std::unordered_map<std::string, Card> cards;                               // by token
+  } remembered_;
 };
 
 }  // namespace loyalpos::pos

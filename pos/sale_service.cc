@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
+#include "pos/json_text.h"
 
 namespace loyalpos::pos {
 
@@ -35,25 +36,27 @@ Status write_balance(Database& db, const std::string& card_id,
   return (*stmt)->run();
 }
 
-// A JSON string literal (quoted and escaped) for any text.
-std::string json_string(std::string_view text) { return json(text).dump(); }
-
 // A sale's lines as a JSON list, keys in alphabetical order: the text its
 // row and its sale.completed event both carry.
 std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
-  fmt::memory_buffer out;
-  out.push_back('[');
+  std::string out = "[";
   for (const auto& line : lines) {
     if (out.size() > 1) out.push_back(',');
-    fmt::format_to(std::back_inserter(out),
-                   R"({{"category":{},"discount":{},"name":{},"qty":{},"reason":{},"sku":{},)"
-                   R"("unit_price":{}}})",
-                   json_string(line.product.category), line.discount,
-                   json_string(line.product.name), line.qty, json_string(line.reason()),
-                   json_string(line.product.sku), line.product.price);
+    out.append(R"({"category":)");
+    append_json_string(out, line.product.category);
+    out.append(R"(,"discount":)").append(fmt::format_int(line.discount).c_str());
+    out.append(R"(,"name":)");
+    append_json_string(out, line.product.name);
+    out.append(R"(,"qty":)").append(fmt::format_int(line.qty).c_str());
+    out.append(R"(,"reason":)");
+    append_json_string(out, line.reason());
+    out.append(R"(,"sku":)");
+    append_json_string(out, line.product.sku);
+    out.append(R"(,"unit_price":)").append(fmt::format_int(line.product.price).c_str());
+    out.push_back('}');
   }
   out.push_back(']');
-  return fmt::to_string(out);
+  return out;
 }
 
 // Records a change of one program's balance as a journey event; the balance
@@ -276,18 +279,12 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
 
   const std::string lines = lines_json(priced.lines);
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
-  std::string promotions = "[";
-  for (const auto& id : priced.promotions_applied) {
-    if (promotions.size() > 1) promotions += ',';
-    promotions += json_string(id);
-  }
-  promotions += ']';
   NewEvent completed{
       "sale.completed", now, card_id, sale_id,
       fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
                   R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
                   card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
-                  lines, json_string(request.payment), promotions, sale_id,
+                  lines, json_string(request.payment), json_string_list(priced.promotions_applied), sale_id,
                   priced.subtotal, priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
@@ -314,7 +311,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
   row.bind(12, stamps_earned).bind(13, free_units);
   row.bind(14, *first_event).bind(15, events.last_seq());
-  row.bind(16, json(priced.messages).dump()).bind(17, lines);
+  row.bind(16, json_string_list(priced.messages)).bind(17, lines);
   LOYALPOS_TRY(row.run());
   return sale_id;
 }

@@ -133,6 +133,53 @@ TEST_F(LedgerFileTest, ImportUpdatesExistingProducts) {
   EXPECT_EQ(ledger_->products()->size(), 8u);
 }
 
+// The counter remembers the products and cards it looked up; another
+// process's catalog import (or this one's) must show at the next lookup.
+TEST_F(LedgerFileTest, AProductChangedByAnotherProcessIsSeenAtTheNextLookup) {
+  auto before = ledger_->find_product("COFFEE");
+  ASSERT_TRUE(before.ok() && *before);
+  EXPECT_EQ((*before)->price, 17000);
+  ASSERT_TRUE(ledger_->find_product("NEWCAKE").ok());
+  EXPECT_FALSE(*ledger_->find_product("NEWCAKE"));
+  {
+    auto other = Ledger::open(path(), 100);
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(other->import_products({{"COFFEE", "Coffee", "drink", 19000, ""},
+                                        {"NEWCAKE", "New cake", "pastry", 21000, ""}})
+                    .ok());
+  }
+  auto after = ledger_->find_product("COFFEE");
+  ASSERT_TRUE(after.ok() && *after);
+  EXPECT_EQ((*after)->price, 19000);
+  auto cake = ledger_->find_product("NEWCAKE");
+  ASSERT_TRUE(cake.ok() && *cake);
+  auto sale = sell({{"COFFEE", 1}, {"NEWCAKE", 1}});
+  ASSERT_TRUE(sale.ok()) << sale.error().message();
+  EXPECT_EQ(sale->priced.subtotal, 19000 + 21000);
+}
+
+TEST_F(LedgerFileTest, AProductImportedHereIsSeenAtTheNextLookup) {
+  ASSERT_FALSE(*ledger_->find_product("NEWCAKE"));
+  ASSERT_TRUE(ledger_->import_products({{"NEWCAKE", "New cake", "pastry", 21000, ""}}).ok());
+  auto cake = ledger_->find_product("NEWCAKE");
+  ASSERT_TRUE(cake.ok() && *cake);
+  EXPECT_EQ((*cake)->price, 21000);
+}
+
+TEST_F(LedgerFileTest, ACardIssuedByAnotherProcessIsFound) {
+  ASSERT_TRUE(ledger_->find_product("COFFEE").ok());  // something remembered
+  auto other = Ledger::open(path(), 100);
+  ASSERT_TRUE(other.ok());
+  auto card = other->issue_card(*random_card_id(), 2000);
+  ASSERT_TRUE(card.ok());
+  auto found = ledger_->find_card(card->token);
+  ASSERT_TRUE(found.ok() && *found);
+  EXPECT_EQ((*found)->card_id, card->card_id);
+  auto again = ledger_->find_card(card->token);
+  ASSERT_TRUE(again.ok() && *again);
+  EXPECT_EQ((*again)->card_id, card->card_id);
+}
+
 TEST_F(LedgerFileTest, JourneyEventsAreAppendOnly) {
   EXPECT_FALSE(ledger_->db().exec("UPDATE events SET payload = '{}'").ok());
   EXPECT_FALSE(ledger_->db().exec("DELETE FROM events").ok());

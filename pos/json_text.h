@@ -1,0 +1,24 @@
+// JSON text written directly, for the payloads the sale path builds on
+// every sale (nlohmann builds a tree and allocates per value; these append
+// to one buffer).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loyalpos::pos {
+
+// Appends `text` as a JSON string literal: quoted; `"`, `\` and control
+// characters escaped; UTF-8 kept as it is, and any byte that is not part of
+// valid UTF-8 written as U+FFFD, so the result is always valid JSON (what
+// nlohmann's dump does with error_handler_t::replace).
+void append_json_string(std::string& out, std::string_view text);
+
+// The same, as a new string.
+std::string json_string(std::string_view text);
+
+// A JSON list of strings: ["a","b"].
+std::string json_string_list(const std::vector<std::string>& texts);
+
+}  // namespace loyalpos::pos
