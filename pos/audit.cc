@@ -43,9 +43,11 @@ struct Check {
 
 // Each query returns a row naming a problem, or nothing.
 constexpr Check kChecks[] = {
-    {"SELECT sale_id FROM sales WHERE NOT json_valid(lines) OR json_type(lines) != 'array'",
+    {"SELECT sale_id FROM sale_lines_json"
+     " WHERE lines IS NULL OR NOT json_valid(lines) OR json_type(lines) != 'array'",
      "sale's lines are not readable"},
-    {"SELECT s.sale_id FROM sales s LEFT JOIN json_each(s.lines) l"
+    {"SELECT s.sale_id FROM sales s JOIN sale_lines_json j ON j.sale_id = s.sale_id"
+     " LEFT JOIN json_each(j.lines) l"
      " GROUP BY s.sale_id HAVING COUNT(l.key) != s.line_count"
      " OR COALESCE(SUM(json_extract(l.value, '$.qty') * json_extract(l.value, '$.unit_price')),"
      " 0) != s.subtotal"

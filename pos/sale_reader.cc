@@ -21,7 +21,7 @@ bool read_int(const nlohmann::json& line, const char* key, std::int64_t& out) {
   return true;
 }
 
-// The sale's lines from the JSON list its row keeps (see pos/schema.cc).
+// The sale's lines from their JSON list (the sale_lines_json view, pos/schema.cc).
 Status read_lines(const std::string& text, std::int64_t sale_id, loyalty::PricedBasket& priced) {
   const auto lines = nlohmann::json::parse(text, nullptr, false);
   const auto broken = [&] {
@@ -56,7 +56,8 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
   Database& db = ledger.db();
   auto stmt = db.cached(
       "SELECT s.created_at, s.payment, COALESCE(s.cashier, ''), s.subtotal, s.discount, s.total,"
-      " s.messages, c.card_id, c.token, c.issued_at, s.lines FROM sales s"
+      " s.messages, c.card_id, c.token, c.issued_at, l.lines FROM sales s"
+      " JOIN sale_lines_json l ON l.sale_id = s.sale_id"
       " LEFT JOIN cards c ON c.card_id = s.card_id WHERE s.sale_id = ?1");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;

@@ -36,8 +36,9 @@ Status write_balance(Database& db, const std::string& card_id,
   return (*stmt)->run();
 }
 
-// A sale's lines as a JSON list, keys in alphabetical order: the text its
-// row and its sale.completed event both carry.
+// A sale's lines as a JSON list, keys in alphabetical order, as its
+// sale.completed event carries them (the ledger's record of the lines; see
+// the sale_lines_json view in pos/schema.cc).
 std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
   std::string out = "[";
   for (const auto& line : lines) {
@@ -277,14 +278,13 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   const std::int64_t sale_id = (*next)->column_int(0);
   (*next)->reset();
 
-  const std::string lines = lines_json(priced.lines);
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
   NewEvent completed{
       "sale.completed", now, card_id, sale_id,
       fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
                   R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
                   card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
-                  lines, json_string(request.payment), json_string_list(priced.promotions_applied), sale_id,
+                  lines_json(priced.lines), json_string(request.payment), json_string_list(priced.promotions_applied), sale_id,
                   priced.subtotal, priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
@@ -300,8 +300,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   auto sale = db.cached(
       "INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment, currency,"
       " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event,"
-      " messages, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-      " ?16, ?17)");
+      " messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   if (!sale.ok()) return sale.error();
   Statement& row = **sale;
   row.bind(1, sale_id).bind(2, now).bind(3, local_date(now));
@@ -311,7 +310,7 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
   row.bind(12, stamps_earned).bind(13, free_units);
   row.bind(14, *first_event).bind(15, events.last_seq());
-  row.bind(16, json_string_list(priced.messages)).bind(17, lines);
+  row.bind(16, json_string_list(priced.messages));
   LOYALPOS_TRY(row.run());
   return sale_id;
 }

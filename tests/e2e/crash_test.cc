@@ -305,7 +305,7 @@ ChildOutcome run_and_kill(const ChildPlan& plan, KillClock kill_clock,
 }
 
 struct LedgerState {
-  std::map<std::int64_t, ReportedSale> sales;       // lines = entries in sales.lines
+  std::map<std::int64_t, ReportedSale> sales;       // lines = entries in its list
   std::map<std::int64_t, std::int64_t> line_count;  // sales.line_count
   std::set<std::int64_t> refunds;
 };
@@ -314,7 +314,7 @@ Result<LedgerState> read_state(Ledger& ledger) {
   LedgerState state;
   auto sales = ledger.db().prepare(
       "SELECT s.sale_id, s.line_count, s.total,"
-      " json_array_length(s.lines) FROM sales s");
+      " json_array_length(l.lines) FROM sales s JOIN sale_lines_json l ON l.sale_id = s.sale_id");
   if (!sales.ok()) return sales.error();
   for (;;) {
     auto row = sales->step();

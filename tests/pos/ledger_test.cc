@@ -222,7 +222,11 @@ TEST_F(LedgerFileTest, AuditFindsABalanceThatDriftedFromItsEvents) {
 TEST_F(LedgerFileTest, AuditFindsASaleWhoseLinesWereChanged) {
   ASSERT_TRUE(sell({{"CROISSANT", 2}, {"COFFEE", 1}}, std::nullopt).ok());
   ASSERT_TRUE(audit_ledger(*ledger_).ok());
-  ASSERT_TRUE(ledger_->db().exec("UPDATE sales SET lines = json_remove(lines, '$[1]')").ok());
+  // sales.lines, when set, stands for the lines of the sale's event.
+  ASSERT_TRUE(ledger_->db()
+                  .exec("UPDATE sales SET lines = json_remove((SELECT lines FROM sale_lines_json j"
+                        " WHERE j.sale_id = sales.sale_id), '$[1]')")
+                  .ok());
   auto audit = audit_ledger(*ledger_);
   ASSERT_FALSE(audit.ok());
   EXPECT_NE(audit.error().message().find("not whole"), std::string::npos);
@@ -293,6 +297,25 @@ TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
   auto table = ledger->db().prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sale_lines'");
   ASSERT_TRUE(table->step().ok());
   EXPECT_EQ(table->column_int(0), 0);
+  // The journey goes on from the migrated events: the next sale's events
+  // follow them in the chain, and its lines come from its event.
+  ASSERT_TRUE(ledger->import_products({{"TEA", "Чай", "drink", 2000, ""}}).ok());
+  const auto config = testing::default_config();
+  const FixedClock clock(100);
+  SaleService sales(*ledger, config.rules, clock);
+  SaleRequest request;
+  request.items = {{"TEA", 3}};
+  auto next = sales.sell(request);
+  ASSERT_TRUE(next.ok()) << next.error().message();
+  auto reread = read_sale(*ledger, next->sale_id);
+  ASSERT_TRUE(reread.ok()) << reread.error().message();
+  ASSERT_EQ(reread->priced.lines.size(), 1u);
+  EXPECT_EQ(reread->priced.lines[0].product.name, "Чай");
+  EXPECT_EQ(reread->priced.lines[0].qty, 3);
+  audit = audit_ledger(*ledger);
+  ASSERT_TRUE(audit.ok()) << audit.error().message();
+  EXPECT_EQ(audit->sales, 2);
+  EXPECT_EQ(audit->events, 3);
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ TEST_F(SaleServiceTest, ACardSaleWritesSaleLinesBalanceAndEventsTogether) {
   ASSERT_TRUE(sale.ok()) << sale.error().message();
   EXPECT_EQ(sale->priced.total, 2 * 15000 + 17000);
   EXPECT_EQ(count("sales"), 1);
-  EXPECT_EQ(count("sales WHERE json_array_length(lines) = 2"), 1);
+  EXPECT_EQ(count("sale_lines_json WHERE json_array_length(lines) = 2"), 1);
   ASSERT_TRUE(sale->card);
   EXPECT_EQ(sale->card->visits, 1);
   ASSERT_EQ(sale->card->balances.size(), 1u);
