@@ -45,6 +45,17 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t i = 0;
   while (i < text.size()) {
+    // Printable ASCII other than '"' and '\\' goes out as it is, a run at a time.
+    std::size_t run = i;
+    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f && text[run] != '"' &&
+           text[run] != '\\') {
+      ++run;
+    }
+    if (run > i) {
+      out.append(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const int length = utf8_sequence(text, i);

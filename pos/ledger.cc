@@ -1,6 +1,9 @@
 #include "pos/ledger.h"
 
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
@@ -287,40 +290,44 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   auto balances_now = balances(card.card_id);
   if (!balances_now.ok()) return balances_now.error();
   history.balances = std::move(*balances_now);
-  // Visits, and whether a card it recommended has made a purchase (it
-  // "referred someone"), in one statement: this runs in every card sale.
+  // Visits (how many, first, last, and the times of those in the last
+  // `window_days`), and whether a card it recommended has made a purchase
+  // (it "referred someone"), in one statement: this runs in every card sale.
   auto stmt = db_.cached(
       "SELECT COUNT(*), MIN(created_at), MAX(created_at),"
+      " group_concat(CASE WHEN created_at > ?2 THEN created_at END),"
       " EXISTS (SELECT 1 FROM cards c JOIN sales r ON r.card_id = c.card_id"
       " WHERE c.referrer = ?1 AND r.refunded = 0)"
       " FROM sales WHERE card_id = ?1 AND refunded = 0");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, card.card_id);
-  auto row = (*stmt)->step();
+  Statement& s = **stmt;
+  const std::int64_t window_start =
+      window_days > 0 ? now - static_cast<std::int64_t>(window_days) * 86400
+                      : std::numeric_limits<std::int64_t>::max();
+  s.bind(1, card.card_id).bind(2, window_start);
+  auto row = s.step();
   if (!row.ok()) return row.error();
-  history.visits = (*stmt)->column_int(0);
+  history.visits = s.column_int(0);
   if (history.visits > 0) {
-    history.first_visit = (*stmt)->column_int(1);
-    history.last_visit = (*stmt)->column_int(2);
+    history.first_visit = s.column_int(1);
+    history.last_visit = s.column_int(2);
   }
-  history.journey.referred_someone = (*stmt)->column_int(3) != 0;
-  (*stmt)->reset();
+  const std::string recent = s.column_is_null(3) ? "" : s.column_text(3);
+  history.journey.referred_someone = s.column_int(4) != 0;
+  s.reset();
   history.journey.visits = history.visits;
   history.journey.last_visit = history.last_visit;
-
-  if (window_days <= 0) return history;
-  auto recent = db_.cached(
-      "SELECT created_at FROM sales WHERE card_id = ?1 AND refunded = 0 AND created_at > ?2"
-      " ORDER BY created_at");
-  if (!recent.ok()) return recent.error();
-  (*recent)->bind(1, card.card_id).bind(2, now - static_cast<std::int64_t>(window_days) * 86400);
-  for (;;) {
-    auto r = (*recent)->step();
-    if (!r.ok()) return r.error();
-    if (!*r) break;
-    history.journey.recent_visits.push_back((*recent)->column_int(0));
+  // "t1,t2,...": whole numbers written by SQLite.
+  auto& times = history.journey.recent_visits;
+  for (std::size_t at = 0; at < recent.size();) {
+    std::size_t end = recent.find(',', at);
+    if (end == std::string::npos) end = recent.size();
+    std::int64_t t = 0;
+    std::from_chars(recent.data() + at, recent.data() + end, t);
+    times.push_back(t);
+    at = end + 1;
   }
-  (*recent)->reset();
+  std::sort(times.begin(), times.end());
   return history;
 }
 

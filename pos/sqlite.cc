@@ -134,12 +134,13 @@ Result<Statement> Database::prepare(const std::string& sql) {
   return Statement(stmt);
 }
 
-Result<Statement*> Database::cached(const std::string& sql) {
+Result<Statement*> Database::cached(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    auto stmt = prepare(sql);
+    const std::string text(sql);
+    auto stmt = prepare(text);
     if (!stmt.ok()) return stmt.error();
-    it = cache_.emplace(sql, std::make_unique<Statement>(std::move(*stmt))).first;
+    it = cache_.emplace(text, std::make_unique<Statement>(std::move(*stmt))).first;
   }
   it->second->reset();
   return it->second.get();

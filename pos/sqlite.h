@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,7 +63,7 @@ class Database {
   Status exec(const std::string& sql);
   // Prepares a statement once and reuses it; the reference stays valid as
   // long as the Database lives. The statement is reset before it is returned.
-  Result<Statement*> cached(const std::string& sql);
+  Result<Statement*> cached(std::string_view sql);
   Result<Statement> prepare(const std::string& sql);
   std::int64_t last_insert_rowid() const;
   sqlite3* handle() const { return db_.get(); }
@@ -70,7 +71,14 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   std::unique_ptr<sqlite3, SqliteDeleter> db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Looked up by the SQL text without copying it into a std::string.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE on construction (so a writer waits for the lock up front,
