@@ -301,9 +301,9 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
       " FROM sales WHERE card_id = ?1 AND refunded = 0");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;
-  const std::int64_t window_start =
-      window_days > 0 ? now - static_cast<std::int64_t>(window_days) * 86400
-                      : std::numeric_limits<std::int64_t>::max();
+  const std::int64_t window_start = window_days > 0
+                                        ? now - static_cast<std::int64_t>(window_days) * 86400
+                                        : std::numeric_limits<std::int64_t>::max();
   s.bind(1, card.card_id).bind(2, window_start);
   auto row = s.step();
   if (!row.ok()) return row.error();

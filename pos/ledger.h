@@ -95,7 +95,7 @@ class Ledger {
   struct Remembered {
     std::int64_t data_version = -1;
     std::unordered_map<std::string, std::optional<loyalty::Product>> products;  // by code asked
-    std::unordered_map<std::string, Card> cards;                               // by token
+    std::unordered_map<std::string, Card> cards;                                // by token
   } remembered_;
 };
 

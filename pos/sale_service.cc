@@ -284,8 +284,9 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
       fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
                   R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
                   card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
-                  lines_json(priced.lines), json_string(request.payment), json_string_list(priced.promotions_applied), sale_id,
-                  priced.subtotal, priced.total)};
+                  lines_json(priced.lines), json_string(request.payment),
+                  json_string_list(priced.promotions_applied), sale_id, priced.subtotal,
+                  priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
   if (!first_event.ok()) return first_event.error();

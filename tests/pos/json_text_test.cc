@@ -22,10 +22,10 @@ TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
 
 TEST(JsonText, KeepsCyrillicAndReplacesBrokenUtf8) {
   EXPECT_EQ(json_string("Круассан ₽"), "\"Круассан ₽\"");
-  EXPECT_EQ(json_string("\xE2\x82"), "\"\xEF\xBF\xBD\"");  // cut short: one U+FFFD
+  EXPECT_EQ(json_string("\xE2\x82"), "\"\xEF\xBF\xBD\"");              // cut short: one U+FFFD
   EXPECT_EQ(json_string("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
-  EXPECT_EQ(json_string("\xED\xA0\x80"), json(std::string("\xED\xA0\x80"))
-                                             .dump(-1, ' ', false, json::error_handler_t::replace));
+  EXPECT_EQ(json_string("\xED\xA0\x80"),
+            json(std::string("\xED\xA0\x80")).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // Any bytes at all: the same text nlohmann writes (with invalid UTF-8
@@ -35,8 +35,8 @@ RC_GTEST_PROP(JsonTextProperty, WritesWhatNlohmannWritesForAnyBytes, ()) {
   // kind of broken and whole sequence.
   const auto bytes = *rc::gen::container<std::string>(rc::gen::oneOf(
       rc::gen::arbitrary<char>(),
-      rc::gen::element<char>('\xC2', '\xD0', '\xE0', '\xE2', '\xED', '\xF0', '\xF4', '\x80',
-                             '\x82', '\x8F', '\x90', '\x9F', '\xA0', '\xBF')));
+      rc::gen::element<char>('\xC2', '\xD0', '\xE0', '\xE2', '\xED', '\xF0', '\xF4', '\x80', '\x82',
+                             '\x8F', '\x90', '\x9F', '\xA0', '\xBF')));
   const std::string ours = json_string(bytes);
   RC_ASSERT(ours == nlohmann_dump(bytes));
   RC_ASSERT(json::accept(ours));

@@ -144,8 +144,9 @@ TEST_F(LedgerFileTest, AProductChangedByAnotherProcessIsSeenAtTheNextLookup) {
   {
     auto other = Ledger::open(path(), 100);
     ASSERT_TRUE(other.ok());
-    ASSERT_TRUE(other->import_products({{"COFFEE", "Coffee", "drink", 19000, ""},
-                                        {"NEWCAKE", "New cake", "pastry", 21000, ""}})
+    ASSERT_TRUE(other
+                    ->import_products({{"COFFEE", "Coffee", "drink", 19000, ""},
+                                       {"NEWCAKE", "New cake", "pastry", 21000, ""}})
                     .ok());
   }
   auto after = ledger_->find_product("COFFEE");
