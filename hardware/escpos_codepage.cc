@@ -6,9 +6,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "loyalty/utf8.h"
+
 namespace loyalpos::hardware {
 
 namespace {
+
+using loyalty::utf8_sequence_length;
 
 const iconv_t kBadIconv = reinterpret_cast<iconv_t>(-1);
 constexpr std::size_t kIconvFailed = static_cast<std::size_t>(-1);
@@ -71,28 +75,6 @@ void reset(iconv_t cd) { iconv(cd, nullptr, nullptr, nullptr, nullptr); }
 }  // namespace
 
 void CodePage::IconvClose::operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const auto cont = [&](std::size_t i) { return at + i < text.size() && (b(i) & 0xC0) == 0x80; };
-  if (at >= text.size()) return 0;
-  const unsigned char lead = b(0);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return cont(1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (lead == 0xE0 && b(1) < 0xA0) return 0;   // overlong
-    if (lead == 0xED && b(1) >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (lead == 0xF0 && b(1) < 0x90) return 0;   // overlong
-    if (lead == 0xF4 && b(1) >= 0x90) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 Result<CodePage> CodePage::open(const std::string& encoding) {
   iconv_t to_page = iconv_open(encoding.c_str(), "UTF-8");

@@ -51,9 +51,4 @@ class CodePage {
   IconvPtr from_page_;
 };
 
-// Length of the UTF-8 sequence at byte `at` of `text`, or 0 when the bytes
-// there are not valid UTF-8 (overlong forms, surrogates and code points past
-// U+10FFFF included).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
-
 }  // namespace loyalpos::hardware

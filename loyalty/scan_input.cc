@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "loyalty/card_token.h"
+#include "loyalty/utf8.h"
 
 namespace loyalpos::loyalty {
 
@@ -335,24 +336,6 @@ Result<Scan> classify_line(std::string_view line, const ScanSettings& settings) 
     return scan;
   }
   return text_scan(line);
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 // What the same keys type with Caps Lock toggled: under ЙЦУКЕН the keys for

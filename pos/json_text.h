@@ -10,9 +10,9 @@
 namespace loyalpos::pos {
 
 // Appends `text` as a JSON string literal: quoted; `"`, `\` and control
-// characters escaped; UTF-8 kept as it is, and any byte that is not part of
-// valid UTF-8 written as U+FFFD, so the result is always valid JSON (what
-// nlohmann's dump does with error_handler_t::replace).
+// characters escaped; UTF-8 kept as it is. Text that is not valid UTF-8 is
+// written by nlohmann with U+FFFD for each broken sequence
+// (error_handler_t::replace), so the result is always valid JSON.
 void append_json_string(std::string& out, std::string_view text);
 
 // The same, as a new string.

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "loyalty/utf8.h"
+
 namespace loyalpos::pos {
 namespace {
 
@@ -47,23 +49,7 @@ RC_GTEST_PROP(JsonTextProperty, ValidUtf8ReadsBackUnchanged, ()) {
       rc::gen::inRange<char32_t>(0, 0x80), rc::gen::inRange<char32_t>(0x400, 0x460),
       rc::gen::inRange<char32_t>(0xE000, 0x10000), rc::gen::inRange<char32_t>(0x10000, 0x110000)));
   std::string text;
-  for (char32_t c : points) {
-    if (c < 0x80) {
-      text.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      text.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      text.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      text.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      text.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      text.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      text.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      text.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      text.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      text.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
+  for (char32_t c : points) loyalty::append_utf8(text, c);
   RC_ASSERT(json::parse(json_string(text)).get<std::string>() == text);
 }
 

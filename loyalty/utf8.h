@@ -1,0 +1,19 @@
+// UTF-8, the text every part of loyalpos speaks: checking a sequence and
+// writing a code point. One place for the byte rules (RFC 3629).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace loyalpos::loyalty {
+
+// Length of the UTF-8 sequence at byte `at` of `text`, or 0 when the bytes
+// there are not valid UTF-8 (overlong forms, surrogates and code points past
+// U+10FFFF included).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+
+// Appends code point `c` (at most U+10FFFF) as UTF-8.
+void append_utf8(std::string& out, char32_t c);
+
+}  // namespace loyalpos::loyalty
