@@ -13,6 +13,15 @@ namespace loyalpos::loyalty {
 // U+10FFFF included).
 std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 
+// True when all of `text` is valid UTF-8 (the strict check above, over the
+// whole text). Everything loyalpos takes in as text (catalog, config, scans)
+// passes this check before it is stored.
+bool is_valid_utf8(std::string_view text);
+
+// The number of code points in valid UTF-8 `text` (for length limits that
+// mean characters, not bytes).
+std::size_t utf8_length(std::string_view text);
+
 // Appends code point `c` (at most U+10FFFF) as UTF-8.
 void append_utf8(std::string& out, char32_t c);
 

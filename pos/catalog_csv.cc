@@ -3,6 +3,9 @@
 #include <set>
 #include <string>
 
+#include "loyalty/utf8.h"
+#include "pos/text_field.h"
+
 namespace loyalpos::pos {
 
 namespace {
@@ -65,31 +68,30 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
-// UTF-8 without control characters other than tab and line ends.
-bool valid_text(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
+int line_of(std::string_view text, std::size_t offset) {
+  int line = 1;
+  for (std::size_t i = 0; i < offset; ++i) line += text[i] == '\n' ? 1 : 0;
+  return line;
+}
+
+// Strict UTF-8 (loyalty/utf8.h) without control characters other than tab
+// and line ends; the error names the line of the first bad byte.
+Status check_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-      if (c == 0x7f) return false;
-    } else if ((c >> 5) == 6) {
-      extra = 1;
-    } else if ((c >> 4) == 14) {
-      extra = 2;
-    } else if ((c >> 3) == 30) {
-      extra = 3;
-    } else {
-      return false;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      return Error::invalid("line " + std::to_string(line_of(s, i)) +
+                            ": a control character (byte " + std::to_string(c) +
+                            ") where text should be");
     }
-    if (extra > s.size() - i - 1) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    const std::size_t length = loyalty::utf8_sequence_length(s, i);
+    if (length == 0 || c == 0x7f) {
+      return Error::invalid("line " + std::to_string(line_of(s, i)) +
+                            ": not UTF-8 text (a broken character); save the file as UTF-8");
     }
-    i += extra + 1;
+    i += length;
   }
-  return true;
+  return ok_status();
 }
 
 bool valid_sku(const std::string& sku) {
@@ -108,9 +110,7 @@ Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
                                                         const loyalty::Currency& currency) {
   if (text.size() > kMaxCatalogBytes) return Error::invalid("the catalog file is over 16 MiB");
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM from spreadsheets
-  if (!valid_text(text)) {
-    return Error::invalid("the catalog is not UTF-8 text (or holds control characters)");
-  }
+  LOYALPOS_TRY(check_text(text));
 
   std::size_t pos = 0;
   int line = 1;
@@ -154,6 +154,8 @@ Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
     if (!skus.insert(key).second) return Error::invalid(where + "SKU " + p.sku + " appears twice");
     if (p.name.empty()) return Error::invalid(where + "product " + p.sku + " has no name");
     if (p.category.empty()) return Error::invalid(where + "product " + p.sku + " has no category");
+    LOYALPOS_TRY(check_text_field(where + "the name of " + p.sku, p.name, kMaxProductName));
+    LOYALPOS_TRY(check_text_field(where + "the category of " + p.sku, p.category, kMaxCategory));
     auto price = loyalty::parse_major_units(trim((*record)[3]), currency, INT64_MAX / 1000);
     if (!price.ok()) return price.error().with_context(where);
     p.price = *price;

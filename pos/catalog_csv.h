@@ -2,6 +2,7 @@
 // product a line, price in major units parsed exactly. RFC 4180 quoting
 // ("Latte, large") is accepted. Any bad line fails the whole file with an
 // error naming the line and what is wrong, so an import is all or nothing.
+// Text must be strict UTF-8; names and categories follow pos/text_field.h.
 #pragma once
 
 #include <string_view>
@@ -14,6 +15,7 @@
 namespace loyalpos::pos {
 
 inline constexpr std::size_t kMaxCatalogBytes = 16 * 1024 * 1024;
+
 
 Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
                                                         const loyalty::Currency& currency);

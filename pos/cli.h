@@ -3,8 +3,21 @@
 // wrong.
 #pragma once
 
+#include <functional>
+#include <memory>
+
+#include "loyalty/result.h"
+#include "pos/clock.h"
+
 namespace loyalpos::pos {
 
-int run_cli(int argc, char** argv);
+// Where the command line's clock comes from. The shipped binary reads the
+// system clock only; the test build's binary (tests/e2e/testing_main.cc)
+// passes one that honours LOYALPOS_NOW, so a cashier cannot backdate a sale.
+using ClockSource = std::function<Result<std::unique_ptr<Clock>>()>;
+
+Result<std::unique_ptr<Clock>> system_clock_source();
+
+int run_cli(int argc, char** argv, const ClockSource& make_clock = system_clock_source);
 
 }  // namespace loyalpos::pos

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pos/detail/config_parser.h"
+#include "pos/text_file.h"
 
 namespace loyalpos::pos {
 
@@ -122,11 +123,9 @@ Result<Config> parse_config(std::string_view text, const std::string& source_nam
 }
 
 Result<Config> load_config(const std::string& path, const loyalty::Currency& currency) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::io("cannot read the config " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path, currency);
+  auto text = read_text_file(path, "the config", kMaxConfigBytes);
+  if (!text.ok()) return text.error();
+  return parse_config(*text, path, currency);
 }
 
 }  // namespace loyalpos::pos

@@ -60,6 +60,9 @@ inline const loyalty::Currency kDefaultCurrency{"RUB", 2};
 // Amounts in the config (promotion prices) are read in `currency`.
 Result<Config> parse_config(std::string_view text, const std::string& source_name,
                             const loyalty::Currency& currency = kDefaultCurrency);
+// A config over this size is refused (a café's is a few KiB).
+inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+// The file must be a regular file: a folder or a device is an error.
 Result<Config> load_config(const std::string& path,
                            const loyalty::Currency& currency = kDefaultCurrency);
 

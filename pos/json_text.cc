@@ -11,24 +11,18 @@ namespace {
 // Text that is not valid UTF-8 (the catalog and the config are checked on the
 // way in, so hardly ever): nlohmann writes it, with U+FFFD for the bad bytes.
 void append_with_replacement(std::string& out, std::string_view text) {
-  out.append(nlohmann::json(std::string(text))
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = loyalty::utf8_sequence_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
+  out.append(dump_json(nlohmann::json(std::string(text))));
 }
 
 }  // namespace
 
+std::string dump_json(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  if (!valid_utf8(text)) {
+  if (!loyalty::is_valid_utf8(text)) {
     append_with_replacement(out, text);
     return;
   }

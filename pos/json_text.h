@@ -3,6 +3,7 @@
 // to one buffer).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,12 @@ void append_json_string(std::string& out, std::string_view text);
 
 // The same, as a new string.
 std::string json_string(std::string_view text);
+
+// `value` as compact JSON text. Total: never throws, whatever bytes its
+// strings hold (text that is not valid UTF-8 gets U+FFFD for each broken
+// sequence). Every JSON loyalpos writes goes through here or the
+// functions above, so no output can abort after a sale has committed.
+std::string dump_json(const nlohmann::json& value);
 
 // A JSON list of strings: ["a","b"].
 std::string json_string_list(const std::vector<std::string>& texts);

@@ -1,13 +1,20 @@
 #include "pos/ledger.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "pos/event_log.h"
+#include "pos/json_text.h"
 #include "pos/schema.h"
+#include "pos/text_field.h"
 
 namespace loyalpos::pos {
 
@@ -30,6 +37,25 @@ loyalty::Product read_product(const Statement& s) {
   return p;
 }
 
+// The ledger holds card tokens: its folder is made 0700 when we make it,
+// and the file is created 0600 before SQLite opens it (SQLite gives the -wal
+// and -shm files the same mode as the database).
+Status create_private_file(const std::string& path) {
+  std::error_code ec;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Error::io("cannot create " + dir.string() + ": " + ec.message());
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+    if (ec) return Error::io("cannot make " + dir.string() + " private: " + ec.message());
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error::io("cannot create " + path + ": " + std::strerror(errno));
+  ::close(fd);
+  return ok_status();
+}
+
 }  // namespace
 
 Result<Ledger> Ledger::create(const std::string& path, const InitRequest& request,
@@ -41,22 +67,20 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
   if (request.store_name.empty()) return Error::invalid("the store needs a name (--store)");
   if (request.terminal_name.empty())
     return Error::invalid("the terminal needs a name (--terminal)");
+  LOYALPOS_TRY(check_text_field("the store's name", request.store_name, kMaxShortName));
+  LOYALPOS_TRY(check_text_field("the terminal's name", request.terminal_name, kMaxShortName));
   auto currency = loyalty::find_currency(request.currency);
   if (!currency.ok()) return currency.error();
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Error::io("cannot create " + dir.string() + ": " + ec.message());
-  }
-  auto db = Database::open(path, Database::Mode::kCreate, busy_timeout_ms);
-  if (!db.ok()) return db.error();
-  Ledger ledger(std::move(*db), path);
+  LOYALPOS_TRY(create_private_file(path));
   auto fail = [&](const Error& e) -> Result<Ledger> {
     std::filesystem::remove(path, ec);
     std::filesystem::remove(path + "-wal", ec);
     std::filesystem::remove(path + "-shm", ec);
     return e;
   };
+  auto db = Database::open(path, Database::Mode::kCreate, busy_timeout_ms);
+  if (!db.ok()) return fail(db.error());
+  Ledger ledger(std::move(*db), path);
   if (auto s = prepare_ledger(ledger.db_, path, true); !s.ok()) return fail(s.error());
   {
     auto tx = Transaction::begin(ledger.db_);
@@ -70,10 +94,9 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
       if (auto s = set_meta(ledger.db_, key, value); !s.ok()) return fail(s.error());
     }
     NewEvent event{"terminal.initialized", request.now, std::nullopt, std::nullopt,
-                   nlohmann::json{{"store", request.store_name},
+                   dump_json(nlohmann::json{{"store", request.store_name},
                                   {"terminal", request.terminal_name},
-                                  {"currency", currency->code}}
-                       .dump()};
+                                  {"currency", currency->code}})};
     if (auto seq = append_event(ledger.db_, request.terminal_id, event); !seq.ok()) {
       return fail(seq.error());
     }
@@ -223,7 +246,7 @@ Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
   LOYALPOS_TRY((*stmt)->run());
   nlohmann::json payload{{"card", card.card_id}};
   if (card.referrer) payload["referrer"] = *card.referrer;
-  NewEvent event{"card.issued", now, card.card_id, std::nullopt, payload.dump()};
+  NewEvent event{"card.issued", now, card.card_id, std::nullopt, dump_json(payload)};
   auto seq = append_event(db_, terminal_.terminal_id, event);
   if (!seq.ok()) return seq.error();
   LOYALPOS_TRY(tx->commit());

@@ -7,6 +7,7 @@
 
 #include "pos/event_log.h"
 #include "pos/json_text.h"
+#include "pos/text_field.h"
 
 namespace loyalpos::pos {
 
@@ -215,6 +216,7 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
   if (request.payment != "cash" && request.payment != "card") {
     return Error::invalid("payment must be cash or card, not \"" + request.payment + "\"");
   }
+  LOYALPOS_TRY(check_text_field("the cashier's name", request.cashier, kMaxShortName));
   for (const auto& program_id : request.redeem) {
     const auto& programs = rules_.stamp_programs;
     auto it = std::find_if(programs.begin(), programs.end(),

@@ -46,6 +46,8 @@ class Cli {
   const std::string& home() const { return home_; }
   const std::string& dir() const { return dir_; }
   void set_env(const std::string& key, const std::string& value) { env_[key] = value; }
+  // The binary to run: the test build's (LOYALPOS_NOW honoured) by default.
+  void set_binary(const std::string& path) { binary_ = path; }
 
   CliResult run(const std::vector<std::string>& args, const std::string& input = "") const {
     const std::string in_path = dir_ + "/stdin", out_path = dir_ + "/stdout",
@@ -62,7 +64,7 @@ class Cli {
       setenv("LOYALPOS_HOME", home_.c_str(), 1);
       for (const auto& [k, v] : env_) setenv(k.c_str(), v.c_str(), 1);
       std::vector<char*> argv;
-      std::string binary = LOYALPOS_BINARY;
+      std::string binary = binary_;
       argv.push_back(binary.data());
       std::vector<std::string> copy = args;
       for (auto& a : copy) argv.push_back(a.data());
@@ -83,6 +85,7 @@ class Cli {
   std::string dir_;
   std::string home_;
   std::map<std::string, std::string> env_;
+  std::string binary_ = LOYALPOS_BINARY;
 };
 
 }  // namespace loyalpos::e2e
