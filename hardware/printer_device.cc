@@ -4,6 +4,7 @@
 #include <linux/lp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -49,6 +50,38 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 // and a stalled printer is noticed by poll's timeout instead of a hung write.
 int open_device(const std::string& path) {
   return ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+}
+
+std::string kind_of(mode_t mode) {
+  if (S_ISREG(mode)) return "a regular file";
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a pipe";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISBLK(mode)) return "a block device (a disk)";
+  return "not a device";
+}
+
+Error not_a_printer(const std::string& path, const std::string& kind) {
+  return Error::invalid(path + " is not a printer device (it is " + kind +
+                        "): set [printer] device to the printer's character device, such as "
+                        "/dev/usb/lp0; nothing was written to it");
+}
+
+// Opens `path` as a printer: a character device only. Writing to a
+// regular file would overwrite its start and call the receipt printed.
+Result<int> open_printer(const std::string& path) {
+  const int fd = open_device(path);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == EISDIR) return not_a_printer(path, "a folder");
+    return device_open_error(path, err);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode)) {
+    ::close(fd);
+    return not_a_printer(path, kind_of(st.st_mode));
+  }
+  return fd;
 }
 
 Error stalled(const std::string& path, std::size_t written, std::size_t total,
@@ -106,8 +139,9 @@ Error device_open_error(const std::string& path, int err) {
 
 Status DevicePrinter::send_job(std::span<const std::uint8_t> job) {
   const std::string& path = settings_.path;
-  Fd fd(open_device(path));
-  if (fd.get() < 0) return device_open_error(path, errno);
+  auto opened = open_printer(path);
+  if (!opened.ok()) return opened.error();
+  Fd fd(*opened);
 
   std::size_t written = 0;
   while (written < job.size()) {
@@ -136,8 +170,9 @@ Status DevicePrinter::send_job(std::span<const std::uint8_t> job) {
 }
 
 Result<PrinterStatus> DevicePrinter::status() {
-  Fd fd(open_device(settings_.path));
-  if (fd.get() < 0) return device_open_error(settings_.path, errno);
+  auto opened = open_printer(settings_.path);
+  if (!opened.ok()) return opened.error();
+  Fd fd(*opened);
   int port = 0;
   if (::ioctl(fd.get(), LPGETSTATUS, &port) != 0) return PrinterStatus::unknown();
   PrinterStatus status;

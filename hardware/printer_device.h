@@ -6,7 +6,10 @@
 // way at close) -> close. The descriptor is closed on every path.
 //
 // Opening failures name the fix: permission (group lp), nothing there
-// (unplugged, off), busy (CUPS or another program holds it).
+// (unplugged, off), busy (CUPS or another program holds it) — kBusy. The
+// path must be a character device: a regular file, folder or pipe is a
+// wrong config, kInvalidInput (never retried by itself), and is left
+// untouched.
 #pragma once
 
 #include <chrono>

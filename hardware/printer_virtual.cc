@@ -1,5 +1,6 @@
 #include "hardware/printer_virtual.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <vector>
 
 #include "hardware/receipt_preview.h"
 
@@ -31,25 +32,82 @@ long job_number(const std::string& name) {
   return std::stol(digits);
 }
 
-Status write_file(const std::string& path, std::span<const std::uint8_t> bytes) {
-  const std::string part = path + ".part";
-  {
-    std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    if (out) {
-      out.write(reinterpret_cast<const char*>(bytes.data()),
-                static_cast<std::streamsize>(bytes.size()));
+// A full disk, a quota, an unplugged USB stick: nothing was printed (no
+// file is left), so the spool keeps the receipt and tries again.
+Error not_written(const std::string& path, int err) {
+  return Error(ErrorCode::kBusy, "the virtual printer cannot write " + path + ": " +
+                                     std::strerror(err) +
+                                     " (is the disk full?); nothing was printed");
+}
+
+// Writes `bytes` to a new file at `path` and syncs it; on any error
+// removes what it wrote.
+Status write_synced(const std::string& path, std::span<const std::uint8_t> bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return not_written(path, errno);
+  std::size_t written = 0;
+  int err = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : ENOSPC;
+      break;
     }
-    if (out) out.close();
-    if (!out) {
-      const int err = errno;
-      std::remove(part.c_str());
-      return Error::io("cannot write " + path + ": " + std::strerror(err));
+    written += static_cast<std::size_t>(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0 && errno != EINTR) err = errno;
+  if (err != 0) {
+    ::unlink(path.c_str());
+    return not_written(path, err);
+  }
+  return ok_status();
+}
+
+struct JobFile {
+  std::string extension;  // ".png", ".bin"
+  std::span<const std::uint8_t> bytes;
+};
+
+// Writes a job's files whole or not at all: each under a temporary name,
+// synced, then renamed in order (the .bin last: it is the job), then the
+// folder synced. On any error every file of the job is removed again.
+Status write_job(const std::string& folder, const std::string& job,
+                 const std::vector<JobFile>& files) {
+  std::vector<std::string> temps;
+  // Removes the first `renamed` files under their final names, the rest
+  // of those written under their temporary ones.
+  const auto remove_all = [&](std::size_t renamed) {
+    for (std::size_t i = 0; i < temps.size(); ++i) {
+      ::unlink((i < renamed ? job + files[i].extension : temps[i]).c_str());
+    }
+  };
+  for (const JobFile& file : files) {
+    temps.push_back(job + file.extension + ".part");
+    if (auto written = write_synced(temps.back(), file.bytes); !written.ok()) {
+      temps.pop_back();
+      remove_all(0);
+      return written;
     }
   }
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(part.c_str());
-    return Error::io("cannot write " + path + ": " + std::strerror(err));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string path = job + files[i].extension;
+    if (std::rename(temps[i].c_str(), path.c_str()) != 0) {
+      const int err = errno;
+      remove_all(i);
+      return not_written(path, err);
+    }
+  }
+  // The renames are durable once the folder is synced.
+  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    const int err = ::fsync(dir) == 0 ? 0 : errno;
+    ::close(dir);
+    if (err != 0 && err != EINVAL) {
+      remove_all(files.size());
+      return not_written(folder, err);
+    }
   }
   return ok_status();
 }
@@ -79,9 +137,7 @@ Status VirtualPrinter::print(const ReceiptDocument& document) {
   if (!png) return png.error();
   auto job = next_job();
   if (!job) return job.error();
-  // The preview first: a .bin is the job, and it only appears once both are written.
-  LOYALPOS_TRY(write_file(*job + ".png", *png));
-  LOYALPOS_TRY(write_file(*job + ".bin", *bytes));
+  LOYALPOS_TRY(write_job(folder_, *job, {{".png", *png}, {".bin", *bytes}}));
   last_job_ = *job;
   return ok_status();
 }
@@ -89,7 +145,7 @@ Status VirtualPrinter::print(const ReceiptDocument& document) {
 Status VirtualPrinter::send_job(std::span<const std::uint8_t> job_bytes) {
   auto job = next_job();
   if (!job) return job.error();
-  LOYALPOS_TRY(write_file(*job + ".bin", job_bytes));
+  LOYALPOS_TRY(write_job(folder_, *job, {{".bin", job_bytes}}));
   last_job_ = *job;
   return ok_status();
 }

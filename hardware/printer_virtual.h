@@ -3,7 +3,9 @@
 // the profile would get) and job-NNNN.png (a preview of the paper, see
 // receipt_preview.h). Numbers continue after the highest job already in the
 // folder, so a restart never overwrites a receipt. Files are written under
-// a temporary name and renamed: a job's files are whole or absent.
+// a temporary name, synced and renamed: a job's files are whole or absent.
+// A write that fails (a full disk) leaves no file of the job and is kBusy
+// (printer.h: nothing printed, try again), so the spool keeps the receipt.
 #pragma once
 
 #include <string>

@@ -545,7 +545,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     report_print(options, printed);
     if (printed.state == "printed") {
       // The printer is back: receipts that waited for it go out now.
-      if (auto summary = spool.retry(false); summary.ok()) {
+      if (auto summary = spool.retry(false, kBacklogRetryBudget); summary.ok()) {
         for (const auto& outcome : summary->tried) report_print(options, outcome);
       }
     }

@@ -37,7 +37,8 @@ json print_job_json(const PrintJob& job) {
 std::string print_job_line(const PrintJob& job) {
   return "job " + std::to_string(job.job_id) + "  sale " + std::to_string(job.sale_id) + "  " +
          job.state + "  " + std::to_string(job.attempts) + " attempt" +
-         (job.attempts == 1 ? "" : "s") + (job.last_error.empty() ? "" : "  " + job.last_error);
+         (job.attempts == 1 ? "" : "s") + (job.last_error.empty() ? "" : "  " + job.last_error) +
+         (job.being_printed() ? "  being printed" : "");
 }
 
 }  // namespace loyalpos::pos

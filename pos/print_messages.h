@@ -16,7 +16,8 @@ std::string print_outcome_message(const PrintOutcome& outcome);
 // {"state", "error"} (error null when printed), or null with no printer.
 nlohmann::json print_outcome_json(const PrintOutcome& outcome);
 nlohmann::json print_job_json(const PrintJob& job);
-// "job 4  sale 12  failed  2 attempts  <error>"
+// "job 4  sale 12  failed  2 attempts  <error>"; "… being printed" while
+// a loyalpos has it claimed.
 std::string print_job_line(const PrintJob& job);
 
 }  // namespace loyalpos::pos

@@ -3,6 +3,8 @@
 // it. The sale is always recorded exactly once.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "cli_runner.h"
 #include "tests/pos/fake_printer.h"
 
@@ -97,6 +99,47 @@ TEST_F(Printing, AReceiptBrokenMidJobIsListedAndReprintedByStaff) {
   EXPECT_EQ(sales(), 1);
   auto missing = cli_.run({"reprint", "99"});
   EXPECT_EQ(missing.code, 1);
+}
+
+TEST_F(Printing, AStuckPrinterNeitherGetsReceiptsMarkedPrintedNorHoldsTheSale) {
+  constexpr int kQueued = 10;
+  {
+    loyalpos::testing::FakeTcpPrinter off;
+    ASSERT_TRUE(off.ok());
+    off.stop();  // switched off: these receipts wait in the queue
+    use_network_printer(off.port());
+    for (int i = 0; i < kQueued; ++i) {
+      auto sale = cli_.run({"sale", "TEA", "--json"});
+      ASSERT_EQ(sale.code, 0) << sale.err;
+      ASSERT_EQ(sale.json()["print"]["state"], "pending");
+    }
+  }
+  // Back on, but it accepts connections and never reads a byte.
+  loyalpos::testing::StuckTcpPrinter stuck;
+  ASSERT_TRUE(stuck.ok());
+  use_network_printer(stuck.port());
+  cli_.set_env("LOYALPOS_NOW", "2026-11-21T10:15:00");  // the queued receipts are due
+
+  const auto start = std::chrono::steady_clock::now();
+  auto sale = cli_.run({"sale", "COFFEE", "--json"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(sale.code, 0) << sale.err;
+  EXPECT_LT(took, std::chrono::seconds(5));  // it took 22 s
+  EXPECT_NE(sale.json()["print"]["state"], "printed");
+  EXPECT_NE(sale.err.find("reprint"), std::string::npos) << sale.err;
+
+  auto queue = cli_.run({"print", "queue", "--json"});
+  ASSERT_EQ(queue.code, 0) << queue.err;
+  int pending = 0;
+  int failed = 0;
+  const auto listed = queue.json();
+  for (const auto& job : listed["jobs"]) {
+    pending += job["state"] == "pending" ? 1 : 0;
+    failed += job["state"] == "failed" ? 1 : 0;
+  }
+  EXPECT_EQ(pending, kQueued);  // left for `print retry`, none marked printed
+  EXPECT_EQ(failed, 1);         // the sale's own receipt: staff see it
+  EXPECT_EQ(sales(), kQueued + 1);
 }
 
 TEST_F(Printing, PrinterCommandsSayWhenNoPrinterIsSetUp) {

@@ -33,26 +33,50 @@ Bytes read_all(const std::string& path) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-TEST(DevicePrinter, WritesTheWholeJobToTheDeviceFile) {
-  TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  const std::string path = dir.file("lp0");
-  std::ofstream(path).close();  // a device file stands in; the printer never creates one
-  DevicePrinter printer(epson(), {path, 1000ms});
+TEST(DevicePrinter, WritesTheWholeJobToTheDevice) {
+  testing::Pty pty;  // a character device stands in for /dev/usb/lp0
+  ASSERT_TRUE(pty.ok());
+  pty.read_all();
+  DevicePrinter printer(epson(), {pty.path(), 1000ms});
   ReceiptDocument doc;
   doc.text("Кофе — 180 ₽").qr("HTTPS://LOYAL.EXAMPLE/C/X").cut();
-  ASSERT_TRUE(printer.print(doc).ok());
+  const Status printed = printer.print(doc);
+  ASSERT_TRUE(printed.ok()) << printed.error().message();
   auto expected = printer.encode(doc);
   ASSERT_TRUE(expected.ok());
-  const Bytes got = read_all(path);
+  const Bytes got = pty.bytes();
   EXPECT_EQ(got, *expected);
   auto job = testing::decode_escpos(got, 48);
   ASSERT_TRUE(job.ok()) << job.error().message();
   EXPECT_EQ(job->texts(), std::vector<std::string>{"Кофе - 180 р."});
 
-  auto status = printer.status();  // a plain file has no port status
+  auto status = printer.status();  // a terminal has no printer port status
   ASSERT_TRUE(status.ok());
   EXPECT_FALSE(status->known);
+}
+
+TEST(DevicePrinter, ARegularFileIsRefusedAndLeftUntouched) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string path = dir.file("lp0");
+  const std::string content = "the shop's notes, not a printer\n";
+  std::ofstream(path) << content;
+  DevicePrinter printer(epson(), {path, 1000ms});
+  const Status printed = printer.print(ReceiptDocument().text("Кофе").cut());
+  ASSERT_FALSE(printed.ok());
+  // Never retried by itself: the config is wrong, not the printer busy.
+  EXPECT_EQ(printed.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(printed.error().message().find(path), std::string::npos) << printed.error().message();
+  EXPECT_NE(printed.error().message().find("not a printer device"), std::string::npos)
+      << printed.error().message();
+  const Bytes after = read_all(path);
+  EXPECT_EQ(std::string(after.begin(), after.end()), content);
+  auto status = printer.status();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidInput);
+  // Nor is a folder.
+  DevicePrinter folder(epson(), {dir.path(), 1000ms});
+  EXPECT_EQ(folder.print(ReceiptDocument().text("x")).error().code(), ErrorCode::kInvalidInput);
 }
 
 TEST(DevicePrinter, MissingDeviceSaysPlugItIn) {
@@ -97,18 +121,13 @@ TEST(DevicePrinter, DeviceWithNobodyBehindItFailsAtOnce) {
 }
 
 TEST(DevicePrinter, PrinterThatStopsTakingDataTimesOut) {
-  TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  const std::string fifo = dir.file("lp0");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // never reads
-  ASSERT_GE(reader, 0);
-  DevicePrinter printer(epson(), {fifo, 200ms});
-  const Bytes job(1u << 20, 'x');  // far more than a pipe holds
+  testing::Pty pty;  // nobody reads the other end: the device stops taking bytes
+  ASSERT_TRUE(pty.ok());
+  DevicePrinter printer(epson(), {pty.path(), 200ms});
+  const Bytes job(1u << 20, 'x');  // far more than a terminal buffers
   const auto start = std::chrono::steady_clock::now();
   const Status sent = printer.send_job(job);
   const auto took = std::chrono::steady_clock::now() - start;
-  ::close(reader);
   ASSERT_FALSE(sent.ok());
   EXPECT_EQ(sent.error().code(), ErrorCode::kIo);
   EXPECT_NE(sent.error().message().find("stopped taking the receipt"), std::string::npos)

@@ -62,11 +62,13 @@ bool readable(int fd, int timeout_ms) {
 class FakePrinter {
  public:
   enum class Mode {
-    kReceive,       // read the job until the client closes its side, then close
-    kSlowReceive,   // the same, after a pause: the client must wait for the close
-    kAnswerStatus,  // answer the 3 DLE EOT queries with `reply`
-    kSilent,        // read, never answer
-    kCloseAfter,    // read `close_after` bytes, then close with the rest unread
+    kReceive,        // read the job until the client closes its side, then close
+    kSlowReceive,    // the same, after a pause: the client must wait for the close
+    kAnswerStatus,   // answer the 3 DLE EOT queries with `reply`
+    kSilent,         // read, never answer
+    kCloseAfter,     // read `close_after` bytes, then close with the rest unread
+    kConfirmJob,     // read the job; when it ends with DLE EOT 1 2 4, answer `reply`
+    kConfirmLinger,  // the same, then keep the connection 1 s after the client's end
   };
 
   explicit FakePrinter(Mode mode, Bytes reply = {}, std::size_t close_after = 0)
@@ -113,9 +115,18 @@ class FakePrinter {
       }
       if (!readable(fd, kServerWaitMs)) break;
       const ssize_t n = ::recv(fd, buf, want, 0);
+      if (n == 0 && mode_ == Mode::kConfirmLinger) std::this_thread::sleep_for(1s);
       if (n <= 0) break;
       received_.insert(received_.end(), buf, buf + n);
       if (mode_ == Mode::kAnswerStatus && !answered && received_.size() >= 9) {
+        ::send(fd, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+        answered = true;
+      }
+      const Bytes query = status_query();
+      if ((mode_ == Mode::kConfirmJob || mode_ == Mode::kConfirmLinger) && !answered &&
+          received_.size() >= query.size() &&
+          std::equal(query.begin(), query.end(),
+                     received_.end() - static_cast<std::ptrdiff_t>(query.size()))) {
         ::send(fd, reply_.data(), reply_.size(), MSG_NOSIGNAL);
         answered = true;
       }
@@ -286,6 +297,122 @@ TEST(TcpPrinter, PrinterThatStopsReadingTimesOut) {
   EXPECT_NE(sent.error().message().find("stopped taking the receipt"), std::string::npos)
       << sent.error().message();
   EXPECT_LT(took, 3s);
+}
+
+// Accepts one connection and never reads from it; holds it until destroyed.
+class NeverReads {
+ public:
+  explicit NeverReads(int rcvbuf) {
+    listen_fd_ = listen_on_loopback(&port_, 4, rcvbuf);
+    if (listen_fd_ < 0) return;
+    thread_ = std::thread([this] {
+      if (!readable(listen_fd_, kServerWaitMs)) return;
+      fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      for (int i = 0; i < 200 && !done_; ++i) std::this_thread::sleep_for(25ms);
+    });
+  }
+  ~NeverReads() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+  }
+  bool ok() const { return listen_fd_ >= 0; }
+  TcpPrinterSettings settings() const {
+    TcpPrinterSettings s;
+    s.host = "127.0.0.1";
+    s.port = port_;
+    s.connect_timeout = 1000ms;
+    s.write_timeout = 2000ms;
+    s.drain_timeout = 500ms;
+    s.status_timeout = 300ms;
+    return s;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+TEST(TcpPrinter, AReceiptThePrinterNeverReadsIsNotPrinted) {
+  NeverReads stuck(4096);  // a small window: the receipt cannot all fit
+  ASSERT_TRUE(stuck.ok());
+  TcpPrinter printer(profile("xprinter-58"), stuck.settings());  // raster: ~9 KB
+  const auto start = std::chrono::steady_clock::now();
+  const Status printed = printer.print(sample_receipt(card_url()));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.error().code(), ErrorCode::kIo);  // not kBusy: some of it may print later
+  EXPECT_NE(printed.error().message().find("did not take the whole receipt"), std::string::npos)
+      << printed.error().message();
+}
+
+TEST(TcpPrinter, AJobLeftUnreadInSocketBuffersIsNotPrinted) {
+  NeverReads stuck(0);  // default buffers: the small job is acknowledged, never read
+  ASSERT_TRUE(stuck.ok());
+  TcpPrinter printer(profile("epson-tm-t88"), stuck.settings());
+  const Status printed = printer.print(ReceiptDocument().text("Чек 0042").cut());
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.error().code(), ErrorCode::kIo);
+  EXPECT_NE(printed.error().message().find("did not finish the job"), std::string::npos)
+      << printed.error().message();
+}
+
+TEST(TcpPrinter, AConfirmedJobIsPrintedThoughThePrinterKeepsTheConnection) {
+  FakePrinter fake(FakePrinter::Mode::kConfirmLinger, {0x12, 0x12, 0x12});
+  ASSERT_TRUE(fake.ok());
+  TcpPrinterSettings settings = fake.settings();
+  settings.confirm_with_status = true;
+  settings.drain_timeout = 300ms;
+  TcpPrinter printer(profile("epson-tm-t88"), settings);
+  const Status printed = printer.print(ReceiptDocument().text("x").cut());
+  EXPECT_TRUE(printed.ok()) << printed.error().message();
+}
+
+TEST(TcpPrinter, WithStatusConfirmationAJobLeftInSocketBuffersIsNotPrinted) {
+  NeverReads stuck(0);  // default buffers: the small job is acknowledged, never read
+  ASSERT_TRUE(stuck.ok());
+  TcpPrinterSettings settings = stuck.settings();
+  settings.confirm_with_status = true;
+  TcpPrinter printer(profile("epson-tm-t88"), settings);
+  const auto start = std::chrono::steady_clock::now();
+  const Status printed = printer.print(ReceiptDocument().text("Чек 0042").cut());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.error().code(), ErrorCode::kIo);
+  EXPECT_NE(printed.error().message().find("did not confirm"), std::string::npos)
+      << printed.error().message();
+}
+
+TEST(TcpPrinter, WithStatusConfirmationTheStatusQueryFollowsTheJob) {
+  FakePrinter fake(FakePrinter::Mode::kConfirmJob, {0x12, 0x12, 0x12});
+  ASSERT_TRUE(fake.ok());
+  TcpPrinterSettings settings = fake.settings();
+  settings.confirm_with_status = true;
+  TcpPrinter printer(profile("epson-tm-t88"), settings);
+  const ReceiptDocument doc = sample_receipt(card_url());
+  const Status printed = printer.print(doc);
+  ASSERT_TRUE(printed.ok()) << printed.error().message();
+  Bytes expected = *printer.encode(doc);
+  const Bytes query = status_query();
+  expected.insert(expected.end(), query.begin(), query.end());
+  EXPECT_EQ(fake.received(), expected);
+}
+
+TEST(TcpPrinter, WithStatusConfirmationPaperOutIsNotPrinted) {
+  FakePrinter fake(FakePrinter::Mode::kConfirmJob, {0x12, 0x32, 0x72});
+  ASSERT_TRUE(fake.ok());
+  TcpPrinterSettings settings = fake.settings();
+  settings.confirm_with_status = true;
+  TcpPrinter printer(profile("epson-tm-t88"), settings);
+  const Status printed = printer.print(ReceiptDocument().text("x"));
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.error().code(), ErrorCode::kIo);
+  EXPECT_NE(printed.error().message().find("out of paper"), std::string::npos)
+      << printed.error().message();
 }
 
 TEST(TcpPrinter, StatusPaperOutIsReportedClearly) {

@@ -1,6 +1,8 @@
 #include "hardware/printer_virtual.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <fstream>
@@ -114,6 +116,78 @@ TEST(VirtualPrinter, NumbersContinueAcrossRestartsAndRawJobsGetOnlyBytes) {
   // A document the printer would refuse is refused here too, and leaves no files.
   EXPECT_FALSE(again.print(ReceiptDocument().text(std::string(33, 'x'))).ok());
   EXPECT_FALSE(std::filesystem::exists(folder + "/job-0004.bin"));
+}
+
+// A disk with room for `bytes` per file, for this process: a write past it
+// fails with EFBIG (SIGXFSZ ignored) as a full disk fails with ENOSPC.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+    ::getrlimit(RLIMIT_FSIZE, &old_);
+    rlimit limit = old_;
+    limit.rlim_cur = bytes;
+    ok_ = ::setrlimit(RLIMIT_FSIZE, &limit) == 0;
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &old_);
+    ::signal(SIGXFSZ, old_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit old_{};
+  sighandler_t old_handler_;
+  bool ok_ = false;
+};
+
+std::vector<std::string> files_in(const std::string& folder) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+TEST(VirtualPrinter, AFullDiskLeavesNoFilesAndSaysTryAgain) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string folder = dir.file("receipts");
+  VirtualPrinter printer(profile("xprinter-58"), folder);
+  // Raster QR codes: more bytes for the printer than for the preview, so
+  // the preview fits where the job does not (a disk filling up mid-job).
+  const std::string url = card_url();
+  const ReceiptDocument doc = ReceiptDocument().qr(url).qr(url).qr(url);
+  const auto bin = printer.encode(doc);
+  const auto png = render_receipt_png(doc, printer.profile());
+  ASSERT_TRUE(bin.ok() && png.ok());
+  ASSERT_GT(bin->size(), png->size());
+  ASSERT_TRUE(std::filesystem::create_directories(folder));
+  // Room for neither file; for the preview only.
+  for (const std::size_t room : {std::size_t{100}, png->size()}) {
+    SCOPED_TRACE("room " + std::to_string(room) + ", bin " + std::to_string(bin->size()) +
+                 ", png " + std::to_string(png->size()));
+    Status printed = ok_status();
+    Status raw = ok_status();
+    {
+      FileSizeLimit full(room);
+      ASSERT_TRUE(full.ok());
+      printed = printer.print(doc);
+      raw = printer.send_job(*bin);
+    }
+    ASSERT_FALSE(printed.ok());
+    EXPECT_EQ(printed.error().code(), ErrorCode::kBusy) << printed.error().message();
+    ASSERT_FALSE(raw.ok());
+    EXPECT_EQ(raw.error().code(), ErrorCode::kBusy) << raw.error().message();
+    EXPECT_EQ(files_in(folder), std::vector<std::string>{});
+  }
+  // With room again, the job is job-0001: nothing was left to count.
+  ASSERT_TRUE(printer.print(doc).ok());
+  EXPECT_EQ(printer.last_job(), folder + "/job-0001");
+  EXPECT_EQ(read_all(folder + "/job-0001.bin"), *bin);
 }
 
 TEST(VirtualPrinter, UnwritableFolderIsAnError) {

@@ -5,19 +5,27 @@
 
 #define ZX_USE_UTF8
 #include <ZXing/ReadBarcode.h>
+#include <fcntl.h>
 #include <png.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/temp_dir.h"
@@ -106,5 +114,78 @@ inline ZXing::Result zxing_decode(const GrayImage& image) {
       ZXing::ImageView(image.pixels.data(), image.width, image.height, ZXing::ImageFormat::Lum),
       hints);
 }
+
+// A pseudo-terminal in raw mode: its slave, /dev/pts/N, is a character
+// device that stands in for /dev/usb/lp0, and what is written to it comes
+// out of the master unchanged. read_all() starts a thread that keeps
+// reading the master (a printer taking bytes); without it nobody reads, and
+// the device stops taking bytes once its buffer is full (a stalled printer).
+class Pty {
+ public:
+  Pty() {
+    master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) return;
+    const char* name = ::ptsname(master_);
+    if (name == nullptr) return;
+    path_ = name;
+    // Held open so the master never sees a hang-up between jobs.
+    slave_ = ::open(path_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    termios raw{};
+    if (slave_ < 0 || ::tcgetattr(slave_, &raw) != 0) return;
+    ::cfmakeraw(&raw);
+    if (::tcsetattr(slave_, TCSANOW, &raw) != 0) return;
+    ok_ = true;
+  }
+  ~Pty() {
+    stop_ = true;
+    if (reader_.joinable()) reader_.join();
+    if (slave_ >= 0) ::close(slave_);
+    if (master_ >= 0) ::close(master_);
+  }
+  Pty(const Pty&) = delete;
+  Pty& operator=(const Pty&) = delete;
+
+  bool ok() const { return ok_; }
+  const std::string& path() const { return path_; }
+
+  void read_all() {
+    reader_ = std::thread([this] {
+      std::uint8_t buf[4096];
+      for (int idle = 0; !stop_ && idle < 200;) {  // at most ~10 s without a byte
+        pollfd p{master_, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) {
+          ++idle;
+          continue;
+        }
+        const ssize_t n = ::read(master_, buf, sizeof buf);
+        if (n <= 0) break;
+        std::lock_guard lock(mutex_);
+        got_.insert(got_.end(), buf, buf + n);
+      }
+    });
+  }
+  // What came out so far; waits up to `settle_ms` for nothing more to arrive.
+  std::vector<std::uint8_t> bytes(int settle_ms = 200) {
+    std::size_t last = static_cast<std::size_t>(-1);
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        if (got_.size() == last) return got_;
+        last = got_.size();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
+    }
+  }
+
+ private:
+  int master_ = -1;
+  int slave_ = -1;
+  bool ok_ = false;
+  std::string path_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
+  std::mutex mutex_;
+  std::vector<std::uint8_t> got_;
+};
 
 }  // namespace loyalpos::hardware::testing

@@ -119,4 +119,62 @@ class FakeTcpPrinter {
   std::vector<Bytes> jobs_;
 };
 
+// A printer on 127.0.0.1 that accepts connections and never reads them
+// (jammed, or its firmware hung): what is sent sits in socket buffers. A
+// small receive buffer makes a receipt fill its window. Connections are
+// held until the object goes away; every wait is bounded.
+class StuckTcpPrinter {
+ public:
+  StuckTcpPrinter() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    const int rcvbuf = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 16) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ::close(fd);
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    listen_fd_ = fd;
+    running_ = true;
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~StuckTcpPrinter() {
+    running_ = false;
+    if (thread_.joinable()) thread_.join();
+    for (int fd : held_) ::close(fd);
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+  }
+  StuckTcpPrinter(const StuckTcpPrinter&) = delete;
+  StuckTcpPrinter& operator=(const StuckTcpPrinter&) = delete;
+
+  bool ok() const { return listen_fd_ >= 0; }
+  std::uint16_t port() const { return port_; }
+  int connections() const { return connections_; }
+
+ private:
+  void serve() {
+    for (int idle = 0; running_ && idle < 1200; ++idle) {  // at most ~60 s
+      pollfd p{listen_fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      held_.push_back(fd);
+      ++connections_;
+    }
+  }
+
+  int listen_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> running_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+  std::vector<int> held_;  // touched by the thread only, until it is joined
+};
+
 }  // namespace loyalpos::testing
