@@ -36,9 +36,11 @@ std::string stamp_reward_reason(const StampProgram& program, Language language) 
   return english_ordinal(program.every) + " free — " + program.name;
 }
 
-std::string progress_text(const StampProgram& program, const ProgramBalance& balance,
+std::string progress_text(const StampProgram& program, const ProgramBalance& held,
                           Language language) {
   const bool ru = language == Language::kRussian;
+  // As the next sale will count it: never "3/3" nor "0 more for a free one".
+  const ProgramBalance balance = normalized(program, held);
   const std::int64_t shown = std::clamp<std::int64_t>(balance.stamps, 0, program.every);
   std::string text =
       program.name + " " + std::to_string(shown) + "/" + std::to_string(program.every) + " — ";

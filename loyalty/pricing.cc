@@ -20,7 +20,7 @@ struct Unit {
   const std::string* sku = nullptr;
   bool touched = false;       // some promotion discounted or grouped it
   bool locked = false;        // a non-combinable promotion holds it
-  bool earns_stamps = true;   // false once a promotion that earns none touched it
+  bool earns_stamps = true;   // false once a promotion that earns none discounted it
   bool free_by_card = false;  // a stamp card made it free
 };
 
@@ -55,10 +55,11 @@ struct Work {
     rank = 0;
   }
 
-  void discount(Unit& unit, std::int64_t amount, const std::string& source,
-                const std::string& reason) {
+  // Takes up to `amount` off the unit; returns what it took.
+  std::int64_t discount(Unit& unit, std::int64_t amount, const std::string& source,
+                        const std::string& reason) {
     amount = std::min(amount, unit.net);
-    if (amount <= 0) return;
+    if (amount <= 0) return 0;
     unit.net -= amount;
     auto it = std::find_if(discounts.begin(), discounts.end(),
                            [&](const Pending& d) { return d.line == unit.line && d.rank == rank; });
@@ -68,6 +69,7 @@ struct Work {
     }
     it->amount += amount;
     if (unit.net == 0 && amount == unit.price) ++it->units;
+    return amount;
   }
 };
 
@@ -140,40 +142,53 @@ bool audience_matches(const Promotion& promo, const PricingRequest& request, con
   return false;
 }
 
-// Fills `out` with the units a promotion may take.
+// Fills `out` with the units a promotion may take. `with_free`: also the
+// units an earlier combinable promotion made free, which a group promotion
+// still counts ("3 for 1" after "2 for 1" on the same pastries: the free
+// ones are among the three).
 void eligible_units(Work& work, const PricingRequest& request, const ProductSet& items,
-                    bool combinable, std::vector<Unit*>& out) {
+                    bool combinable, std::vector<Unit*>& out, bool with_free = false) {
   const auto lines = matching_lines(work, request, items);
   out.clear();
   for (auto& unit : work.units) {
-    if (unit.locked || unit.net <= 0 || (!combinable && unit.touched)) continue;
+    if (unit.locked || (!combinable && unit.touched)) continue;
+    if (unit.net <= 0 && !(with_free && unit.net == 0 && unit.price > 0)) continue;
     if (lines[unit.line]) out.push_back(&unit);
   }
 }
 
-void claim(Unit& unit, const Promotion& promo) {
+// The promotion takes the unit; only a unit it made free or cheaper
+// (`discounted`) loses its stamp, unless the promotion says it earns one.
+void claim(Unit& unit, const Promotion& promo, bool discounted) {
   unit.touched = true;
   if (!promo.combinable) unit.locked = true;
-  if (!promo.earns_stamps) unit.earns_stamps = false;
+  if (discounted && !promo.earns_stamps) unit.earns_stamps = false;
 }
 
-// Groups of `group` units, dearest first; the `free` cheapest of each group
-// are free ("buy 1 get 1", "2 for the price of 1").
-bool apply_groups(Work& work, const PricingRequest& request, const Promotion& promo, int group,
-                  int free) {
+// Groups of paid + free units, dearest first: in each group the `paid`
+// dearest are paid and the next up to `free` are free ("buy 2 get 3", "2
+// for the price of 1"). `partial`: a last, smaller group gives the units it
+// holds beyond `paid` (buy x get y); otherwise only whole groups count.
+bool apply_groups(Work& work, const PricingRequest& request, const Promotion& promo, int paid,
+                  int free, bool partial) {
   auto& units = work.scratch;
-  eligible_units(work, request, promo.items, promo.combinable, units);
+  eligible_units(work, request, promo.items, promo.combinable, units, true);
   std::sort(units.begin(), units.end(), dearer);
-  const std::size_t groups = units.size() / static_cast<std::size_t>(group);
-  if (groups == 0) return false;
-  for (std::size_t g = 0; g < groups; ++g) {
-    for (int k = 0; k < group; ++k) {
-      Unit& unit = *units[g * static_cast<std::size_t>(group) + static_cast<std::size_t>(k)];
-      if (k >= group - free) work.discount(unit, unit.net, promo.id, promo.name);
-      claim(unit, promo);
+  const auto group = static_cast<std::size_t>(paid + free);
+  const std::size_t whole = units.size() / group * group;
+  const bool gives_more = partial && units.size() - whole > static_cast<std::size_t>(paid);
+  const std::size_t end = gives_more ? units.size() : whole;
+  bool applied = false;
+  for (std::size_t i = 0; i < end; ++i) {
+    Unit& unit = *units[i];
+    applied = applied || unit.net > 0;
+    std::int64_t taken = 0;
+    if (i % group >= static_cast<std::size_t>(paid)) {
+      taken = work.discount(unit, unit.net, promo.id, promo.name);
     }
+    claim(unit, promo, taken > 0);
   }
-  return true;
+  return applied;
 }
 
 bool apply_each(Work& work, const PricingRequest& request, const Promotion& promo) {
@@ -185,8 +200,8 @@ bool apply_each(Work& work, const PricingRequest& request, const Promotion& prom
       // Rounded half up, computed without overflow; never above the net.
       amount = unit->net / 100 * promo.percent + ((unit->net % 100) * promo.percent + 50) / 100;
     }
-    work.discount(*unit, amount, promo.id, promo.name);
-    claim(*unit, promo);
+    const std::int64_t taken = work.discount(*unit, amount, promo.id, promo.name);
+    claim(*unit, promo, taken > 0);
   }
   return !units.empty();
 }
@@ -224,9 +239,9 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
     std::int64_t remaining = value - promo.amount;
     for (Unit* u : bundle) {
       const std::int64_t amount = std::min(remaining, u->net);
-      work.discount(*u, amount, promo.id, promo.name);
+      const std::int64_t taken = work.discount(*u, amount, promo.id, promo.name);
       remaining -= amount;
-      claim(*u, promo);
+      claim(*u, promo, taken > 0);
       used.push_back(u);
     }
     applied = true;
@@ -236,9 +251,9 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
 bool apply_promotion(Work& work, const PricingRequest& request, const Promotion& promo) {
   switch (promo.kind) {
     case PromotionKind::kBuyXGetY:
-      return apply_groups(work, request, promo, promo.buy + promo.get, promo.get);
+      return apply_groups(work, request, promo, promo.buy, promo.get, true);
     case PromotionKind::kNForM:
-      return apply_groups(work, request, promo, promo.n, promo.n - promo.m);
+      return apply_groups(work, request, promo, promo.m, promo.n - promo.m, false);
     case PromotionKind::kPercentOff:
     case PromotionKind::kAmountOff:
       return apply_each(work, request, promo);
@@ -377,8 +392,13 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     if (request.card->referral_pending && !rules.referral.program_id.empty()) {
       for (auto& change : basket.programs) {
         if (change.program->id != rules.referral.program_id) continue;
+        const StampOutcome bonus = add_bonus_stamps(*change.program, change.outcome.after,
+                                                    rules.referral.stamps, request.now_unix);
         change.referral_stamps = rules.referral.stamps;
-        change.outcome.after.stamps += rules.referral.stamps;
+        change.outcome.after = bonus.after;
+        change.outcome.stamps_expired += bonus.stamps_expired;
+        change.outcome.stamps_spent += bonus.stamps_spent;
+        change.outcome.rewards_banked += bonus.rewards_banked;
         basket.referrer_bonus = rules.referral.stamps;
         basket.referrer_program = change.program->id;
         basket.messages.push_back(

@@ -8,7 +8,8 @@
 // Order of work: promotions by priority (higher first; a non-combinable one
 // takes only untouched items and keeps them to itself), then each stamp card
 // on what is left. Items a promotion made free or cheaper earn stamps only if
-// that promotion says so; items a stamp card makes free never do.
+// that promotion says so (the ones it left at full price always do, like the
+// paid croissant of a 2-for-1); items a stamp card makes free never do.
 #pragma once
 
 #include <cstdint>
@@ -70,7 +71,10 @@ struct ProgramChange {
   const StampProgram* program = nullptr;  // points into the Rules priced with
   ProgramBalance before;
   StampOutcome outcome;
-  std::int64_t referral_stamps = 0;  // bonus stamps added to `outcome.after`
+  // Bonus stamps added to `outcome.after`, normalised there like any stamps
+  // (a reward's worth becomes a reward, in rewards_banked and stamps_spent);
+  // not in `outcome.stamps_earned`.
+  std::int64_t referral_stamps = 0;
 };
 
 struct PricedBasket {

@@ -25,11 +25,9 @@ bool ProductSet::contains(const Product& product) const {
 }
 
 bool ProductSet::intersects(const ProductSet& other) const {
-  // A SKU list cannot be checked against categories without the catalog, so
-  // a category set and a SKU set are taken to overlap.
-  if (share(categories, other.categories) || share(skus, other.skus)) return true;
-  return (!categories.empty() && !other.skus.empty()) ||
-         (!skus.empty() && !other.categories.empty());
+  // A SKU list is not compared with categories: which category a SKU is in
+  // is the catalog's, imported apart from the config and changed without it.
+  return share(categories, other.categories) || share(skus, other.skus);
 }
 
 }  // namespace loyalpos::loyalty

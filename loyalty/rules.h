@@ -20,6 +20,8 @@ struct ProductSet {
 
   bool contains(const Product& product) const;
   bool empty() const { return categories.empty() && skus.empty(); }
+  // Shares a category or a SKU with `other`. A SKU of one and a category of
+  // the other do not count: the rules do not know the catalog.
   bool intersects(const ProductSet& other) const;
 };
 

@@ -28,15 +28,22 @@ struct Schedule {
   std::int32_t from_day = INT32_MIN;  // inclusive; INT32_MIN: no start
   std::int32_t to_day = INT32_MAX;    // inclusive; INT32_MAX: no end
   std::uint8_t weekdays = 0x7f;       // bit 0 = Monday ... bit 6 = Sunday
-  int start_minute = 0;               // [start, end) within a day
+  // [start, end) from the start of a day. An end before the start runs
+  // across midnight ("22:00-02:00"): the part after midnight belongs
+  // to the day the window started, its weekday and its date range.
+  int start_minute = 0;  // 0 .. 1439
   int end_minute = 24 * 60;
 
   bool active(const LocalTime& now) const;
-  // False for a window that can never be on (empty days, end before start,
-  // a short date range that holds none of its weekdays).
+  // False for a window that can never be on (empty days, start equal to
+  // end, a short date range that holds none of its weekdays).
   bool ever_occurs() const;
   // Whether some moment is in both windows.
   bool overlaps(const Schedule& other) const;
+
+ private:
+  // Whether a window starts on that day.
+  bool starts_on(std::int32_t days, int weekday) const;
 };
 
 }  // namespace loyalpos::loyalty

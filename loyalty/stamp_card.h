@@ -11,6 +11,11 @@
 // become a banked reward, used only when the customer asks. Either way this is
 // a counter, so it is split-invariant: q units in one basket or in many earn
 // the same rewards and leave the same balance.
+//
+// A reward is worth every-1 stamps. A normal balance holds at most every-1
+// stamps in apply_now and every-2 in bank mode; stamps beyond that (bonus
+// stamps, or a balance written before bonuses were normalised) are rewards,
+// and every function here takes any balance and returns a normal one.
 #pragma once
 
 #include <cstdint>
@@ -47,5 +52,14 @@ struct StampOutcome {
 
 StampOutcome apply_stamp_card(const StampProgram& program, const ProgramBalance& before,
                               const StampInput& input);
+
+// Stamps given outside a purchase (the referral bonus), at `now`: stamps that
+// lapsed go first, the bonus is earned now (and lapses like any stamp), and a
+// reward's worth of stamps becomes a reward. `stamps_earned` is the bonus.
+StampOutcome add_bonus_stamps(const StampProgram& program, const ProgramBalance& before,
+                              std::int64_t stamps, std::int64_t now);
+
+// The same balance, normal: surplus stamps turned into rewards.
+ProgramBalance normalized(const StampProgram& program, const ProgramBalance& balance);
 
 }  // namespace loyalpos::loyalty

@@ -157,7 +157,13 @@ Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t,
     auto start = parse_hhmm(text->substr(0, dash));
     auto end = dash == std::string::npos ? Result<int>(Error::invalid(""))
                                          : parse_hhmm(text->substr(dash + 1));
-    if (!start.ok() || !end.ok()) return error_at(*hours, "\"hours\" must be like \"08:00-11:30\"");
+    // A window starts before 24:00; one that ends before it starts runs
+    // across midnight.
+    if (!start.ok() || !end.ok() || *start == 24 * 60) {
+      return error_at(*hours,
+                      "\"hours\" must be like \"08:00-11:30\" (or \"22:00-02:00\" across "
+                      "midnight)");
+    }
     s.start_minute = *start;
     s.end_minute = *end;
   }

@@ -77,7 +77,7 @@ void Counter::run(std::istream& in) {
 
 void Counter::retry_queued() {
   if (spool_ == nullptr || !spool_->enabled()) return;
-  auto summary = spool_->retry(false);
+  auto summary = spool_->retry(false, kBacklogRetryBudget);
   if (!summary.ok()) {
     out_ << "! print queue: " << summary.error().message() << "\n";
     return;
@@ -154,6 +154,14 @@ void Counter::attach_card(const std::string& token) {
   if (!card.ok()) {
     out_ << "! " << card.error().message() << "\n";
     return;
+  }
+  // A redemption is the attached card's: another card never spends a
+  // reward its holder did not ask for.
+  if (card_ && card_->card_id != card->card_id) {
+    for (const auto& program : redeem_) {
+      out_ << "Reward of " << program << " not used: the card changed.\n";
+    }
+    redeem_.clear();
   }
   card_ = *card;
   out_ << "Card attached.\n";

@@ -1,7 +1,8 @@
 // The interactive counter: one line in (typed, or "typed" by a scanner,
 // from a hardware::LineSource), the screen out as plain text lines. A SKU or
 // barcode adds an item ("CROISSANT*2" adds two), "qty 3" sets the last
-// line's quantity, a card code or card URL attaches the card, "pay cash" /
+// line's quantity, a card code or card URL attaches the card (another card
+// replaces it and drops what "redeem PROGRAM" asked for it), "pay cash" /
 // "pay card" commits the sale and prints the receipt through the spool,
 // "void" / "void 2" removes the last / second line, "cancel" empties the
 // basket, "reprint" prints the last sale again, "help" lists this.

@@ -324,10 +324,21 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
   const std::int64_t now = pricing.now_unix;
   for (const auto& change : priced.programs) {
     const auto& o = change.outcome;
-    const std::int64_t stamps = o.after.stamps - change.before.stamps;
+    // Stamps that lapsed before the sale are their own event, which a refund
+    // of the sale leaves alone.
+    const std::int64_t stamps = o.after.stamps - change.before.stamps + o.stamps_expired;
     const std::int64_t rewards = o.after.rewards - change.before.rewards;
-    if (stamps == 0 && rewards == 0 && o.free_units == 0) continue;
+    // The time of the last stamp changes too when new stamps only replace
+    // lapsed ones: their own lapsing counts from it.
+    const bool changed = stamps != 0 || rewards != 0 || o.free_units != 0 ||
+                         o.after.last_stamp_at != change.before.last_stamp_at;
+    if (!changed && o.stamps_expired == 0) continue;
     LOYALPOS_TRY(write_balance(db, card.card_id, o.after));
+    if (o.stamps_expired != 0) {
+      LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id,
+                                       -o.stamps_expired, 0, "lapsed", now));
+    }
+    if (!changed) continue;
     LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, stamps,
                                      rewards, "sale", now));
   }
@@ -344,8 +355,8 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
     if (*referrer) {
       auto before = ledger_.card_history(**referrer, now, tier_window_days());
       if (!before.ok()) return before.error();
-      LOYALPOS_TRY(change_balance(ledger_, events, (*referrer)->card_id, priced.referrer_program,
-                                  priced.referrer_bonus, 0, sale_id, "referral", now));
+      LOYALPOS_TRY(give_bonus(events, (*referrer)->card_id, priced.referrer_program,
+                              priced.referrer_bonus, sale_id, now));
       loyalty::CardJourney referrer_after = before->journey;
       referrer_after.referred_someone = true;
       LOYALPOS_TRY(
@@ -353,6 +364,36 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
     }
   }
   return ok_status();
+}
+
+Status SaleService::give_bonus(EventWriter& events, const std::string& card_id,
+                               const std::string& program_id, std::int64_t stamps,
+                               std::int64_t sale_id, std::int64_t now) {
+  const auto& programs = rules_.stamp_programs;
+  const auto program =
+      std::find_if(programs.begin(), programs.end(),
+                   [&](const loyalty::StampProgram& p) { return p.id == program_id; });
+  if (program == programs.end()) {
+    return Error::not_found("no loyalty program \"" + program_id + "\"");
+  }
+  auto balances = ledger_.balances(card_id);
+  if (!balances.ok()) return balances.error();
+  loyalty::ProgramBalance before{program_id, 0, 0, 0};
+  for (const auto& b : *balances) {
+    if (b.program_id == program_id) before = b;
+  }
+  // Like stamps bought: lapsed ones go first (their own event, as in a
+  // sale), the bonus lapses in turn, and a reward's worth becomes a reward.
+  const auto outcome = loyalty::add_bonus_stamps(*program, before, stamps, now);
+  const auto& after = outcome.after;
+  LOYALPOS_TRY(write_balance(ledger_.db(), card_id, after));
+  if (outcome.stamps_expired != 0) {
+    LOYALPOS_TRY(append_stamps_event(events, card_id, sale_id, program_id, -outcome.stamps_expired,
+                                     0, "lapsed", now));
+  }
+  return append_stamps_event(events, card_id, sale_id, program_id,
+                             after.stamps - before.stamps + outcome.stamps_expired,
+                             after.rewards - before.rewards, "referral", now);
 }
 
 Status SaleService::record_stage_change(EventWriter& events, const Card& card,
@@ -422,15 +463,17 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     EventWriter events(db, ledger_.terminal().terminal_id);
     LOYALPOS_TRY(
         events.append(NewEvent{"sale.refunded", now, card_id, sale_id,
-                               json{{"sale", sale_id}, {"amount", record.amount}}.dump()}));
+                               dump_json(json{{"sale", sale_id}, {"amount", record.amount}})}));
 
     // Every stamp change the sale made, on any card (the referrer's bonus
     // too), is undone by its opposite: the stamps it earned are taken back
-    // and the rewards or stamps it used are given back.
+    // and the rewards or stamps it used are given back. Stamps that lapsed
+    // before the sale stay lapsed.
     auto changes = db.prepare(
         "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
         " json_extract(payload, '$.rewards') FROM events WHERE terminal_id = ?1"
-        " AND seq BETWEEN ?2 AND ?3 AND type = 'card.stamps' ORDER BY seq");
+        " AND seq BETWEEN ?2 AND ?3 AND type = 'card.stamps'"
+        " AND json_extract(payload, '$.why') != 'lapsed' ORDER BY seq");
     if (!changes.ok()) return changes.error();
     changes->bind(1, ledger_.terminal().terminal_id).bind(2, first_event).bind(3, last_event);
     struct Change {

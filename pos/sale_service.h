@@ -84,6 +84,9 @@ class SaleService {
   Status write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
                             const loyalty::PricingRequest& pricing,
                             const loyalty::PricedBasket& priced);
+  // The referral bonus on the referrer's card.
+  Status give_bonus(EventWriter& events, const std::string& card_id, const std::string& program_id,
+                    std::int64_t stamps, std::int64_t sale_id, std::int64_t now);
   Status record_stage_change(EventWriter& events, const Card& card,
                              const loyalty::CardJourney& before, const loyalty::CardJourney& after,
                              std::int64_t sale_id, std::int64_t now);

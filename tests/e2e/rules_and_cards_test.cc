@@ -67,14 +67,15 @@ TEST_F(RulesAndCards, WeekendTwoForOneAndTheStampCardInOneBasket) {
   auto r = cli_.run({"sale", "--card", token, "CROISSANT*2", "ECLAIR", "COFFEE", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   auto sale = r.json();
-  EXPECT_EQ(sale["lines"][0]["discount"], 15000);
-  EXPECT_EQ(sale["lines"][0]["reason"], "Weekend: 2 for 1");
-  EXPECT_EQ(sale["lines"][1]["discount"], 16000);
-  EXPECT_EQ(sale["lines"][1]["reason"], "5th free — Pastry card");
-  EXPECT_EQ(sale["total"], 15000 + 17000);
+  // The paid croissant qualifies for the card like the eclair; the cheaper
+  // of the two is the card's fifth, and the eclair earns a stamp.
+  EXPECT_EQ(sale["lines"][0]["discount"], 2 * 15000);
+  EXPECT_EQ(sale["lines"][0]["reason"], "Weekend: 2 for 1; 5th free — Pastry card");
+  EXPECT_EQ(sale["lines"][1]["discount"], 0);
+  EXPECT_EQ(sale["total"], 16000 + 17000);
   EXPECT_EQ(sale["promotions"], nlohmann::json::array({"weekend"}));
-  EXPECT_EQ(sale["card"]["programs"][0]["stamps"], 0);
-  EXPECT_EQ(sale["messages"][0], "Pastry card 0/5 — 5 more for a free one");
+  EXPECT_EQ(sale["card"]["programs"][0]["stamps"], 1);
+  EXPECT_EQ(sale["messages"][0], "Pastry card 1/5 — 4 more for a free one");
 
   cli_.set_env("LOYALPOS_NOW", "2026-11-23T10:30:00");  // Monday: no 2 for 1
   auto monday = cli_.run({"sale", "CROISSANT*2", "--json"});
@@ -108,6 +109,40 @@ TEST_F(RulesAndCards, AReferralGivesBothCardsABonusStamp) {
   auto unknown = cli_.run({"card", "issue", "--referrer", "NOTACARD"});
   EXPECT_EQ(unknown.code, 1);
   EXPECT_NE(unknown.err.find("--referrer"), std::string::npos);
+}
+
+// A bank card's referral bonus that makes a reward is a reward at once: on
+// `card show`, on the receipt, and redeemable the next day, on both cards.
+TEST_F(RulesAndCards, ABankCardsReferralBonusCanBeRedeemedTheNextDay) {
+  std::ofstream(cli_.home() + "/config.toml") << R"(
+[[stamp_card]]
+id = "pastry"
+name = "Pastry card"
+categories = ["pastry"]
+every = 2
+reward = "bank"
+
+[referral]
+program = "pastry"
+bonus_stamps = 1
+)";
+  cli_.set_env("LOYALPOS_NOW", "2026-11-23T10:30:00");
+  const std::string referrer = issue();
+  const std::string token = issue({"--referrer", referrer});
+  auto coffee = cli_.run({"sale", "--card", token, "COFFEE"});
+  ASSERT_EQ(coffee.code, 0) << coffee.err;
+  EXPECT_EQ(coffee.out.find("0 more"), std::string::npos) << coffee.out;
+  for (const auto& card : {token, referrer}) {
+    auto shown = cli_.run({"card", "show", card});
+    EXPECT_NE(shown.out.find("Pastry card 0/2 — 1 free one waiting"), std::string::npos)
+        << shown.out;
+  }
+  cli_.set_env("LOYALPOS_NOW", "2026-11-24T10:30:00");
+  for (const auto& card : {token, referrer}) {
+    auto pastry = cli_.run({"sale", "--card", card, "--redeem", "pastry", "CROISSANT", "--json"});
+    ASSERT_EQ(pastry.code, 0) << pastry.err;
+    EXPECT_EQ(pastry.json()["total"], 0);
+  }
 }
 
 TEST_F(RulesAndCards, TheCardQrDecodesToItsUrl) {

@@ -164,7 +164,7 @@ TEST(Promotion, PriorityDecidesWhoGoesFirst) {
 TEST(Promotion, ItemsMadeFreeEarnNoStampsUnlessThePromotionSaysSo) {
   auto promo = promotion("weekend", PromotionKind::kNForM);
   const auto none = price_basket(card_basket({{kCroissant, 2}}, 0), with({promo}, true));
-  EXPECT_EQ(none->programs[0].outcome.stamps_earned, 0);
+  EXPECT_EQ(none->programs[0].outcome.stamps_earned, 1);  // the paid one only
   promo.earns_stamps = true;
   const auto both = price_basket(card_basket({{kCroissant, 2}}, 0), with({promo}, true));
   EXPECT_EQ(both->programs[0].outcome.stamps_earned, 2);
@@ -175,16 +175,18 @@ TEST(Promotion, WeekendTwoForOneAndTheStampCardInOneBasket) {
   promo.name = "Weekend: 2 for 1";
   promo.schedule.weekdays = 0b1100000;
   promo.items = {{}, {"CROISSANT"}};
-  // Stamps at 4: croissants 2-for-1, the eclair is the card's fifth, free.
+  // Stamps at 4: croissants 2-for-1; the paid croissant and the eclair
+  // qualify for the card, and the cheaper of them (the croissant) is its
+  // fifth, free; the eclair earns a stamp.
   auto priced =
       price_basket(card_basket({{kCroissant, 2}, {kEclair, 1}, {kCoffee, 1}}, 4, saturday()),
                    with({promo}, true));
   ASSERT_TRUE(priced.ok());
-  EXPECT_EQ(priced->lines[0].discount, kCroissant.price);
-  EXPECT_EQ(priced->lines[1].discount, kEclair.price);
-  EXPECT_EQ(priced->lines[1].reason(), "5th free — Pastry card");
-  EXPECT_EQ(priced->total, kCroissant.price + kCoffee.price);
-  EXPECT_EQ(priced->programs[0].outcome.after.stamps, 0);
+  EXPECT_EQ(priced->lines[0].discount, 2 * kCroissant.price);
+  EXPECT_EQ(priced->lines[0].reason(), "Weekend: 2 for 1; 5th free — Pastry card");
+  EXPECT_EQ(priced->lines[1].discount, 0);
+  EXPECT_EQ(priced->total, kEclair.price + kCoffee.price);
+  EXPECT_EQ(priced->programs[0].outcome.after.stamps, 1);
 }
 
 TEST(Promotion, CardHolderWelcomeAndTierOffers) {
