@@ -33,6 +33,7 @@
 #include "pos/random.h"
 #include "pos/receipt_text.h"
 #include "pos/report.h"
+#include "pos/text_field.h"
 #include "pos/text_file.h"
 
 namespace loyalpos::pos {
@@ -492,21 +493,28 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (sheet_count < 1 || sheet_count > 500) {
       return fail(options, Error::invalid("--count must be from 1 to 500"));
     }
-    std::vector<hardware::SheetCard> cards;
+    const std::string shop = sheet_shop.empty() ? ledger.terminal().store_name : sheet_shop;
+    if (auto s = check_text_field("--shop", shop, kMaxShortName); !s.ok()) {
+      return fail(options, s.error());
+    }
+    std::vector<loyalty::CardId> ids;
     for (int i = 0; i < sheet_count; ++i) {
       auto id = random_card_id();
       if (!id.ok()) return fail(options, id.error());
-      auto issued = ledger.issue_card(*id, session->clock->now_unix());
-      if (!issued.ok()) return fail(options, issued.error());
-      cards.push_back({loyalty::card_url(config.card_base_url, issued->token), issued->token});
-      if (!options.json && sheet_count >= 50 && (i + 1) % 50 == 0) {
-        std::cerr << "issued " << (i + 1) << " of " << sheet_count << " cards\n";
+      ids.push_back(*id);
+    }
+    if (!options.json && sheet_count >= 50) {
+      std::cerr << "laying out " << sheet_count << " cards on " << sheet_file << "\n";
+    }
+    // The cards are issued only if their sheet was written: one transaction.
+    std::vector<hardware::SheetCard> cards;
+    auto issued = ledger.issue_cards(ids, session->clock->now_unix(), [&](const auto& made) {
+      for (const auto& c : made) {
+        cards.push_back({loyalty::card_url(config.card_base_url, c.token), c.token});
       }
-    }
-    const std::string shop = sheet_shop.empty() ? ledger.terminal().store_name : sheet_shop;
-    if (auto s = hardware::write_card_sheet(cards, shop, sheet_file); !s.ok()) {
-      return fail(options, s.error());
-    }
+      return hardware::write_card_sheet(cards, shop, sheet_file);
+    });
+    if (!issued.ok()) return fail(options, issued.error().with_context("no cards issued: "));
     if (options.json) {
       json tokens = json::array();
       for (const auto& c : cards) tokens.push_back(c.token);

@@ -300,3 +300,46 @@ TEST_F(Hardening, AuditNamesTamperedRows) {
 
 }  // namespace
 }  // namespace loyalpos::e2e
+
+namespace loyalpos::e2e {
+namespace {
+
+std::int64_t cards_in(const Cli& cli) { return cli.run({"--json", "audit"}).json()["cards"]; }
+
+TEST_F(Hardening, ACardSheetWritesOnlyRegularFilesAndIssuesOnlyWhatItPrinted) {
+  const std::int64_t before = cards_in(cli_);
+  // A device node: refused, left alone, no cards.
+  auto r = cli_.run({"card", "sheet", "--count", "3", "--out", "/dev/null"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/dev/null: it is a device"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  // A symbolic link: refused, its target untouched.
+  const std::string target = write("precious.txt", "keep me");
+  const std::string link = cli_.dir() + "/sheet.pdf";
+  std::filesystem::create_symlink(target, link);
+  r = cli_.run({"card", "sheet", "--count", "3", "--out", link});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("it is a symbolic link"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(target), "keep me");
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  // A folder that does not exist: plain words, no cards, no stray files.
+  r = cli_.run({"card", "sheet", "--count", "3", "--out", cli_.dir() + "/no/such/sheet.pdf"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no cards issued: cannot write"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no such folder"), std::string::npos) << r.err;
+  EXPECT_EQ(cards_in(cli_), before);
+
+  // A regular file is replaced, and the cards are issued with it.
+  const std::string pdf = write("old.pdf", "old");
+  r = cli_.run({"--json", "card", "sheet", "--count", "3", "--out", pdf});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(pdf).substr(0, 5), "%PDF-");
+  EXPECT_EQ(cards_in(cli_), before + 3);
+  for (const auto& entry : std::filesystem::directory_iterator(cli_.dir())) {
+    EXPECT_EQ(entry.path().filename().string().find(".old.pdf."), std::string::npos)
+        << "a temporary file was left: " << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace loyalpos::e2e
