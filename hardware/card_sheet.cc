@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "hardware/detail/cairo_handles.h"
+#include "hardware/file_output.h"
 #include "hardware/qr_code.h"
 #include "loyalty/card_token.h"
 
@@ -122,13 +124,12 @@ Error cairo_error(cairo_status_t status) {
   return Error::internal("cairo: " + std::string(cairo_status_to_string(status)));
 }
 
-Status surface_status(cairo_surface_t* surface, const std::string& path) {
-  const cairo_status_t status = cairo_surface_status(surface);
-  if (status == CAIRO_STATUS_SUCCESS) return ok_status();
-  if (status == CAIRO_STATUS_WRITE_ERROR || status == CAIRO_STATUS_FILE_NOT_FOUND) {
-    return Error::io("cannot write " + path + ": " + cairo_status_to_string(status));
-  }
-  return cairo_error(status);
+// Cairo writes the PDF into memory; write_file_whole puts it on disk, so a
+// disk error is reported in plain words and never leaves half a file.
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+  auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
+  out->insert(out->end(), data, data + length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 // Draws every page; the caller owns the surface and finishes it.
@@ -168,24 +169,25 @@ Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view sh
     codes.push_back(std::move(*qr));
   }
 
-  // Written beside the target and renamed, so a failure never leaves half a PDF.
-  const std::string part_path = pdf_path + ".part";
-  SurfacePtr surface(cairo_pdf_surface_create(part_path.c_str(), kPageWidth, kPageHeight));
-  Status status = surface_status(surface.get(), pdf_path);
-  if (status.ok()) {
+  // Refused before any drawing: a device, a folder or a link at the path.
+  LOYALPOS_TRY(check_writable_target(pdf_path));
+  std::vector<std::uint8_t> pdf;
+  {
+    SurfacePtr surface(
+        cairo_pdf_surface_create_for_stream(append_bytes, &pdf, kPageWidth, kPageHeight));
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+      return cairo_error(cairo_surface_status(surface.get()));
+    }
     const std::string title = std::string(shop_name) + " loyalty cards";
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "loyalpos");
-    status = draw_sheet(surface.get(), cards, codes, shop_name);
-    cairo_surface_finish(surface.get());  // writes the file; write errors surface here
-    if (status.ok()) status = surface_status(surface.get(), pdf_path);
+    LOYALPOS_TRY(draw_sheet(surface.get(), cards, codes, shop_name));
+    cairo_surface_finish(surface.get());
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+      return cairo_error(cairo_surface_status(surface.get()));
+    }
   }
-  surface.reset();
-  if (status.ok() && std::rename(part_path.c_str(), pdf_path.c_str()) != 0) {
-    status = Error::io("cannot write " + pdf_path + ": " + std::strerror(errno));
-  }
-  if (!status.ok()) std::remove(part_path.c_str());
-  return status;
+  return write_file_whole(pdf_path, pdf);
 }
 
 }  // namespace loyalpos::hardware

@@ -23,9 +23,10 @@ struct SheetCard {
   std::string token;  // printed grouped in fours under the QR
 };
 
-// Writes the PDF to `pdf_path` (replaced if it exists) by way of
-// `pdf_path + ".part"`, so a failure leaves no partial file. Errors: no
-// cards, a link that cannot be a QR code, a code too long to print, I/O.
+// Writes the PDF to `pdf_path` whole or not at all (hardware/file_output.h):
+// a regular file there is replaced; a device, a folder or a symbolic link is
+// refused. Errors: no cards, a link that cannot be a QR code, a code too
+// long to print, I/O in plain words ("the disk is full").
 Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view shop_name,
                         const std::string& pdf_path);
 

@@ -1,5 +1,8 @@
 #include "pos/audit.h"
 
+#include <cctype>
+
+#include "loyalty/card_token.h"
 #include "pos/event_log.h"
 
 namespace loyalpos::pos {
@@ -41,7 +44,27 @@ struct Check {
   const char* what;
 };
 
-// Each query returns a row naming a problem, or nothing.
+// The events that start a row of their own (the meta row, a card, a sale,
+// a refund); every other event (card.stamps, card.stage) belongs to the sale
+// or refund whose events it follows, and lies in that row's first_event..
+// last_event.
+#define LOYALPOS_ROW_STARTS \
+  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded')"
+
+#define LOYALPOS_META_KEYS \
+  "('terminal_id', 'terminal_name', 'store_name', 'currency', 'created_at')"
+
+// A column of a sale row against the same field of its sale.completed event
+// `e`. Fields that older ledgers' events did not carry are compared only when
+// the event has them.
+#define LOYALPOS_SALE_FIELD(column, key) \
+  " WHEN json_type(e.payload, '$." key   \
+  "') IS NOT NULL"                       \
+  " AND s." column " IS NOT json_extract(e.payload, '$." key "') THEN '" column "'"
+
+// Each query returns a row naming a problem, or nothing. The journey events
+// are the truth: every row is rebuilt from its events and compared, and every
+// event must be accounted for by its row.
 constexpr Check kChecks[] = {
     {"SELECT sale_id FROM sale_lines_json"
      " WHERE lines IS NULL OR NOT json_valid(lines) OR json_type(lines) != 'array'",
@@ -58,18 +81,91 @@ constexpr Check kChecks[] = {
     // indexed by sale: the sale path writes as few b-trees as it can).
     {"SELECT sale_id FROM sales EXCEPT SELECT sale_id FROM events WHERE type = 'sale.completed'",
      "sale has no sale.completed event"},
-    {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
-     " AND e.type = 'sale.completed' AND e.sale_id = s.sale_id"
-     " WHERE e.seq IS NULL OR s.last_event < s.first_event",
-     "sale does not point at its events"},
     {"SELECT sale_id FROM events WHERE type = 'sale.completed' EXCEPT SELECT sale_id FROM sales",
      "sale.completed event has no sale"},
+    // Each sale row against its sale.completed event, column by column.
+    {"SELECT 'sale ' || sale_id || ', column ' || bad FROM (SELECT s.sale_id, CASE"
+     " WHEN e.seq IS NULL OR e.type != 'sale.completed' OR e.sale_id IS NOT s.sale_id"
+     " THEN 'first_event'"
+     " WHEN s.created_at IS NOT e.at THEN 'created_at'"
+     " WHEN s.card_id IS NOT e.card_id OR s.card_id IS NOT json_extract(e.payload, '$.card')"
+     " THEN 'card_id'"
+     " WHEN s.payment IS NOT json_extract(e.payload, '$.payment') THEN 'payment'"
+     " WHEN s.currency IS NOT json_extract(e.payload, '$.currency') THEN 'currency'"
+     " WHEN s.subtotal IS NOT json_extract(e.payload, '$.subtotal') THEN 'subtotal'"
+     " WHEN s.discount IS NOT json_extract(e.payload, '$.discount') THEN 'discount'"
+     " WHEN s.total IS NOT json_extract(e.payload, '$.total') THEN 'total'"
+     " WHEN json_type(e.payload, '$.lines') IS NOT NULL AND (s.lines IS NOT NULL"
+     " OR s.line_count IS NOT json_array_length(e.payload, '$.lines')) THEN "
+     "'line_count'" LOYALPOS_SALE_FIELD("cashier", "cashier") LOYALPOS_SALE_FIELD(
+         "local_date", "local_date") LOYALPOS_SALE_FIELD("stamps_earned", "stamps_earned")
+         LOYALPOS_SALE_FIELD(
+             "free_units",
+             "free_units") " WHEN json_type(e.payload, '$.messages') IS NOT NULL"
+                           " AND (NOT json_valid(s.messages) OR json(s.messages) IS NOT"
+                           " json_extract(e.payload, '$.messages')) THEN 'messages'"
+                           " END AS bad FROM sales s LEFT JOIN events e ON e.seq = s.first_event)"
+                           " WHERE bad IS NOT NULL",
+     "sale differs from its sale.completed event"},
+    // Refunds: the row, the event and the sale's mark agree.
     {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM events WHERE type = 'sale.refunded'",
      "refund has no sale.refunded event"},
+    {"SELECT sale_id FROM events WHERE type = 'sale.refunded' EXCEPT SELECT sale_id FROM refunds",
+     "sale.refunded event has no refund row"},
     {"SELECT sale_id FROM sales WHERE refunded = 1 EXCEPT SELECT sale_id FROM refunds",
      "sale is marked refunded without a refund"},
     {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM sales WHERE refunded = 1",
      "refund of a sale not marked refunded"},
+    {"SELECT 'refund of sale ' || r.sale_id FROM refunds r"
+     " LEFT JOIN events e ON e.seq = r.first_event"
+     " WHERE e.seq IS NULL OR e.type != 'sale.refunded' OR e.sale_id IS NOT r.sale_id"
+     " OR r.created_at IS NOT e.at OR r.amount IS NOT json_extract(e.payload, '$.amount')"
+     " OR (json_type(e.payload, '$.local_date') IS NOT NULL"
+     " AND r.local_date IS NOT json_extract(e.payload, '$.local_date'))",
+     "refund differs from its sale.refunded event"},
+    // The events of a sale or a refund: its range ends at an event that
+    // exists, the event after it starts another row, and every event
+    // inside belongs to it.
+    {"SELECT kind || ' ' || sale_id || ' (events ' || first_event || '..' || last_event || ')'"
+     " FROM (SELECT 'sale' AS kind, sale_id, first_event, last_event FROM sales"
+     " UNION ALL SELECT 'refund of sale', sale_id, first_event, last_event FROM refunds) r"
+     " WHERE r.last_event IS NULL OR r.last_event < r.first_event"
+     " OR NOT EXISTS (SELECT 1 FROM events e WHERE e.seq = r.last_event)"
+     " OR EXISTS (SELECT 1 FROM events e WHERE e.seq = r.last_event + 1"
+     " AND e.type NOT IN " LOYALPOS_ROW_STARTS ")"
+     " OR EXISTS (SELECT 1 FROM events e WHERE e.seq > r.first_event AND e.seq <= r.last_event"
+     " AND (e.sale_id IS NOT r.sale_id OR e.type NOT IN ('card.stamps', 'card.stage')))",
+     "events do not match the row that records them"},
+    {"SELECT 'event ' || e.seq || ' (' || e.type || ')' FROM events e"
+     " WHERE e.type NOT IN " LOYALPOS_ROW_STARTS
+     " AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.sale_id = e.sale_id"
+     " AND e.seq BETWEEN s.first_event AND s.last_event)"
+     " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = e.sale_id"
+     " AND e.seq BETWEEN r.first_event AND r.last_event)",
+     "journey event belongs to no sale or refund"},
+    // Cards: one card.issued event each, saying what the row says.
+    {"SELECT card_id FROM cards EXCEPT SELECT card_id FROM events WHERE type = 'card.issued'",
+     "card has no card.issued event"},
+    {"SELECT card_id FROM events WHERE type = 'card.issued' EXCEPT SELECT card_id FROM cards",
+     "card.issued event has no card"},
+    {"SELECT c.card_id FROM cards c JOIN events e ON e.type = 'card.issued'"
+     " AND e.card_id = c.card_id"
+     " WHERE c.issued_at IS NOT e.at OR c.card_id IS NOT json_extract(e.payload, '$.card')"
+     " OR c.referrer IS NOT json_extract(e.payload, '$.referrer')",
+     "card differs from its card.issued event"},
+    // The terminal's identity against the first event.
+    {"SELECT 'meta ' || m.key FROM meta m JOIN events e ON e.seq = 1"
+     " WHERE e.type != 'terminal.initialized'"
+     " OR (m.key = 'store_name' AND m.value IS NOT json_extract(e.payload, '$.store'))"
+     " OR (m.key = 'terminal_name' AND m.value IS NOT json_extract(e.payload, '$.terminal'))"
+     " OR (m.key = 'currency' AND m.value IS NOT json_extract(e.payload, '$.currency'))"
+     " OR (m.key = 'created_at' AND m.value IS NOT CAST(e.at AS TEXT))"
+     " OR (m.key = 'terminal_id' AND m.value IS NOT e.terminal_id)"
+     " OR m.key NOT IN " LOYALPOS_META_KEYS,
+     "the terminal's identity differs from its first journey event"},
+    {"SELECT value FROM json_each('[\"terminal_id\", \"terminal_name\", \"store_name\","
+     " \"currency\", \"created_at\"]') EXCEPT SELECT key FROM meta",
+     "the terminal's identity is missing"},
     {"WITH derived AS (SELECT card_id, json_extract(payload, '$.program') AS program_id,"
      " SUM(json_extract(payload, '$.stamps')) AS stamps,"
      " SUM(json_extract(payload, '$.rewards')) AS rewards"
@@ -80,7 +176,31 @@ constexpr Check kChecks[] = {
      " WHERE COALESCE(c.stamps, 0) != COALESCE(d.stamps, 0)"
      " OR COALESCE(c.rewards, 0) != COALESCE(d.rewards, 0)",
      "card balance differs from what its events say"},
+    {"SELECT \"table\" || ' row ' || rowid || ' points at a missing ' || parent"
+     " FROM pragma_foreign_key_check",
+     "a row refers to one that is gone"},
 };
+
+#undef LOYALPOS_SALE_FIELD
+#undef LOYALPOS_ROW_STARTS
+#undef LOYALPOS_META_KEYS
+
+// A card's token is its id encoded (loyalty/card_token.h): an edited token
+// would send the card's QR to another card, or to none.
+Status card_tokens(Database& db) {
+  auto stmt = db.prepare("SELECT card_id, token FROM cards ORDER BY card_id");
+  if (!stmt.ok()) return stmt.error();
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return ok_status();
+    const std::string card_id = stmt->column_text(0);
+    auto id = loyalty::card_id_from_hex(card_id);
+    if (!id.ok() || loyalty::encode_token(*id) != stmt->column_text(1)) {
+      return broken("card's token is not its id's: " + card_id);
+    }
+  }
+}
 
 }  // namespace
 
@@ -89,9 +209,14 @@ Result<AuditReport> audit_ledger(Ledger& ledger) {
   LOYALPOS_TRY(integrity(db));
   for (const auto& check : kChecks) {
     auto problem = first_problem(db, check.sql);
+    // SQLite's JSON functions stop at a row whose JSON was damaged.
+    if (!problem.ok() && problem.error().message().find("malformed JSON") != std::string::npos) {
+      return broken(std::string(check.what) + ": a row holds malformed JSON");
+    }
     if (!problem.ok()) return problem.error();
     if (*problem) return broken(std::string(check.what) + ": " + **problem);
   }
+  LOYALPOS_TRY(card_tokens(db));
   auto chain = verify_chain(db, ledger.terminal().terminal_id);
   if (!chain.ok()) return chain.error();
   AuditReport report;
@@ -108,6 +233,27 @@ Result<AuditReport> audit_ledger(Ledger& ledger) {
     return broken("the ledger holds events of another terminal id than its own");
   }
   return report;
+}
+
+Status check_receipt(Ledger& ledger, std::int64_t seq, const std::string& sign) {
+  const std::string receipt = "the receipt № " + std::to_string(seq) + " · " + sign;
+  auto stmt = ledger.db().prepare("SELECT hash FROM events WHERE seq = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, seq);
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) {
+    return broken(receipt + " is not in this ledger: its journey event " + std::to_string(seq) +
+                  " is missing (the ledger lost or dropped sales)");
+  }
+  const std::string found = receipt_sign(stmt->column_blob(0));
+  std::string wanted = sign;
+  for (auto& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (found != wanted) {
+    return broken(receipt + " does not match this ledger (its event " + std::to_string(seq) +
+                  " signs " + found + "): the journey log was changed or replaced");
+  }
+  return ok_status();
 }
 
 }  // namespace loyalpos::pos

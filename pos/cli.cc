@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,6 +33,7 @@
 #include "pos/random.h"
 #include "pos/receipt_text.h"
 #include "pos/report.h"
+#include "pos/text_field.h"
 #include "pos/text_file.h"
 
 namespace loyalpos::pos {
@@ -176,8 +178,8 @@ void report_print(const Options& options, const PrintOutcome& outcome) {
   const std::string message = print_outcome_message(outcome);
   if (!message.empty() && !options.json) std::cerr << "loyalpos: " << message << "\n";
   if (!message.empty() && options.json) {
-    std::cerr << dump_json({{"warning",
-                             {{"code", "print_" + outcome.state}, {"message", message}}}})
+    std::cerr << dump_json(
+                     {{"warning", {{"code", "print_" + outcome.state}, {"message", message}}}})
               << "\n";
   }
 }
@@ -260,6 +262,11 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
 
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
+  std::vector<std::string> receipt_mark;
+  audit
+      ->add_option("--receipt", receipt_mark,
+                   "also check a paper receipt: its journal number and sign (1234 7F3A-91C2)")
+      ->expected(2);
 
   auto* reprint = app.add_subcommand("reprint", "print a sale's receipt again, marked REPRINT");
   std::int64_t reprint_id = 0;
@@ -285,8 +292,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --json may not have been read yet when the parse stopped: look for it.
-    const bool json_asked =
-        std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string(a) == "--json"; });
+    const bool json_asked = std::any_of(argv + 1, argv + argc,
+                                        [](const char* a) { return std::string(a) == "--json"; });
     if (e.get_exit_code() == 0 || !json_asked) return app.exit(e) == 0 ? 0 : 2;
     options.json = true;
     fail(options, Error::invalid(std::string(e.what()) + " (see loyalpos --help)"));
@@ -486,21 +493,28 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (sheet_count < 1 || sheet_count > 500) {
       return fail(options, Error::invalid("--count must be from 1 to 500"));
     }
-    std::vector<hardware::SheetCard> cards;
+    const std::string shop = sheet_shop.empty() ? ledger.terminal().store_name : sheet_shop;
+    if (auto s = check_text_field("--shop", shop, kMaxShortName); !s.ok()) {
+      return fail(options, s.error());
+    }
+    std::vector<loyalty::CardId> ids;
     for (int i = 0; i < sheet_count; ++i) {
       auto id = random_card_id();
       if (!id.ok()) return fail(options, id.error());
-      auto issued = ledger.issue_card(*id, session->clock->now_unix());
-      if (!issued.ok()) return fail(options, issued.error());
-      cards.push_back({loyalty::card_url(config.card_base_url, issued->token), issued->token});
-      if (!options.json && sheet_count >= 50 && (i + 1) % 50 == 0) {
-        std::cerr << "issued " << (i + 1) << " of " << sheet_count << " cards\n";
+      ids.push_back(*id);
+    }
+    if (!options.json && sheet_count >= 50) {
+      std::cerr << "laying out " << sheet_count << " cards on " << sheet_file << "\n";
+    }
+    // The cards are issued only if their sheet was written: one transaction.
+    std::vector<hardware::SheetCard> cards;
+    auto issued = ledger.issue_cards(ids, session->clock->now_unix(), [&](const auto& made) {
+      for (const auto& c : made) {
+        cards.push_back({loyalty::card_url(config.card_base_url, c.token), c.token});
       }
-    }
-    const std::string shop = sheet_shop.empty() ? ledger.terminal().store_name : sheet_shop;
-    if (auto s = hardware::write_card_sheet(cards, shop, sheet_file); !s.ok()) {
-      return fail(options, s.error());
-    }
+      return hardware::write_card_sheet(cards, shop, sheet_file);
+    });
+    if (!issued.ok()) return fail(options, issued.error().with_context("no cards issued: "));
     if (options.json) {
       json tokens = json::array();
       for (const auto& c : cards) tokens.push_back(c.token);
@@ -574,14 +588,30 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   if (audit->parsed()) {
     auto checked = audit_ledger(ledger);
     if (!checked.ok()) return fail(options, checked.error());
+    std::optional<std::int64_t> receipt_seq;
+    if (!receipt_mark.empty()) {
+      std::int64_t seq = 0;
+      const auto& n = receipt_mark[0];
+      const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), seq);
+      if (ec != std::errc() || end != n.data() + n.size() || seq < 1) {
+        return fail(options,
+                    Error::invalid("--receipt: \"" + n + "\" is not a journal number like 1234"));
+      }
+      if (auto s = check_receipt(ledger, seq, receipt_mark[1]); !s.ok()) {
+        return fail(options, s.error());
+      }
+      receipt_seq = seq;
+    }
     if (options.json) {
       print_json({{"ok", true},
                   {"sales", checked->sales},
                   {"cards", checked->cards},
-                  {"events", checked->events}});
+                  {"events", checked->events},
+                  {"receipt", receipt_seq ? json(*receipt_seq) : json(nullptr)}});
     } else {
       std::cout << "Ledger ok: " << checked->sales << " sales, " << checked->cards << " cards, "
                 << checked->events << " journey events, chain verified\n";
+      if (receipt_seq) std::cout << "The receipt № " << *receipt_seq << " matches the ledger\n";
     }
     return 0;
   }

@@ -86,6 +86,17 @@ Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
   return EventWriter(db, terminal_id).append(event);
 }
 
+std::string receipt_sign(const Hash& hash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string sign;
+  for (std::size_t i = 0; i < 4 && i < hash.size(); ++i) {
+    if (i == 2) sign.push_back('-');
+    sign.push_back(kHex[hash[i] >> 4]);
+    sign.push_back(kHex[hash[i] & 0xF]);
+  }
+  return sign;
+}
+
 Result<ChainReport> verify_chain(Database& db, const std::string& terminal_id) {
   auto stmt = db.prepare(
       "SELECT seq, type, at, card_id, sale_id, payload, prev_hash, hash FROM events"

@@ -37,6 +37,8 @@ class EventWriter {
   Result<std::int64_t> append(const NewEvent& event);
   // The seq of the last event appended (or found), 0 before the first.
   std::int64_t last_seq() const { return last_seq_; }
+  // The hash of that event.
+  const Hash& last_hash() const { return last_hash_; }
 
  private:
   Database& db_;
@@ -53,6 +55,11 @@ Result<std::int64_t> append_event(Database& db, const std::string& terminal_id,
 struct ChainReport {
   std::int64_t events = 0;
 };
+
+// The short sign printed on a receipt beside its journal position: the
+// first four bytes of the event's hash as "7F3A-91C2". It ties the paper to
+// the chain: a ledger that lost or rewrote that event no longer matches it.
+std::string receipt_sign(const Hash& hash);
 
 // Walks the whole chain: seq without gaps from 1, every prev_hash equal to
 // the previous hash, every hash recomputed. The error names the first bad seq.

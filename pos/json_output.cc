@@ -53,7 +53,8 @@ json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyal
           {"lines", lines},
           {"promotions", sale.priced.promotions_applied},
           {"messages", sale.priced.messages},
-          {"card", sale.card ? card_json(*sale.card, rules) : json(nullptr)}};
+          {"card", sale.card ? card_json(*sale.card, rules) : json(nullptr)},
+          {"journal", {{"seq", sale.journal_seq}, {"sign", sale.journal_sign}}}};
 }
 
 json refund_json(const RefundRecord& refund, const TerminalInfo& terminal,

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -95,8 +95,8 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
     }
     NewEvent event{"terminal.initialized", request.now, std::nullopt, std::nullopt,
                    dump_json(nlohmann::json{{"store", request.store_name},
-                                  {"terminal", request.terminal_name},
-                                  {"currency", currency->code}})};
+                                            {"terminal", request.terminal_name},
+                                            {"currency", currency->code}})};
     if (auto seq = append_event(ledger.db_, request.terminal_id, event); !seq.ok()) {
       return fail(seq.error());
     }
@@ -233,24 +233,45 @@ Result<std::optional<loyalty::Product>> Ledger::find_product(const std::string& 
   return std::optional<loyalty::Product>();
 }
 
+Status Ledger::insert_card(const Card& card) {
+  auto stmt =
+      db_.cached("INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, ?4)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, card.issued_at);
+  (*stmt)->bind_optional(4, card.referrer);
+  LOYALPOS_TRY((*stmt)->run());
+  nlohmann::json payload{{"card", card.card_id}};
+  if (card.referrer) payload["referrer"] = *card.referrer;
+  NewEvent event{"card.issued", card.issued_at, card.card_id, std::nullopt, dump_json(payload)};
+  auto seq = append_event(db_, terminal_.terminal_id, event);
+  if (!seq.ok()) return seq.error();
+  return ok_status();
+}
+
 Result<Card> Ledger::issue_card(const loyalty::CardId& id, std::int64_t now,
                                 const std::optional<Card>& referrer) {
   Card card{loyalty::card_id_hex(id), loyalty::encode_token(id), now,
             referrer ? std::optional<std::string>(referrer->card_id) : std::nullopt};
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
-  auto stmt =
-      db_.cached("INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, ?4)");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, now).bind_optional(4, card.referrer);
-  LOYALPOS_TRY((*stmt)->run());
-  nlohmann::json payload{{"card", card.card_id}};
-  if (card.referrer) payload["referrer"] = *card.referrer;
-  NewEvent event{"card.issued", now, card.card_id, std::nullopt, dump_json(payload)};
-  auto seq = append_event(db_, terminal_.terminal_id, event);
-  if (!seq.ok()) return seq.error();
+  LOYALPOS_TRY(insert_card(card));
   LOYALPOS_TRY(tx->commit());
   return card;
+}
+
+Result<std::vector<Card>> Ledger::issue_cards(
+    const std::vector<loyalty::CardId>& ids, std::int64_t now,
+    const std::function<Status(const std::vector<Card>&)>& publish) {
+  std::vector<Card> cards;
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  for (const auto& id : ids) {
+    cards.push_back({loyalty::card_id_hex(id), loyalty::encode_token(id), now, std::nullopt});
+    LOYALPOS_TRY(insert_card(cards.back()));
+  }
+  LOYALPOS_TRY(publish(cards));
+  LOYALPOS_TRY(tx->commit());
+  return cards;
 }
 
 namespace {

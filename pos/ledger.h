@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -72,6 +73,11 @@ class Ledger {
   // `referrer`: the card that recommended this one, if any.
   Result<Card> issue_card(const loyalty::CardId& id, std::int64_t now,
                           const std::optional<Card>& referrer = std::nullopt);
+  // Issues a card per id in one transaction; `publish` (writing the sheet
+  // they are printed on) runs before the commit, and its error issues none.
+  Result<std::vector<Card>> issue_cards(
+      const std::vector<loyalty::CardId>& ids, std::int64_t now,
+      const std::function<Status(const std::vector<Card>&)>& publish);
   Result<std::optional<Card>> find_card(const std::string& token);
   Result<std::optional<Card>> find_card_by_id(const std::string& card_id);
   // Visits in the last `window_days` (0: none) are listed in journey.recent_visits.
@@ -81,6 +87,8 @@ class Ledger {
  private:
   Ledger(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
   Status load_terminal();
+  // The card's row and its card.issued event, inside the caller's transaction.
+  Status insert_card(const Card& card);
 
   // Drops the remembered lookups when another connection has committed
   // since they were made (PRAGMA data_version).

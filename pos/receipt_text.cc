@@ -139,6 +139,12 @@ std::vector<std::string> receipt_body_lines(const SaleRecord& sale, const Termin
   out.push_back(
       pair((ru ? "ИТОГО " : "TOTAL ") + terminal.currency.code, money(sale.priced.total)));
   out.push_back(pair(ru ? "Оплата" : "Paid", paid_with));
+  // The journal position and sign: `loyalpos audit --receipt N SIGN` checks
+  // this paper against the ledger.
+  if (sale.journal_seq > 0) {
+    out.push_back(pair(ru ? "Журнал" : "Journal",
+                       "№ " + std::to_string(sale.journal_seq) + " · " + sale.journal_sign));
+  }
   if (!sale.priced.messages.empty()) {
     out.push_back(rule);
     for (const auto& text : sale.priced.messages) {

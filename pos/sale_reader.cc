@@ -3,6 +3,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "pos/event_log.h"
+
 namespace loyalpos::pos {
 
 namespace {
@@ -56,9 +58,10 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
   Database& db = ledger.db();
   auto stmt = db.cached(
       "SELECT s.created_at, s.payment, COALESCE(s.cashier, ''), s.subtotal, s.discount, s.total,"
-      " s.messages, c.card_id, c.token, c.issued_at, l.lines FROM sales s"
+      " s.messages, c.card_id, c.token, c.issued_at, l.lines, s.last_event, e.hash FROM sales s"
       " JOIN sale_lines_json l ON l.sale_id = s.sale_id"
-      " LEFT JOIN cards c ON c.card_id = s.card_id WHERE s.sale_id = ?1");
+      " LEFT JOIN cards c ON c.card_id = s.card_id"
+      " LEFT JOIN events e ON e.seq = s.last_event WHERE s.sale_id = ?1");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;
   s.bind(1, sale_id);
@@ -85,6 +88,10 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
     record.card = std::move(card);
   }
   const std::string lines = s.column_text(10);
+  if (!s.column_is_null(12)) {
+    record.journal_seq = s.column_int(11);
+    record.journal_sign = receipt_sign(s.column_blob(12));
+  }
   s.reset();
   LOYALPOS_TRY(read_lines(lines, sale_id, record.priced));
   return record;

@@ -253,9 +253,7 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     auto priced = loyalty::price_basket(*pricing, rules_);
     if (!priced.ok()) return priced.error();
     record.priced = std::move(*priced);
-    auto sale_id = write_sale(request, card, *pricing, record.priced);
-    if (!sale_id.ok()) return sale_id.error();
-    record.sale_id = *sale_id;
+    LOYALPOS_TRY(write_sale(record, request, card, *pricing, record.priced));
     LOYALPOS_TRY(tx->commit());
     // Nothing after the commit may fail: the sale is recorded.
     if (card) record.card = after_sale(std::move(before), record.priced, record.at);
@@ -263,10 +261,10 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
   return record;
 }
 
-Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
-                                             const std::optional<Card>& card,
-                                             const loyalty::PricingRequest& pricing,
-                                             const loyalty::PricedBasket& priced) {
+Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,
+                               const std::optional<Card>& card,
+                               const loyalty::PricingRequest& pricing,
+                               const loyalty::PricedBasket& priced) {
   Database& db = ledger_.db();
   const std::int64_t now = pricing.now_unix;
   const auto& currency = ledger_.terminal().currency.code;
@@ -279,42 +277,51 @@ Result<std::int64_t> SaleService::write_sale(const SaleRequest& request,
   const std::int64_t sale_id = (*next)->column_int(0);
   (*next)->reset();
 
-  const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
-  NewEvent completed{
-      "sale.completed", now, card_id, sale_id,
-      fmt::format(R"({{"card":{},"currency":{},"discount":{},"lines":{},"payment":{},)"
-                  R"("promotions":{},"sale":{},"subtotal":{},"total":{}}})",
-                  card_id ? json_string(*card_id) : "null", json_string(currency), priced.discount,
-                  lines_json(priced.lines), json_string(request.payment),
-                  json_string_list(priced.promotions_applied), sale_id, priced.subtotal,
-                  priced.total)};
-  EventWriter events(db, ledger_.terminal().terminal_id);
-  auto first_event = events.append(completed);
-  if (!first_event.ok()) return first_event.error();
-  if (card) LOYALPOS_TRY(write_card_changes(events, *card, sale_id, pricing, priced));
-
   std::int64_t stamps_earned = 0;
   std::int64_t free_units = 0;
   for (const auto& change : priced.programs) {
     stamps_earned += change.outcome.stamps_earned;
     free_units += change.outcome.free_units;
   }
+  // The event holds everything the sale's row holds (audit rebuilds the
+  // row from it), and the lines with the products' names for head office.
+  const std::string date = local_date(now);
+  const std::string messages = json_string_list(priced.messages);
+  const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
+  NewEvent completed{
+      "sale.completed", now, card_id, sale_id,
+      fmt::format(R"({{"card":{},"cashier":{},"currency":{},"discount":{},"free_units":{},)"
+                  R"("lines":{},"local_date":{},"messages":{},"payment":{},"promotions":{},)"
+                  R"("sale":{},"stamps_earned":{},"subtotal":{},"total":{}}})",
+                  card_id ? json_string(*card_id) : "null", json_string(request.cashier),
+                  json_string(currency), priced.discount, free_units, lines_json(priced.lines),
+                  json_string(date), messages, json_string(request.payment),
+                  json_string_list(priced.promotions_applied), sale_id, stamps_earned,
+                  priced.subtotal, priced.total)};
+  EventWriter events(db, ledger_.terminal().terminal_id);
+  auto first_event = events.append(completed);
+  if (!first_event.ok()) return first_event.error();
+  if (card) LOYALPOS_TRY(write_card_changes(events, *card, sale_id, pricing, priced));
+
   auto sale = db.cached(
       "INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment, currency,"
       " subtotal, discount, total, line_count, stamps_earned, free_units, first_event, last_event,"
       " messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   if (!sale.ok()) return sale.error();
   Statement& row = **sale;
-  row.bind(1, sale_id).bind(2, now).bind(3, local_date(now));
+  row.bind(1, sale_id).bind(2, now).bind(3, date);
   row.bind_optional(4, card ? std::optional<std::string>(card->card_id) : std::nullopt);
   row.bind(5, request.cashier).bind(6, request.payment).bind(7, currency);
   row.bind(8, priced.subtotal).bind(9, priced.discount).bind(10, priced.total);
   row.bind(11, static_cast<std::int64_t>(priced.lines.size()));
   row.bind(12, stamps_earned).bind(13, free_units);
   row.bind(14, *first_event).bind(15, events.last_seq());
-  row.bind(16, json_string_list(priced.messages));
+  row.bind(16, messages);
   LOYALPOS_TRY(row.run());
-  return sale_id;
+  record.sale_id = sale_id;
+  record.journal_seq = events.last_seq();
+  record.journal_sign = receipt_sign(events.last_hash());
+  return ok_status();
 }
 
 Status SaleService::write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
@@ -455,15 +462,13 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
     if (!mark.ok()) return mark.error();
     (*mark)->bind(1, sale_id);
     LOYALPOS_TRY((*mark)->run());
-    auto insert = db.cached(
-        "INSERT INTO refunds(sale_id, created_at, local_date, amount) VALUES (?1, ?2, ?3, ?4)");
-    if (!insert.ok()) return insert.error();
-    (*insert)->bind(1, sale_id).bind(2, now).bind(3, local_date(now)).bind(4, record.amount);
-    LOYALPOS_TRY((*insert)->run());
+    // As for a sale, the row is written last and records its events.
+    const std::string date = local_date(now);
     EventWriter events(db, ledger_.terminal().terminal_id);
-    LOYALPOS_TRY(
-        events.append(NewEvent{"sale.refunded", now, card_id, sale_id,
-                               dump_json(json{{"sale", sale_id}, {"amount", record.amount}})}));
+    auto refunded = events.append(NewEvent{
+        "sale.refunded", now, card_id, sale_id,
+        dump_json(json{{"sale", sale_id}, {"amount", record.amount}, {"local_date", date}})});
+    if (!refunded.ok()) return refunded.error();
 
     // Every stamp change the sale made, on any card (the referrer's bonus
     // too), is undone by its opposite: the stamps it earned are taken back
@@ -473,7 +478,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
         "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
         " json_extract(payload, '$.rewards') FROM events WHERE terminal_id = ?1"
         " AND seq BETWEEN ?2 AND ?3 AND type = 'card.stamps'"
-        " AND json_extract(payload, '$.why') != 'lapsed' ORDER BY seq");
+        " AND json_extract(payload, '$.why') IS NOT 'lapsed' ORDER BY seq");
     if (!changes.ok()) return changes.error();
     changes->bind(1, ledger_.terminal().terminal_id).bind(2, first_event).bind(3, last_event);
     struct Change {
@@ -500,6 +505,13 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
       describe(*after, now);
       record.card = std::move(*after);
     }
+    auto insert = db.cached(
+        "INSERT INTO refunds(sale_id, created_at, local_date, amount, first_event, last_event)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert.ok()) return insert.error();
+    (*insert)->bind(1, sale_id).bind(2, now).bind(3, date).bind(4, record.amount);
+    (*insert)->bind(5, *refunded).bind(6, events.last_seq());
+    LOYALPOS_TRY((*insert)->run());
     LOYALPOS_TRY(tx->commit());
   }
   return record;

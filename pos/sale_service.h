@@ -40,6 +40,10 @@ struct SaleRecord {
   std::string cashier;
   loyalty::PricedBasket priced;
   std::optional<CardHistory> card;  // after the sale
+  // Printed on the receipt: the seq of the sale's last journey event and
+  // its sign (receipt_sign), so the paper can be checked against the ledger.
+  std::int64_t journal_seq = 0;
+  std::string journal_sign;
 };
 
 struct RefundRecord {
@@ -78,9 +82,9 @@ class SaleService {
   CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                          std::int64_t now) const;
   void describe(CardHistory& card, std::int64_t now) const;
-  Result<std::int64_t> write_sale(const SaleRequest& request, const std::optional<Card>& card,
-                                  const loyalty::PricingRequest& pricing,
-                                  const loyalty::PricedBasket& priced);
+  // Writes the sale and fills `record`'s sale_id and journal mark.
+  Status write_sale(SaleRecord& record, const SaleRequest& request, const std::optional<Card>& card,
+                    const loyalty::PricingRequest& pricing, const loyalty::PricedBasket& priced);
   Status write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
                             const loyalty::PricingRequest& pricing,
                             const loyalty::PricedBasket& priced);

@@ -177,6 +177,21 @@ CREATE VIEW sale_lines_json(sale_id, lines) AS
     (SELECT json_extract(e.payload, '$.lines') FROM events e WHERE e.seq = s.first_event))
   FROM sales s;
 )sql",
+    // 3: a refund row records its journey events (seq first_event..
+    // last_event), as a sale row does, so audit accounts for every event by
+    // its row and notices when the last one is gone. Refunds made before
+    // get theirs from the log: from their sale.refunded event up to the
+    // next event that starts another row.
+    R"sql(
+ALTER TABLE refunds ADD COLUMN first_event INTEGER;
+ALTER TABLE refunds ADD COLUMN last_event INTEGER;
+UPDATE refunds SET first_event =
+  (SELECT e.seq FROM events e WHERE e.type = 'sale.refunded' AND e.sale_id = refunds.sale_id);
+UPDATE refunds SET last_event = COALESCE(
+  (SELECT MIN(e.seq) - 1 FROM events e WHERE e.seq > refunds.first_event
+     AND e.type IN ('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded')),
+  (SELECT MAX(seq) FROM events));
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

@@ -46,8 +46,8 @@ mode_t mode_of(const std::string& path) {
 
 TEST_F(Hardening, CatalogRefusesInvalidUtf8AndNamesTheLine) {
   for (const std::string bad : {"Bad\xc0\xafname", "Bad\xed\xa0\x80name", "Bad\xf5\x80\x80\x80"}) {
-    const auto csv = write("bad.csv", "sku,name,category,price\nGOOD,Good,pastry,1\nBAD," + bad +
-                                          ",pastry,2\n");
+    const auto csv =
+        write("bad.csv", "sku,name,category,price\nGOOD,Good,pastry,1\nBAD," + bad + ",pastry,2\n");
     auto r = cli_.run({"catalog", "import", csv});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("line 3: not UTF-8 text"), std::string::npos) << r.err;
@@ -60,9 +60,8 @@ TEST_F(Hardening, ProductNamesHaveALimitInCharacters) {
   for (int i = 0; i < 200; ++i) cyrillic_200 += "Ж";
   const auto ok = write("ok.csv", "sku,name,category,price\nLONG," + cyrillic_200 + ",pastry,1\n");
   EXPECT_EQ(cli_.run({"catalog", "import", ok}).code, 0);
-  const auto long_name =
-      write("long.csv", "sku,name,category,price\nA,a,pastry,1\nLONG2," + std::string(201, 'x') +
-                            ",pastry,1\n");
+  const auto long_name = write("long.csv", "sku,name,category,price\nA,a,pastry,1\nLONG2," +
+                                               std::string(201, 'x') + ",pastry,1\n");
   auto r = cli_.run({"catalog", "import", long_name});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("line 3: the name of LONG2 is longer than 200 characters"),
@@ -73,8 +72,8 @@ TEST_F(Hardening, ProductNamesHaveALimitInCharacters) {
   r = cli_.run({"catalog", "import", ten_mb});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("line 2: the name of HUGE is longer than 200"), std::string::npos);
-  const auto category = write("cat.csv", "sku,name,category,price\nC,c," +
-                                             std::string(65, 'c') + ",1\n");
+  const auto category =
+      write("cat.csv", "sku,name,category,price\nC,c," + std::string(65, 'c') + ",1\n");
   r = cli_.run({"catalog", "import", category});
   EXPECT_NE(r.err.find("line 2: the category of C is longer than 64"), std::string::npos);
   const auto tab = write("tab.csv", "sku,name,category,price\nT,\"a\tb\",pastry,1\n");
@@ -97,7 +96,9 @@ TEST_F(Hardening, OtherTextFieldsAreLimitedToo) {
 
 TEST_F(Hardening, JsonOutputIsTotalOnBrokenBytes) {
   // A misread scan in the command line: a JSON error, not an abort.
-  auto r = cli_.run({"--json", "sale", "CROISS\xff" "ANT"});
+  auto r = cli_.run({"--json", "sale",
+                     "CROISS\xff"
+                     "ANT"});
   EXPECT_EQ(r.code, 1);
   auto error = one_object(r.err);
   EXPECT_EQ(error["error"]["code"], "not_found");
@@ -105,8 +106,8 @@ TEST_F(Hardening, JsonOutputIsTotalOnBrokenBytes) {
 
   // Text read from a damaged ledger: the sale is recorded and answered.
   {
-    auto db = pos::Database::open(cli_.home() + "/ledger.db", pos::Database::Mode::kOpenExisting,
-                                  1000);
+    auto db =
+        pos::Database::open(cli_.home() + "/ledger.db", pos::Database::Mode::kOpenExisting, 1000);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("UPDATE products SET name = 'Bad' || x'c0af' || 'name' WHERE sku = "
                          "'CROISSANT'")
@@ -202,12 +203,142 @@ TEST(Setup, SaysNothingOnStdout) {
     std::filesystem::permissions(bin + tool, std::filesystem::perms::owner_all);
   }
   const std::string out = cli.dir() + "/setup.out", err = cli.dir() + "/setup.err";
-  const std::string command = "PATH=" + bin + ":/usr/bin:/bin " LOYALPOS_SOURCE_DIR
-                              "/scripts/setup >" +
-                              out + " 2>" + err;
+  const std::string command =
+      "PATH=" + bin + ":/usr/bin:/bin " LOYALPOS_SOURCE_DIR "/scripts/setup >" + out + " 2>" + err;
   ASSERT_EQ(std::system(command.c_str()), 0) << slurp(err);
   EXPECT_EQ(slurp(out), "");
   EXPECT_NE(slurp(err).find("Reading package lists"), std::string::npos) << "apt spoke on stderr";
+}
+
+}  // namespace
+}  // namespace loyalpos::e2e
+
+namespace loyalpos::e2e {
+namespace {
+
+// The receipt as evidence: its journal number and sign, checked by audit.
+TEST_F(Hardening, EveryReceiptCarriesItsJournalMarkAndAuditChecksIt) {
+  auto r = cli_.run({"--json", "sale", "COFFEE"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto first = r.json()["journal"];
+  r = cli_.run({"--json", "sale", "--cashier", "Anna", "CROISSANT"});
+  ASSERT_EQ(r.code, 0);
+  const auto second = r.json()["journal"];
+  EXPECT_GT(second["seq"].get<std::int64_t>(), first["seq"].get<std::int64_t>());
+  const std::string seq = std::to_string(second["seq"].get<std::int64_t>());
+  const std::string sign = second["sign"];
+  ASSERT_EQ(sign.size(), 9u);
+  EXPECT_EQ(sign[4], '-');
+
+  // Printed on the receipt as "№ N · SIGN".
+  r = cli_.run({"sale", "TEA"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("Journal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("№ " + std::to_string(second["seq"].get<std::int64_t>() + 1) + " · "),
+            std::string::npos)
+      << r.out;
+
+  r = cli_.run({"audit", "--receipt", seq, sign});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("The receipt № " + seq + " matches the ledger"), std::string::npos);
+  r = cli_.run({"--json", "audit", "--receipt", seq, sign});
+  EXPECT_EQ(r.json()["receipt"], second["seq"]);
+
+  r = cli_.run({"audit", "--receipt", seq, "0000-0000"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("does not match this ledger"), std::string::npos) << r.err;
+  r = cli_.run({"audit", "--receipt", "twelve", sign});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a journal number"), std::string::npos) << r.err;
+
+  // A cashier deletes the last two sales whole, events and all: the chain
+  // left is whole and the plain audit cannot tell, but the receipt can.
+  {
+    auto db =
+        pos::Database::open(cli_.home() + "/ledger.db", pos::Database::Mode::kOpenExisting, 1000);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("DROP TRIGGER events_are_append_only_delete;"
+                         " DELETE FROM events WHERE sale_id >= 2; DELETE FROM sales"
+                         " WHERE sale_id >= 2")
+                    .ok());
+  }
+  r = cli_.run({"audit", "--receipt", seq, sign});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is not in this ledger"), std::string::npos) << r.err;
+}
+
+TEST_F(Hardening, AuditNamesTamperedRows) {
+  ASSERT_EQ(cli_.run({"sale", "COFFEE"}).code, 0);
+  ASSERT_EQ(cli_.run({"refund", "1"}).code, 0);
+  const std::string ledger = cli_.home() + "/ledger.db";
+  const std::pair<const char*, const char*> edits[] = {
+      {"UPDATE sales SET payment = 'card'", "sale 1, column payment"},
+      {"UPDATE sales SET created_at = created_at - 86400", "sale 1, column created_at"},
+      {"UPDATE sales SET local_date = '2020-01-01'", "sale 1, column local_date"},
+      {"UPDATE sales SET total = total + 100, subtotal = subtotal + 100", "sale is not whole"},
+      {"UPDATE refunds SET amount = 1", "refund differs from its sale.refunded event"},
+      {"DELETE FROM refunds; UPDATE sales SET refunded = 0",
+       "sale.refunded event has no refund row: 1"},
+  };
+  for (const auto& [sql, message] : edits) {
+    {
+      auto db = pos::Database::open(ledger, pos::Database::Mode::kOpenExisting, 1000);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(db->exec(std::string("BEGIN; ") + sql + "; COMMIT").ok()) << sql;
+    }
+    auto r = cli_.run({"audit"});
+    EXPECT_EQ(r.code, 1) << sql;
+    EXPECT_NE(r.err.find(message), std::string::npos) << sql << ": " << r.err;
+    // Back to the truth for the next edit: a fresh ledger with the same story.
+    std::filesystem::remove_all(cli_.home());
+    ASSERT_EQ(cli_.run({"init", "--store", "Café", "--terminal", "t1", "--sample-catalog"}).code,
+              0);
+    ASSERT_EQ(cli_.run({"sale", "COFFEE"}).code, 0);
+    ASSERT_EQ(cli_.run({"refund", "1"}).code, 0);
+  }
+}
+
+}  // namespace
+}  // namespace loyalpos::e2e
+
+namespace loyalpos::e2e {
+namespace {
+
+std::int64_t cards_in(const Cli& cli) { return cli.run({"--json", "audit"}).json()["cards"]; }
+
+TEST_F(Hardening, ACardSheetWritesOnlyRegularFilesAndIssuesOnlyWhatItPrinted) {
+  const std::int64_t before = cards_in(cli_);
+  // A device node: refused, left alone, no cards.
+  auto r = cli_.run({"card", "sheet", "--count", "3", "--out", "/dev/null"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/dev/null: it is a device"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  // A symbolic link: refused, its target untouched.
+  const std::string target = write("precious.txt", "keep me");
+  const std::string link = cli_.dir() + "/sheet.pdf";
+  std::filesystem::create_symlink(target, link);
+  r = cli_.run({"card", "sheet", "--count", "3", "--out", link});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("it is a symbolic link"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(target), "keep me");
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  // A folder that does not exist: plain words, no cards, no stray files.
+  r = cli_.run({"card", "sheet", "--count", "3", "--out", cli_.dir() + "/no/such/sheet.pdf"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no cards issued: cannot write"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no such folder"), std::string::npos) << r.err;
+  EXPECT_EQ(cards_in(cli_), before);
+
+  // A regular file is replaced, and the cards are issued with it.
+  const std::string pdf = write("old.pdf", "old");
+  r = cli_.run({"--json", "card", "sheet", "--count", "3", "--out", pdf});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(pdf).substr(0, 5), "%PDF-");
+  EXPECT_EQ(cards_in(cli_), before + 3);
+  for (const auto& entry : std::filesystem::directory_iterator(cli_.dir())) {
+    EXPECT_EQ(entry.path().filename().string().find(".old.pdf."), std::string::npos)
+        << "a temporary file was left: " << entry.path();
+  }
 }
 
 }  // namespace

@@ -263,16 +263,29 @@ TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
                          "'), ('terminal_name', 'T1'), ('store_name', 'Café'),"
                          " ('currency', 'RUB'), ('created_at', '0')")
                     .ok());
-    ASSERT_TRUE(append_event(*db, terminal, {"terminal.initialized", 0, {}, {}, "{}"}).ok());
-    ASSERT_TRUE(append_event(*db, terminal, {"sale.completed", 10, {}, 1, "{}"}).ok());
+    // The events as schema 1 wrote them: a sale's event without its lines.
+    ASSERT_TRUE(append_event(*db, terminal,
+                             {"terminal.initialized", 0, {}, {},
+                              R"({"currency":"RUB","store":"Café","terminal":"T1"})"})
+                    .ok());
+    ASSERT_TRUE(append_event(*db, terminal,
+                             {"sale.completed", 10, {}, 1,
+                              R"({"card":null,"currency":"RUB","discount":15000,)"
+                              R"("payment":"cash","promotions":[],"sale":1,"subtotal":32000,)"
+                              R"("total":17000})"})
+                    .ok());
+    ASSERT_TRUE(
+        append_event(*db, terminal, {"sale.refunded", 20, {}, 1, R"({"amount":17000,"sale":1})"})
+            .ok());
     ASSERT_TRUE(
         db->exec("INSERT INTO sales(sale_id, created_at, local_date, card_id, cashier, payment,"
                  " currency, subtotal, discount, total, line_count, stamps_earned, free_units,"
-                 " first_event, last_event) VALUES (1, 10, '2026-11-23', NULL, 'anna', 'cash',"
-                 " 'RUB', 32000, 15000, 17000, 2, 0, 0, 2, 2);"
+                 " first_event, last_event, refunded) VALUES (1, 10, '2026-11-23', NULL, 'anna',"
+                 " 'cash', 'RUB', 32000, 15000, 17000, 2, 0, 0, 2, 2, 1);"
                  "INSERT INTO sale_lines VALUES"
                  " (1, 2, 'TEA', 'Чай', 'drink', 1, 2000, 0, ''),"
-                 " (1, 1, 'CROISSANT', 'Круассан', 'pastry', 2, 15000, 15000, 'Second free')")
+                 " (1, 1, 'CROISSANT', 'Круассан', 'pastry', 2, 15000, 15000, 'Second free');"
+                 "INSERT INTO refunds VALUES (1, 20, '2026-11-23', 17000)")
             .ok());
   }
   auto ledger = Ledger::open(path, 100);
@@ -295,6 +308,11 @@ TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
   auto audit = audit_ledger(*ledger);
   ASSERT_TRUE(audit.ok()) << audit.error().message();
   EXPECT_EQ(audit->sales, 1);
+  // Schema 3: the refund row learnt which events are its own.
+  auto refund = ledger->db().prepare("SELECT first_event, last_event FROM refunds");
+  ASSERT_TRUE(*refund->step());
+  EXPECT_EQ(refund->column_int(0), 3);
+  EXPECT_EQ(refund->column_int(1), 3);
   auto table = ledger->db().prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sale_lines'");
   ASSERT_TRUE(table->step().ok());
   EXPECT_EQ(table->column_int(0), 0);
@@ -316,7 +334,7 @@ TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
   audit = audit_ledger(*ledger);
   ASSERT_TRUE(audit.ok()) << audit.error().message();
   EXPECT_EQ(audit->sales, 2);
-  EXPECT_EQ(audit->events, 3);
+  EXPECT_EQ(audit->events, 4);
 }
 
 }  // namespace
