@@ -51,6 +51,12 @@ struct Check {
 #define LOYALPOS_ROW_STARTS \
   "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded')"
 
+// Sales whose refunds returned all of them: a refund event saying so, or a
+// whole-sale refund from before partial refunds (no list of lines).
+#define LOYALPOS_REFUNDED_IN_FULL                           \
+  "SELECT sale_id FROM events WHERE type = 'sale.refunded'" \
+  " AND (json_type(payload, '$.lines') IS NULL OR json_extract(payload, '$.complete'))"
+
 #define LOYALPOS_META_KEYS \
   "('terminal_id', 'terminal_name', 'store_name', 'currency', 'created_at')"
 
@@ -107,22 +113,30 @@ constexpr Check kChecks[] = {
                            " END AS bad FROM sales s LEFT JOIN events e ON e.seq = s.first_event)"
                            " WHERE bad IS NOT NULL",
      "sale differs from its sale.completed event"},
-    // Refunds: the row, the event and the sale's mark agree.
-    {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM events WHERE type = 'sale.refunded'",
-     "refund has no sale.refunded event"},
-    {"SELECT sale_id FROM events WHERE type = 'sale.refunded' EXCEPT SELECT sale_id FROM refunds",
+    // Refunds: each row against its sale.refunded event (a sale may have
+    // several, each returning some units), the sale marked refunded exactly
+    // when all of it went back, and never more money back than the sale.
+    {"SELECT sale_id FROM events WHERE type = 'sale.refunded' AND seq NOT IN"
+     " (SELECT first_event FROM refunds WHERE first_event IS NOT NULL)",
      "sale.refunded event has no refund row"},
-    {"SELECT sale_id FROM sales WHERE refunded = 1 EXCEPT SELECT sale_id FROM refunds",
-     "sale is marked refunded without a refund"},
-    {"SELECT sale_id FROM refunds EXCEPT SELECT sale_id FROM sales WHERE refunded = 1",
-     "refund of a sale not marked refunded"},
-    {"SELECT 'refund of sale ' || r.sale_id FROM refunds r"
+    {"SELECT 'refund ' || r.refund_id || ' of sale ' || r.sale_id FROM refunds r"
      " LEFT JOIN events e ON e.seq = r.first_event"
      " WHERE e.seq IS NULL OR e.type != 'sale.refunded' OR e.sale_id IS NOT r.sale_id"
      " OR r.created_at IS NOT e.at OR r.amount IS NOT json_extract(e.payload, '$.amount')"
      " OR (json_type(e.payload, '$.local_date') IS NOT NULL"
-     " AND r.local_date IS NOT json_extract(e.payload, '$.local_date'))",
+     " AND r.local_date IS NOT json_extract(e.payload, '$.local_date'))"
+     " OR (r.lines IS NULL) != (json_type(e.payload, '$.lines') IS NULL)"
+     " OR (r.lines IS NOT NULL AND (NOT json_valid(r.lines)"
+     " OR json(r.lines) IS NOT json_extract(e.payload, '$.lines')))",
      "refund differs from its sale.refunded event"},
+    {"SELECT sale_id FROM sales WHERE refunded = 1 EXCEPT " LOYALPOS_REFUNDED_IN_FULL,
+     "sale is marked refunded without a refund of all of it"},
+    {LOYALPOS_REFUNDED_IN_FULL " EXCEPT SELECT sale_id FROM sales WHERE refunded = 1",
+     "sale refunded in full is not marked refunded"},
+    {"SELECT r.sale_id FROM refunds r JOIN sales s ON s.sale_id = r.sale_id GROUP BY r.sale_id"
+     " HAVING SUM(r.amount) > MAX(s.total) OR (MAX(s.refunded) = 1 AND SUM(r.amount) != "
+     "MAX(s.total))",
+     "refunds of a sale do not add up to it"},
     // The events of a sale or a refund: its range ends at an event that
     // exists, the event after it starts another row, and every event
     // inside belongs to it.
@@ -184,6 +198,7 @@ constexpr Check kChecks[] = {
 #undef LOYALPOS_SALE_FIELD
 #undef LOYALPOS_ROW_STARTS
 #undef LOYALPOS_META_KEYS
+#undef LOYALPOS_REFUNDED_IN_FULL
 
 // A card's token is its id encoded (loyalty/card_token.h): an edited token
 // would send the card's QR to another card, or to none.

@@ -16,7 +16,6 @@ namespace loyalpos::pos {
 
 inline constexpr std::size_t kMaxCatalogBytes = 16 * 1024 * 1024;
 
-
 Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
                                                         const loyalty::Currency& currency);
 

@@ -250,9 +250,12 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       ->allow_extra_args(false);
   sale->add_option("ITEM", items, "SKU, barcode or SKU*QTY")->required();
 
-  auto* refund = app.add_subcommand("refund", "refund a whole sale");
+  auto* refund = app.add_subcommand("refund", "refund a sale, or some of its items");
   std::int64_t refund_id = 0;
+  std::vector<std::string> refund_items;
   refund->add_option("SALE_ID", refund_id, "the sale's number")->required();
+  refund->add_option("ITEM", refund_items,
+                     "SKU or SKU*QTY to return (default: everything not returned yet)");
 
   auto* report = app.add_subcommand("report", "reports");
   report->require_subcommand(1);
@@ -572,14 +575,27 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   }
 
   if (refund->parsed()) {
-    auto record = sales.refund(refund_id);
+    std::vector<ItemRequest> returning;
+    for (const auto& text : refund_items) {
+      auto item = parse_item(text);
+      if (!item.ok()) return fail(options, item.error());
+      returning.push_back(*item);
+    }
+    auto record = sales.refund(refund_id, returning);
     if (!record.ok()) return fail(options, record.error());
     if (options.json) {
       print_json(refund_json(*record, ledger.terminal(), config.rules));
     } else {
-      std::cout << "Refunded sale " << record->sale_id << ": "
-                << loyalty::format_minor_units(record->amount, ledger.terminal().currency.exponent)
+      const int exponent = ledger.terminal().currency.exponent;
+      std::cout << (record->complete ? "Refunded sale " : "Refunded part of sale ")
+                << record->sale_id << ": " << loyalty::format_minor_units(record->amount, exponent)
                 << " " << ledger.terminal().currency.code << "\n";
+      for (const auto& line : record->lines) {
+        std::cout << two_columns("  " + std::to_string(line.qty) + " x " + line.name,
+                                 loyalty::format_minor_units(line.amount, exponent),
+                                 kReceiptColumns)
+                  << "\n";
+      }
       if (record->card) print_card_text(*record->card, config);
     }
     return 0;

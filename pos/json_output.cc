@@ -59,11 +59,21 @@ json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyal
 
 json refund_json(const RefundRecord& refund, const TerminalInfo& terminal,
                  const loyalty::Rules& rules) {
+  json lines = json::array();
+  for (const auto& line : refund.lines) {
+    lines.push_back({{"line", line.line},
+                     {"sku", line.sku},
+                     {"name", line.name},
+                     {"qty", line.qty},
+                     {"amount", line.amount}});
+  }
   return {{"sale_id", refund.sale_id},
           {"refunded", refund.amount},
           {"currency", terminal.currency.code},
           {"stamps_taken_back", refund.stamps_taken_back},
           {"rewards_given_back", refund.rewards_given_back},
+          {"complete", refund.complete},
+          {"lines", lines},
           {"card", refund.card ? card_json(*refund.card, rules) : json(nullptr)}};
 }
 

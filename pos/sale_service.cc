@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pos/card_balance.h"
 #include "pos/event_log.h"
 #include "pos/json_text.h"
 #include "pos/text_field.h"
@@ -21,19 +22,6 @@ std::string upper_ascii(std::string_view text) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return out;
-}
-
-Status write_balance(Database& db, const std::string& card_id,
-                     const loyalty::ProgramBalance& balance) {
-  auto stmt = db.cached(
-      "INSERT INTO card_programs(card_id, program_id, stamps, rewards, last_stamp_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(card_id, program_id) DO UPDATE SET"
-      " stamps = excluded.stamps, rewards = excluded.rewards,"
-      " last_stamp_at = excluded.last_stamp_at");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, card_id).bind(2, balance.program_id).bind(3, balance.stamps);
-  (*stmt)->bind(4, balance.rewards).bind(5, balance.last_stamp_at);
-  return (*stmt)->run();
 }
 
 // A sale's lines as a JSON list, keys in alphabetical order, as its
@@ -60,37 +48,21 @@ std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
   return out;
 }
 
-// Records a change of one program's balance as a journey event; the balance
-// itself is always the sum of these events. Payloads are written directly
-// (keys in alphabetical order, as nlohmann would) to keep the sale path cheap.
-Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
-                           const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
-                           const char* why, std::int64_t now) {
-  NewEvent event{
-      "card.stamps", now, card_id, sale_id,
-      fmt::format(R"({{"card":{},"program":{},"rewards":{},"sale":{},"stamps":{},"why":{}}})",
-                  json_string(card_id), json_string(program_id), rewards, sale_id, stamps,
-                  json_string(why))};
-  auto seq = events.append(event);
-  if (!seq.ok()) return seq.error();
-  return ok_status();
-}
-
-// Adds (stamps, rewards) to one program of one card: the balance row and its
-// card.stamps event, together.
-Status change_balance(Ledger& ledger, EventWriter& events, const std::string& card_id,
-                      const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
-                      std::int64_t sale_id, const char* why, std::int64_t now) {
-  auto balances = ledger.balances(card_id);
-  if (!balances.ok()) return balances.error();
-  loyalty::ProgramBalance balance{program_id, 0, 0, 0};
-  for (const auto& b : *balances) {
-    if (b.program_id == program_id) balance = b;
+// The promotion codes a sale was given, with their touchpoints, as its
+// sale.completed event carries them: [{"code":…,"source":…}], keys in
+// alphabetical order, "source" empty when the promotion names none.
+std::string codes_json(const std::vector<loyalty::CodeUse>& codes) {
+  std::string out = "[";
+  for (const auto& code : codes) {
+    if (out.size() > 1) out.push_back(',');
+    out.append(R"({"code":)");
+    append_json_string(out, code.code);
+    out.append(R"(,"source":)");
+    append_json_string(out, code.source);
+    out.push_back('}');
   }
-  balance.stamps += stamps;
-  balance.rewards += rewards;
-  LOYALPOS_TRY(write_balance(ledger.db(), card_id, balance));
-  return append_stamps_event(events, card_id, sale_id, program_id, stamps, rewards, why, now);
+  out.push_back(']');
+  return out;
 }
 
 }  // namespace
@@ -416,105 +388,6 @@ Status SaleService::record_stage_change(EventWriter& events, const Card& card,
   auto seq = events.append(event);
   if (!seq.ok()) return seq.error();
   return ok_status();
-}
-
-Result<RefundRecord> SaleService::refund(std::int64_t sale_id) {
-  Database& db = ledger_.db();
-  const std::int64_t now = clock_.now_unix();
-  RefundRecord record;
-  record.sale_id = sale_id;
-  std::optional<Card> card;
-  {
-    auto tx = Transaction::begin(db);
-    if (!tx.ok()) return tx.error();
-    auto sale = db.cached(
-        "SELECT s.total, s.card_id, r.sale_id IS NOT NULL, s.stamps_earned, s.free_units,"
-        " s.first_event, s.last_event FROM sales s"
-        " LEFT JOIN refunds r ON r.sale_id = s.sale_id WHERE s.sale_id = ?1");
-    if (!sale.ok()) return sale.error();
-    (*sale)->bind(1, sale_id);
-    auto row = (*sale)->step();
-    if (!row.ok()) return row.error();
-    if (!*row) return Error::not_found("no sale " + std::to_string(sale_id));
-    if ((*sale)->column_int(2) != 0) {
-      return Error::conflict("sale " + std::to_string(sale_id) + " was already refunded");
-    }
-    record.amount = (*sale)->column_int(0);
-    record.stamps_taken_back = (*sale)->column_int(3);
-    record.rewards_given_back = (*sale)->column_int(4);
-    const std::int64_t first_event = (*sale)->column_int(5);
-    const std::int64_t last_event = (*sale)->column_int(6);
-    const std::optional<std::string> card_id =
-        (*sale)->column_is_null(1) ? std::nullopt
-                                   : std::optional<std::string>((*sale)->column_text(1));
-    (*sale)->reset();
-    std::optional<CardHistory> before;
-    if (card_id) {
-      auto found = ledger_.find_card_by_id(*card_id);
-      if (!found.ok()) return found.error();
-      card = **found;
-      auto history = ledger_.card_history(*card, now, tier_window_days());
-      if (!history.ok()) return history.error();
-      before = std::move(*history);
-    }
-
-    auto mark = db.cached("UPDATE sales SET refunded = 1 WHERE sale_id = ?1");
-    if (!mark.ok()) return mark.error();
-    (*mark)->bind(1, sale_id);
-    LOYALPOS_TRY((*mark)->run());
-    // As for a sale, the row is written last and records its events.
-    const std::string date = local_date(now);
-    EventWriter events(db, ledger_.terminal().terminal_id);
-    auto refunded = events.append(NewEvent{
-        "sale.refunded", now, card_id, sale_id,
-        dump_json(json{{"sale", sale_id}, {"amount", record.amount}, {"local_date", date}})});
-    if (!refunded.ok()) return refunded.error();
-
-    // Every stamp change the sale made, on any card (the referrer's bonus
-    // too), is undone by its opposite: the stamps it earned are taken back
-    // and the rewards or stamps it used are given back. Stamps that lapsed
-    // before the sale stay lapsed.
-    auto changes = db.prepare(
-        "SELECT card_id, json_extract(payload, '$.program'), json_extract(payload, '$.stamps'),"
-        " json_extract(payload, '$.rewards') FROM events WHERE terminal_id = ?1"
-        " AND seq BETWEEN ?2 AND ?3 AND type = 'card.stamps'"
-        " AND json_extract(payload, '$.why') IS NOT 'lapsed' ORDER BY seq");
-    if (!changes.ok()) return changes.error();
-    changes->bind(1, ledger_.terminal().terminal_id).bind(2, first_event).bind(3, last_event);
-    struct Change {
-      std::string card_id, program_id;
-      std::int64_t stamps, rewards;
-    };
-    std::vector<Change> undo;
-    for (;;) {
-      auto c = changes->step();
-      if (!c.ok()) return c.error();
-      if (!*c) break;
-      undo.push_back({changes->column_text(0), changes->column_text(1), changes->column_int(2),
-                      changes->column_int(3)});
-    }
-    for (const auto& c : undo) {
-      LOYALPOS_TRY(change_balance(ledger_, events, c.card_id, c.program_id, -c.stamps, -c.rewards,
-                                  sale_id, "refund", now));
-    }
-    if (card) {
-      auto after = ledger_.card_history(*card, now, tier_window_days());
-      if (!after.ok()) return after.error();
-      LOYALPOS_TRY(
-          record_stage_change(events, *card, before->journey, after->journey, sale_id, now));
-      describe(*after, now);
-      record.card = std::move(*after);
-    }
-    auto insert = db.cached(
-        "INSERT INTO refunds(sale_id, created_at, local_date, amount, first_event, last_event)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert.ok()) return insert.error();
-    (*insert)->bind(1, sale_id).bind(2, now).bind(3, date).bind(4, record.amount);
-    (*insert)->bind(5, *refunded).bind(6, events.last_seq());
-    LOYALPOS_TRY((*insert)->run());
-    LOYALPOS_TRY(tx->commit());
-  }
-  return record;
 }
 
 }  // namespace loyalpos::pos

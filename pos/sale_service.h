@@ -46,12 +46,23 @@ struct SaleRecord {
   std::string journal_sign;
 };
 
+// What one refund returned of one line of the sale.
+struct RefundedLine {
+  std::int64_t line = 0;  // 1-based, in the sale's order
+  std::string sku;
+  std::string name;
+  std::int64_t qty = 0;
+  std::int64_t amount = 0;
+};
+
 struct RefundRecord {
   std::int64_t sale_id = 0;
   std::int64_t amount = 0;
   std::int64_t stamps_taken_back = 0;
   std::int64_t rewards_given_back = 0;
   std::optional<CardHistory> card;  // after the refund
+  std::vector<RefundedLine> lines;  // what this refund returned
+  bool complete = true;             // the sale is now refunded in full
 };
 
 class SaleService {
@@ -67,17 +78,26 @@ class SaleService {
   // Prices without committing, for the counter's running basket.
   Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
                                       const std::optional<Card>& card,
-                                      const std::vector<std::string>& redeem = {});
+                                      const std::vector<std::string>& redeem = {},
+                                      const std::vector<std::string>& codes = {});
 
   Result<SaleRecord> sell(const SaleRequest& request);
-  Result<RefundRecord> refund(std::int64_t sale_id);
+  // Returns `items` of sale `sale_id` (SKU and quantity, as in a sale), or
+  // everything not returned yet when `items` is empty. The money, and what
+  // the sale did to any card, go back pro rata (loyalty/pro_rata.h): parts
+  // in any order add up to the whole refund, never more. docs/cli.md.
+  Result<RefundRecord> refund(std::int64_t sale_id, const std::vector<ItemRequest>& items = {});
 
  private:
   // `loaded`, when given, receives the card's history the price is based on.
   Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
                                                   const std::optional<Card>& card,
                                                   const std::vector<std::string>& redeem,
+                                                  const std::vector<std::string>& codes,
                                                   std::int64_t now, CardHistory* loaded = nullptr);
+  // Past uses of the promotions with usage limits, read from the sales'
+  // events (one statement, only when some promotion is limited).
+  Result<std::vector<loyalty::PromotionUses>> promotion_uses(const std::optional<Card>& card);
   // The card after a sale, from what the sale knew: no reading back.
   CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                          std::int64_t now) const;

@@ -192,6 +192,29 @@ UPDATE refunds SET last_event = COALESCE(
      AND e.type IN ('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded')),
   (SELECT MAX(seq) FROM events));
 )sql",
+    // 4: partial refunds. A sale may have several refunds, each returning
+    // some units of its lines (`lines`: JSON [{"line": 1-based, "qty"}];
+    // NULL for refunds of a whole sale made before), so a refund has an id
+    // of its own. sales.refunded is 1 once every unit went back.
+    R"sql(
+CREATE TABLE refunds_v4(
+  refund_id   INTEGER PRIMARY KEY,
+  sale_id     INTEGER NOT NULL REFERENCES sales(sale_id),
+  created_at  INTEGER NOT NULL,
+  local_date  TEXT NOT NULL,
+  amount      INTEGER NOT NULL CHECK (amount >= 0),
+  first_event INTEGER,
+  last_event  INTEGER,
+  lines       TEXT
+);
+INSERT INTO refunds_v4(sale_id, created_at, local_date, amount, first_event, last_event)
+  SELECT sale_id, created_at, local_date, amount, first_event, last_event FROM refunds
+  ORDER BY first_event;
+DROP TABLE refunds;
+ALTER TABLE refunds_v4 RENAME TO refunds;
+CREATE INDEX refunds_by_sale ON refunds(sale_id);
+CREATE INDEX refunds_by_date ON refunds(local_date);
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

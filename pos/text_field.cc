@@ -9,8 +9,9 @@ Status check_text_field(const std::string& what, std::string_view value, std::si
   for (char c : value) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
-      return Error::invalid(what + " must be one line of text (no tabs, line breaks or "
-                                   "control characters)");
+      return Error::invalid(what +
+                            " must be one line of text (no tabs, line breaks or "
+                            "control characters)");
     }
   }
   if (loyalty::utf8_length(value) > max_chars) {
