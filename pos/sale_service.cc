@@ -48,23 +48,6 @@ std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
   return out;
 }
 
-// The promotion codes a sale was given, with their touchpoints, as its
-// sale.completed event carries them: [{"code":…,"source":…}], keys in
-// alphabetical order, "source" empty when the promotion names none.
-std::string codes_json(const std::vector<loyalty::CodeUse>& codes) {
-  std::string out = "[";
-  for (const auto& code : codes) {
-    if (out.size() > 1) out.push_back(',');
-    out.append(R"({"code":)");
-    append_json_string(out, code.code);
-    out.append(R"(,"source":)");
-    append_json_string(out, code.source);
-    out.push_back('}');
-  }
-  out.push_back(']');
-  return out;
-}
-
 }  // namespace
 
 Result<ItemRequest> parse_item(std::string_view text) {

@@ -78,8 +78,7 @@ class SaleService {
   // Prices without committing, for the counter's running basket.
   Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
                                       const std::optional<Card>& card,
-                                      const std::vector<std::string>& redeem = {},
-                                      const std::vector<std::string>& codes = {});
+                                      const std::vector<std::string>& redeem = {});
 
   Result<SaleRecord> sell(const SaleRequest& request);
   // Returns `items` of sale `sale_id` (SKU and quantity, as in a sale), or
@@ -93,11 +92,7 @@ class SaleService {
   Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
                                                   const std::optional<Card>& card,
                                                   const std::vector<std::string>& redeem,
-                                                  const std::vector<std::string>& codes,
                                                   std::int64_t now, CardHistory* loaded = nullptr);
-  // Past uses of the promotions with usage limits, read from the sales'
-  // events (one statement, only when some promotion is limited).
-  Result<std::vector<loyalty::PromotionUses>> promotion_uses(const std::optional<Card>& card);
   // The card after a sale, from what the sale knew: no reading back.
   CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                          std::int64_t now) const;

@@ -343,3 +343,31 @@ TEST_F(Hardening, ACardSheetWritesOnlyRegularFilesAndIssuesOnlyWhatItPrinted) {
 
 }  // namespace
 }  // namespace loyalpos::e2e
+
+namespace loyalpos::e2e {
+namespace {
+
+TEST_F(Hardening, ARefundOfSomeItemsThroughTheCommandLine) {
+  ASSERT_EQ(cli_.run({"sale", "CROISSANT*3", "COFFEE"}).code, 0);
+  auto r = cli_.run({"refund", "1", "croissant*2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Refunded part of sale 1: 300.00 RUB"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 x Croissant"), std::string::npos) << r.out;
+  r = cli_.run({"--json", "refund", "1", "CROISSANT*2"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("has 1 CROISSANT left to refund, not 2"), std::string::npos) << r.err;
+  r = cli_.run({"--json", "refund", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto rest = r.json();
+  EXPECT_EQ(rest["refunded"], 15000 + 17000);
+  EXPECT_EQ(rest["complete"], true);
+  EXPECT_EQ(rest["lines"].size(), 2u);
+  auto day = cli_.run({"--json", "report", "day"}).json();
+  EXPECT_EQ(day["refunds"], 2);
+  EXPECT_EQ(day["refunded"], 62000);
+  EXPECT_EQ(day["net"], 0);
+  EXPECT_EQ(cli_.run({"audit"}).code, 0);
+}
+
+}  // namespace
+}  // namespace loyalpos::e2e

@@ -28,7 +28,7 @@ class AuditTamper : public LedgerTest {
     std::vector<Card> cards{new_card()};
     const char* skus[] = {"CROISSANT", "COFFEE", "BAKLAVA", "TEA", "SIMIT"};
     const int sales = std::uniform_int_distribution<int>(2, 7)(rng);
-    std::vector<std::int64_t> sold;
+    std::vector<std::pair<std::int64_t, std::string>> sold;  // a sale and its first SKU
     for (int i = 0; i < sales; ++i) {
       if (rng() % 4 == 0) {
         auto card = ledger_->issue_card(*random_card_id(), clock_.now_unix(), cards[0]);
@@ -43,10 +43,15 @@ class AuditTamper : public LedgerTest {
       if (rng() % 3 != 0) card = cards[rng() % cards.size()];
       auto sale = sell(items, card, rng() % 2 ? "cash" : "card");
       ASSERT_TRUE(sale.ok()) << sale.error().message();
-      sold.push_back(sale->sale_id);
+      sold.emplace_back(sale->sale_id, items[0].code);
       if (rng() % 3 == 0) {
-        auto refund = sales_->refund(sold[rng() % sold.size()]);
-        ASSERT_TRUE(refund.ok() || refund.error().code() == ErrorCode::kConflict);
+        // The whole sale, or one unit of its first line.
+        const auto& [sale_id, sku] = sold[rng() % sold.size()];
+        std::vector<ItemRequest> part;
+        if (rng() % 2) part.push_back({sku, 1});
+        auto refund = sales_->refund(sale_id, part);
+        ASSERT_TRUE(refund.ok() || refund.error().code() == ErrorCode::kConflict ||
+                    refund.error().code() == ErrorCode::kInvalidInput);
       }
     }
   }
@@ -54,7 +59,7 @@ class AuditTamper : public LedgerTest {
   std::vector<Cell> cells() {
     std::vector<Cell> out;
     const std::pair<std::string, std::string> tables[] = {{"sales", "sale_id"},
-                                                          {"refunds", "sale_id"},
+                                                          {"refunds", "refund_id"},
                                                           {"cards", "card_id"},
                                                           {"card_programs", "card_id program_id"},
                                                           {"meta", "key"}};
