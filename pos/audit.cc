@@ -22,9 +22,11 @@ Status integrity(Database& db) {
 }
 
 // Returns the first row's first column of a query that lists problems.
-Result<std::optional<std::string>> first_problem(Database& db, const std::string& sql) {
+Result<std::optional<std::string>> first_problem(Database& db, const std::string& sql,
+                                                 const std::string& about = {}) {
   auto stmt = db.prepare(sql);
   if (!stmt.ok()) return stmt.error();
+  if (!about.empty()) stmt->bind(1, about);
   auto row = stmt->step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<std::string>();
@@ -40,8 +42,11 @@ Result<std::int64_t> count(Database& db, const std::string& sql) {
 }
 
 struct Check {
-  const char* sql;
-  const char* what;
+  const char* sql;   // returns a row naming a problem, or nothing
+  const char* what;  // the problem, in words
+  // Given the first problem found (?1), says more about it; the check
+  // itself stays cheap for the ledger that has none.
+  const char* detail = nullptr;
 };
 
 // The events that start a row of their own (the meta row, a card, a sale,
@@ -60,27 +65,18 @@ struct Check {
 #define LOYALPOS_META_KEYS \
   "('terminal_id', 'terminal_name', 'store_name', 'currency', 'created_at')"
 
-// A column of a sale row against the same field of its sale.completed event
-// `e`. Fields that older ledgers' events did not carry are compared only when
-// the event has them.
-#define LOYALPOS_SALE_FIELD(column, key) \
-  " WHEN json_type(e.payload, '$." key   \
-  "') IS NOT NULL"                       \
-  " AND s." column " IS NOT json_extract(e.payload, '$." key "') THEN '" column "'"
-
 // Each query returns a row naming a problem, or nothing. The journey events
 // are the truth: every row is rebuilt from its events and compared, and every
 // event must be accounted for by its row.
 constexpr Check kChecks[] = {
-    {"SELECT sale_id FROM sale_lines_json"
-     " WHERE lines IS NULL OR NOT json_valid(lines) OR json_type(lines) != 'array'",
-     "sale's lines are not readable"},
-    {"SELECT s.sale_id FROM sales s JOIN sale_lines_json j ON j.sale_id = s.sale_id"
-     " LEFT JOIN json_each(j.lines) l"
+    // A sale's lines (in its sale.completed event; in its row for sales of
+    // schema 1 ledgers) add up to its totals.
+    {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
+     " LEFT JOIN json_each(COALESCE(s.lines, e.payload),"
+     " CASE WHEN s.lines IS NULL THEN '$.lines' ELSE '$' END) l"
      " GROUP BY s.sale_id HAVING COUNT(l.key) != s.line_count"
-     " OR COALESCE(SUM(json_extract(l.value, '$.qty') * json_extract(l.value, '$.unit_price')),"
-     " 0) != s.subtotal"
-     " OR COALESCE(SUM(json_extract(l.value, '$.discount')), 0) != s.discount"
+     " OR COALESCE(SUM((l.value ->> 'qty') * (l.value ->> 'unit_price')), 0) != s.subtotal"
+     " OR COALESCE(SUM(l.value ->> 'discount'), 0) != s.discount"
      " OR s.subtotal - s.discount != s.total",
      "sale is not whole (lines do not add up to it)"},
     // Set differences, one pass over the events each (events are not
@@ -89,30 +85,39 @@ constexpr Check kChecks[] = {
      "sale has no sale.completed event"},
     {"SELECT sale_id FROM events WHERE type = 'sale.completed' EXCEPT SELECT sale_id FROM sales",
      "sale.completed event has no sale"},
-    // Each sale row against its sale.completed event, column by column.
-    {"SELECT 'sale ' || sale_id || ', column ' || bad FROM (SELECT s.sale_id, CASE"
+    // Each sale row against its sale.completed event: all its columns at
+    // once (one JSON parse a sale), then column by column for the sale found.
+    {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
+     " WHERE e.seq IS NULL OR e.type != 'sale.completed' OR e.sale_id IS NOT s.sale_id"
+     " OR s.created_at IS NOT e.at OR s.card_id IS NOT e.card_id"
+     " OR (s.lines IS NULL) = (json_type(e.payload, '$.lines') IS NULL)"
+     " OR json_extract(e.payload, '$.card', '$.payment', '$.currency', '$.subtotal',"
+     " '$.discount', '$.total') IS NOT"
+     " json_array(s.card_id, s.payment, s.currency, s.subtotal, s.discount, s.total)"
+     // Events written before schema 3 do not carry these.
+     " OR (json_type(e.payload, '$.local_date') IS NOT NULL"
+     " AND json_extract(e.payload, '$.cashier', '$.local_date', '$.stamps_earned',"
+     " '$.free_units', '$.messages') IS NOT"
+     " json_array(s.cashier, s.local_date, s.stamps_earned, s.free_units, json(s.messages)))",
+     "sale differs from its sale.completed event",
+     "SELECT 'sale ' || s.sale_id || COALESCE(', column ' || CASE"
      " WHEN e.seq IS NULL OR e.type != 'sale.completed' OR e.sale_id IS NOT s.sale_id"
      " THEN 'first_event'"
      " WHEN s.created_at IS NOT e.at THEN 'created_at'"
-     " WHEN s.card_id IS NOT e.card_id OR s.card_id IS NOT json_extract(e.payload, '$.card')"
-     " THEN 'card_id'"
-     " WHEN s.payment IS NOT json_extract(e.payload, '$.payment') THEN 'payment'"
-     " WHEN s.currency IS NOT json_extract(e.payload, '$.currency') THEN 'currency'"
-     " WHEN s.subtotal IS NOT json_extract(e.payload, '$.subtotal') THEN 'subtotal'"
-     " WHEN s.discount IS NOT json_extract(e.payload, '$.discount') THEN 'discount'"
-     " WHEN s.total IS NOT json_extract(e.payload, '$.total') THEN 'total'"
-     " WHEN json_type(e.payload, '$.lines') IS NOT NULL AND (s.lines IS NOT NULL"
-     " OR s.line_count IS NOT json_array_length(e.payload, '$.lines')) THEN "
-     "'line_count'" LOYALPOS_SALE_FIELD("cashier", "cashier") LOYALPOS_SALE_FIELD(
-         "local_date", "local_date") LOYALPOS_SALE_FIELD("stamps_earned", "stamps_earned")
-         LOYALPOS_SALE_FIELD(
-             "free_units",
-             "free_units") " WHEN json_type(e.payload, '$.messages') IS NOT NULL"
-                           " AND (NOT json_valid(s.messages) OR json(s.messages) IS NOT"
-                           " json_extract(e.payload, '$.messages')) THEN 'messages'"
-                           " END AS bad FROM sales s LEFT JOIN events e ON e.seq = s.first_event)"
-                           " WHERE bad IS NOT NULL",
-     "sale differs from its sale.completed event"},
+     " WHEN s.card_id IS NOT e.card_id OR s.card_id IS NOT e.payload ->> 'card' THEN 'card_id'"
+     " WHEN s.payment IS NOT e.payload ->> 'payment' THEN 'payment'"
+     " WHEN s.currency IS NOT e.payload ->> 'currency' THEN 'currency'"
+     " WHEN s.subtotal IS NOT e.payload ->> 'subtotal' THEN 'subtotal'"
+     " WHEN s.discount IS NOT e.payload ->> 'discount' THEN 'discount'"
+     " WHEN s.total IS NOT e.payload ->> 'total' THEN 'total'"
+     " WHEN (s.lines IS NULL) = (json_type(e.payload, '$.lines') IS NULL) THEN 'lines'"
+     " WHEN json_type(e.payload, '$.local_date') IS NULL THEN NULL"
+     " WHEN s.cashier IS NOT e.payload ->> 'cashier' THEN 'cashier'"
+     " WHEN s.local_date IS NOT e.payload ->> 'local_date' THEN 'local_date'"
+     " WHEN s.stamps_earned IS NOT e.payload ->> 'stamps_earned' THEN 'stamps_earned'"
+     " WHEN s.free_units IS NOT e.payload ->> 'free_units' THEN 'free_units'"
+     " ELSE 'messages' END, '')"
+     " FROM sales s LEFT JOIN events e ON e.seq = s.first_event WHERE s.sale_id = ?1"},
     // Refunds: each row against its sale.refunded event (a sale may have
     // several, each returning some units), the sale marked refunded exactly
     // when all of it went back, and never more money back than the sale.
@@ -195,7 +200,6 @@ constexpr Check kChecks[] = {
      "a row refers to one that is gone"},
 };
 
-#undef LOYALPOS_SALE_FIELD
 #undef LOYALPOS_ROW_STARTS
 #undef LOYALPOS_META_KEYS
 #undef LOYALPOS_REFUNDED_IN_FULL
@@ -229,7 +233,11 @@ Result<AuditReport> audit_ledger(Ledger& ledger) {
       return broken(std::string(check.what) + ": a row holds malformed JSON");
     }
     if (!problem.ok()) return problem.error();
-    if (*problem) return broken(std::string(check.what) + ": " + **problem);
+    if (!*problem) continue;
+    if (check.detail == nullptr) return broken(std::string(check.what) + ": " + **problem);
+    auto detail = first_problem(db, check.detail, **problem);
+    if (!detail.ok() || !*detail) return broken(std::string(check.what) + ": " + **problem);
+    return broken(std::string(check.what) + ": " + **detail);
   }
   LOYALPOS_TRY(card_tokens(db));
   auto chain = verify_chain(db, ledger.terminal().terminal_id);
