@@ -9,7 +9,7 @@ namespace {
 
 const std::array<PrinterProfile, 3>& builtin_profiles() {
   static const std::array<PrinterProfile, 3> kProfiles = {{
-      {"epson-tm-t88", 48, 576, 17, "CP866", true, 6, true},
+      {"epson-tm-t88", 48, 576, 17, "CP866", true, 6, true, true},
       {"xprinter-58", 32, 384, 17, "CP866", false, 6, false},
       {"generic-80", 42, 512, 17, "CP866", false, 6, true},
   }};

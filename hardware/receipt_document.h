@@ -70,6 +70,9 @@ struct PrinterProfile {
   bool native_qr = true;           // GS ( k; false: a raster image (GS v 0)
   int qr_module_size = 6;          // dots per QR module, 1..16
   bool cut = true;                 // has a cutter (GS V); false: feed to the tear bar
+  // Answers DLE EOT: a network receipt counts as printed when the printer
+  // says "ready" after it (hardware/printer_tcp.h), not only when it closes.
+  bool status_after_job = false;
 };
 
 // Errors: columns, dots, table number or module size out of range, no encoding.

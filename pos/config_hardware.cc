@@ -31,6 +31,8 @@ Status read_profile(const ConfigReader& r, const toml::table& t, PrinterConfig& 
   if (!module.ok()) return module.error();
   auto cut = r.bool_at(t, "cut", p.cut);
   if (!cut.ok()) return cut.error();
+  auto status_after_job = r.bool_at(t, "status_after_job", p.status_after_job);
+  if (!status_after_job.ok()) return status_after_job.error();
   p.columns = static_cast<int>(*columns);
   p.dots_per_line = static_cast<int>(*dots);
   p.code_page = static_cast<int>(*code_page);
@@ -38,6 +40,7 @@ Status read_profile(const ConfigReader& r, const toml::table& t, PrinterConfig& 
   p.native_qr = *native_qr;
   p.qr_module_size = static_cast<int>(*module);
   p.cut = *cut;
+  p.status_after_job = *status_after_job;
   if (auto valid = hardware::validate_profile(p); !valid.ok()) {
     return r.error_at(t, "[printer] " + valid.error().message());
   }
@@ -61,8 +64,8 @@ Status read_printer(const ConfigReader& r, const toml::table& root, PrinterConfi
   LOYALPOS_TRY(r.check_keys(
       *t,
       {"type", "profile", "device", "host", "port", "folder", "columns", "dots_per_line",
-       "code_page", "encoding", "native_qr", "qr_module_size", "cut", "connect_timeout_ms",
-       "write_timeout_ms", "drain_timeout_ms", "status_timeout_ms"},
+       "code_page", "encoding", "native_qr", "qr_module_size", "cut", "status_after_job",
+       "connect_timeout_ms", "write_timeout_ms", "drain_timeout_ms", "status_timeout_ms"},
       " in [printer]"));
   auto type = r.string_at(*t, "type", "none", false);
   if (!type.ok()) return type.error();

@@ -36,9 +36,9 @@ std::unique_ptr<hardware::EscPosPrinter> make_printer(const PrinterConfig& confi
       settings.write_timeout = milliseconds(config.write_timeout_ms);
       settings.drain_timeout = milliseconds(config.drain_timeout_ms);
       settings.status_timeout = milliseconds(config.status_timeout_ms);
-      // Genuine Epson TM printers answer DLE EOT: each receipt is confirmed
-      // by its answer (docs/printers.md, "When a receipt counts as printed").
-      settings.confirm_with_status = config.profile.name == "epson-tm-t88";
+      // A printer that answers DLE EOT confirms each receipt with its answer
+      // (docs/printers.md, "When a receipt counts as printed").
+      settings.confirm_with_status = config.profile.status_after_job;
       return std::make_unique<hardware::TcpPrinter>(config.profile, settings);
     }
   }

@@ -19,6 +19,7 @@
 namespace loyalpos::hardware {
 namespace {
 
+using testing::FileSizeLimit;
 using testing::TempDir;
 using Bytes = std::vector<std::uint8_t>;
 
@@ -117,31 +118,6 @@ TEST(VirtualPrinter, NumbersContinueAcrossRestartsAndRawJobsGetOnlyBytes) {
   EXPECT_FALSE(again.print(ReceiptDocument().text(std::string(33, 'x'))).ok());
   EXPECT_FALSE(std::filesystem::exists(folder + "/job-0004.bin"));
 }
-
-// A disk with room for `bytes` per file, for this process: a write past it
-// fails with EFBIG (SIGXFSZ ignored) as a full disk fails with ENOSPC.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-    ::getrlimit(RLIMIT_FSIZE, &old_);
-    rlimit limit = old_;
-    limit.rlim_cur = bytes;
-    ok_ = ::setrlimit(RLIMIT_FSIZE, &limit) == 0;
-  }
-  ~FileSizeLimit() {
-    ::setrlimit(RLIMIT_FSIZE, &old_);
-    ::signal(SIGXFSZ, old_handler_);
-  }
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  rlimit old_{};
-  sighandler_t old_handler_;
-  bool ok_ = false;
-};
 
 std::vector<std::string> files_in(const std::string& folder) {
   std::vector<std::string> names;

@@ -74,3 +74,27 @@ TEST(ConfigHardware, MistakesNameTheFileAndLine) {
 
 }  // namespace
 }  // namespace loyalpos::pos
+
+namespace loyalpos::pos {
+namespace {
+
+// Whether a network receipt is confirmed by the printer's status answer is
+// the profile's, and a clone that never answers can switch it off.
+TEST(ConfigHardware, StatusAfterJobIsTheProfilesAndCanBeSet) {
+  auto epson = parse_config("[printer]\ntype = \"virtual\"\nprofile = \"epson-tm-t88\"\n", "c");
+  ASSERT_TRUE(epson.ok());
+  EXPECT_TRUE(epson->printer.profile.status_after_job);
+  auto generic = parse_config("[printer]\ntype = \"virtual\"\n", "c");
+  ASSERT_TRUE(generic.ok());
+  EXPECT_FALSE(generic->printer.profile.status_after_job);
+  auto clone = parse_config(
+      "[printer]\ntype = \"virtual\"\nprofile = \"epson-tm-t88\"\nstatus_after_job = false\n", "c");
+  ASSERT_TRUE(clone.ok()) << clone.error().message();
+  EXPECT_FALSE(clone->printer.profile.status_after_job);
+  auto wrong = parse_config("[printer]\ntype = \"virtual\"\nstatus_after_job = \"yes\"\n", "c");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message().find("c:3:"), std::string::npos) << wrong.error().message();
+}
+
+}  // namespace
+}  // namespace loyalpos::pos
