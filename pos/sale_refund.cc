@@ -12,6 +12,7 @@
 #include "pos/card_balance.h"
 #include "pos/event_log.h"
 #include "pos/json_text.h"
+#include "pos/sale_reader.h"
 #include "pos/sale_service.h"
 
 namespace loyalpos::pos {
@@ -40,46 +41,33 @@ Error broken_sale(std::int64_t sale_id) {
                "sale " + std::to_string(sale_id) + " cannot be read back; run loyalpos audit");
 }
 
-Result<SoldSale> read_sold(Database& db, std::int64_t sale_id) {
-  auto stmt = db.cached(
-      "SELECT s.total, s.card_id, s.refunded, s.stamps_earned, s.free_units, s.first_event,"
-      " s.last_event, l.lines FROM sales s JOIN sale_lines_json l ON l.sale_id = s.sale_id"
-      " WHERE s.sale_id = ?1");
+// The sale as recorded (its lines read back as for a reprint), and what a
+// refund needs beside them.
+Result<SoldSale> read_sold(Ledger& ledger, std::int64_t sale_id) {
+  auto stmt = ledger.db().cached(
+      "SELECT refunded, stamps_earned, free_units, first_event, last_event FROM sales"
+      " WHERE sale_id = ?1");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;
   s.bind(1, sale_id);
   auto row = s.step();
   if (!row.ok()) return row.error();
   if (!*row) return Error::not_found("no sale " + std::to_string(sale_id));
-  if (s.column_int(2) != 0) {
-    s.reset();
-    return Error::conflict("sale " + std::to_string(sale_id) + " was already refunded");
-  }
+  const bool refunded = s.column_int(0) != 0;
   SoldSale sale;
-  sale.total = s.column_int(0);
-  if (!s.column_is_null(1)) sale.card_id = s.column_text(1);
-  sale.stamps_earned = s.column_int(3);
-  sale.free_units = s.column_int(4);
-  sale.first_event = s.column_int(5);
-  sale.last_event = s.column_int(6);
-  const auto lines = json::parse(s.column_text(7), nullptr, false);
+  sale.stamps_earned = s.column_int(1);
+  sale.free_units = s.column_int(2);
+  sale.first_event = s.column_int(3);
+  sale.last_event = s.column_int(4);
   s.reset();
-  if (!lines.is_array()) return broken_sale(sale_id);
-  for (const auto& l : lines) {
-    if (!l.is_object() || !l.value("qty", json()).is_number_integer() ||
-        !l.value("unit_price", json()).is_number_integer() ||
-        !l.value("discount", json()).is_number_integer() || !l.value("sku", json()).is_string()) {
-      return broken_sale(sale_id);
-    }
-    SoldLine line;
-    line.product.sku = l["sku"].get<std::string>();
-    line.product.name = l.value("name", line.product.sku);
-    line.product.category = l.value("category", std::string());
-    line.product.price = l["unit_price"].get<std::int64_t>();
-    line.qty = l["qty"].get<std::int64_t>();
-    line.net = line.qty * line.product.price - l["discount"].get<std::int64_t>();
-    if (line.qty < 1 || line.net < 0) return broken_sale(sale_id);
-    sale.lines.push_back(std::move(line));
+  if (refunded) return Error::conflict("sale " + std::to_string(sale_id) + " was already refunded");
+  auto record = read_sale(ledger, sale_id);
+  if (!record.ok()) return record.error();
+  sale.total = record->priced.total;
+  if (record->card) sale.card_id = record->card->card.card_id;
+  for (auto& priced : record->priced.lines) {
+    if (priced.net() < 0) return broken_sale(sale_id);
+    sale.lines.push_back({std::move(priced.product), priced.qty, priced.net(), 0, 0});
   }
   return sale;
 }
@@ -187,7 +175,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
   record.sale_id = sale_id;
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
-  auto sold = read_sold(db, sale_id);
+  auto sold = read_sold(ledger_, sale_id);
   if (!sold.ok()) return sold.error();
   SoldSale& sale = *sold;
   LOYALPOS_TRY(read_returned(db, sale_id, sale));
