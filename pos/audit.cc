@@ -69,6 +69,11 @@ struct Check {
 // are the truth: every row is rebuilt from its events and compared, and every
 // event must be accounted for by its row.
 constexpr Check kChecks[] = {
+    // Lines kept in a sale's row (sales of schema 1 ledgers) are JSON; those
+    // in an event are, or its hash would not hold.
+    {"SELECT sale_id FROM sales WHERE lines IS NOT NULL"
+     " AND (NOT json_valid(lines) OR json_type(lines) != 'array')",
+     "sale's lines are not readable"},
     // A sale's lines (in its sale.completed event; in its row for sales of
     // schema 1 ledgers) add up to its totals.
     {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
