@@ -6,17 +6,22 @@ namespace loyalpos::hardware {
 
 void LineAssembler::push(std::string_view bytes) {
   for (char c : bytes) {
-    if (c == '\r') {
+    if (c == '\t') {
       end_line();
-      after_cr_ = true;
+      after_ = After::kTab;
+      continue;
+    }
+    if (c == '\r') {
+      if (after_ != After::kTab) end_line();
+      after_ = After::kCr;
       continue;
     }
     if (c == '\n') {
-      if (!after_cr_) end_line();
-      after_cr_ = false;
+      if (after_ == After::kNothing) end_line();
+      after_ = After::kNothing;
       continue;
     }
-    after_cr_ = false;
+    after_ = After::kNothing;
     if (dropping_) continue;
     partial_ += c;
     if (partial_.size() > kMaxLineBytes) {

@@ -3,7 +3,8 @@
 //
 // next_line() blocks until a whole line has arrived and returns it without
 // its terminator; std::nullopt once the input has ended (end of file, device
-// gone). A line ends at CR, LF or CRLF (CRLF is one end, not two). A line
+// gone). A line ends at CR, LF, CRLF or TAB (a common scanner setting); CRLF
+// is one end, not two, and so is a TAB followed by CR, LF or CRLF. A line
 // longer than kMaxLineBytes is dropped and reported as an error, once; the
 // source goes on with the next line. Sources are not thread-safe.
 #pragma once
@@ -47,7 +48,10 @@ class LineAssembler {
 
   std::string partial_;
   std::deque<AssembledLine> lines_;
-  bool after_cr_ = false;  // a LF right after a CR ends nothing
+  // What ended the last line: a LF right after a CR, and a line end right
+  // after a TAB, end nothing.
+  enum class After { kNothing, kCr, kTab };
+  After after_ = After::kNothing;
   bool dropping_ = false;  // inside an over-long line: skip to its end
 };
 

@@ -1,7 +1,7 @@
 // A serial scanner (USB CDC-ACM /dev/ttyACM0, or a USB-serial adapter
 // /dev/ttyUSB0): lines read below any keyboard layout. The port is opened
 // raw, 8 data bits, no parity, 1 stop bit, no flow control, at `baud`.
-// Lines end at CR, LF or CRLF (see line_source.h); empty lines are skipped.
+// Lines end at CR, LF, CRLF or TAB (see line_source.h); empty lines are skipped.
 // Unplugging the scanner ends the input (next_line() gives std::nullopt).
 // Boost.Asio stays inside line_source_serial.cc.
 #pragma once

@@ -194,16 +194,58 @@ bool apply_groups(Work& work, const PricingRequest& request, const Promotion& pr
 bool apply_each(Work& work, const PricingRequest& request, const Promotion& promo) {
   auto& units = work.scratch;
   eligible_units(work, request, promo.items, promo.combinable, units);
+  // With a cap, the dearest units take their discount first, so the cap
+  // falls the same way whatever the order of lines.
+  if (promo.max_discount) std::sort(units.begin(), units.end(), dearer);
+  std::int64_t left = promo.max_discount.value_or(INT64_MAX);
   for (Unit* unit : units) {
     std::int64_t amount = promo.amount;
     if (promo.kind == PromotionKind::kPercentOff) {
       // Rounded half up, computed without overflow; never above the net.
       amount = unit->net / 100 * promo.percent + ((unit->net % 100) * promo.percent + 50) / 100;
     }
-    const std::int64_t taken = work.discount(*unit, amount, promo.id, promo.name);
+    const std::int64_t taken = work.discount(*unit, std::min(amount, left), promo.id, promo.name);
+    left -= taken;
     claim(*unit, promo, taken > 0);
   }
   return !units.empty();
+}
+
+// `amount` off the units, each taking its share in proportion to its net
+// (rounded down); the minor units left over go one each to the dearest
+// units. A share never exceeds the unit's net: below the total every
+// rounded-down share is under its net, and at the total there is nothing
+// left over.
+bool apply_order_amount(Work& work, const PricingRequest& request, const Promotion& promo) {
+  auto& units = work.scratch;
+  if (promo.items.empty()) {
+    units.clear();
+    for (auto& unit : work.units) {
+      if (!unit.locked && !(!promo.combinable && unit.touched) && unit.net > 0)
+        units.push_back(&unit);
+    }
+  } else {
+    eligible_units(work, request, promo.items, promo.combinable, units);
+  }
+  std::int64_t total = 0;
+  for (const Unit* unit : units) total += unit->net;  // the basket total fits (checked)
+  if (total == 0) return false;
+  const std::int64_t amount = std::min(promo.amount, total);
+  std::sort(units.begin(), units.end(), dearer);
+  __extension__ typedef __int128 Wide;  // amount * net may not fit in 64 bits
+  std::int64_t given = 0;
+  for (Unit* unit : units) {
+    const auto share = static_cast<std::int64_t>(static_cast<Wide>(amount) * unit->net / total);
+    const std::int64_t taken = work.discount(*unit, share, promo.id, promo.name);
+    given += taken;
+    claim(*unit, promo, taken > 0);
+  }
+  for (Unit* unit : units) {
+    if (given == amount) break;
+    given += work.discount(*unit, 1, promo.id, promo.name);
+    claim(*unit, promo, true);
+  }
+  return true;
 }
 
 // As many bundles as the basket holds, each of the dearest unit left of
@@ -248,6 +290,46 @@ bool apply_bundle(Work& work, const PricingRequest& request, const Promotion& pr
   }
 }
 
+// One gift per trigger unit, the cheapest gifts first. A unit is never both
+// its own trigger and gift: when the sets share products, k gifts need k
+// other units that trigger them, so k is at most half of their union.
+bool apply_gift(Work& work, const PricingRequest& request, const Promotion& promo) {
+  std::vector<Unit*> triggers;
+  eligible_units(work, request, promo.trigger, promo.combinable, triggers);
+  auto& gifts = work.scratch;
+  eligible_units(work, request, promo.items, promo.combinable, gifts);
+  std::sort(gifts.begin(), gifts.end(), cheaper);
+  auto is_trigger = [&](const Unit* u) {
+    return std::find(triggers.begin(), triggers.end(), u) != triggers.end();
+  };
+  std::size_t both = 0;
+  for (const Unit* u : gifts) both += is_trigger(u) ? 1 : 0;
+  const std::size_t either = triggers.size() + gifts.size() - both;
+  const std::size_t k = std::min({triggers.size(), gifts.size(), either / 2});
+  if (k == 0) return false;
+  std::size_t given = 0, triggers_left = triggers.size();
+  for (Unit* u : gifts) {
+    if (given == k) break;
+    if (is_trigger(u)) {
+      if (triggers_left == k) continue;  // needed as a trigger
+      --triggers_left;
+    }
+    work.discount(*u, u->net, promo.id, promo.name);
+    claim(*u, promo, true);
+    ++given;
+  }
+  // The triggers that earned the gifts: the dearest ones left, paid in full.
+  std::sort(triggers.begin(), triggers.end(), dearer);
+  std::size_t paid = 0;
+  for (Unit* u : triggers) {
+    if (paid == k) break;
+    if (u->net == 0) continue;  // a gift just given
+    claim(*u, promo, false);
+    ++paid;
+  }
+  return true;
+}
+
 bool apply_promotion(Work& work, const PricingRequest& request, const Promotion& promo) {
   switch (promo.kind) {
     case PromotionKind::kBuyXGetY:
@@ -259,8 +341,39 @@ bool apply_promotion(Work& work, const PricingRequest& request, const Promotion&
       return apply_each(work, request, promo);
     case PromotionKind::kBundle:
       return apply_bundle(work, request, promo);
+    case PromotionKind::kOrderAmountOff:
+      return apply_order_amount(work, request, promo);
+    case PromotionKind::kGift:
+      return apply_gift(work, request, promo);
   }
   return false;
+}
+
+// Whether the basket, as the rules before this one left it, meets a rule's
+// minimums (see rules.h).
+bool meets_minimums(const Work& work, const PricingRequest& request, const ProductSet& items,
+                    const std::vector<ProductSet>& components,
+                    const std::optional<std::int64_t>& min_total,
+                    const std::optional<int>& min_qty) {
+  if (min_total) {
+    std::int64_t total = 0;
+    for (const auto& unit : work.units) total += unit.net;
+    if (total < *min_total) return false;
+  }
+  if (min_qty) {
+    std::int64_t count = 0;
+    LineMask lines = matching_lines(work, request, items);
+    for (const auto& component : components) {
+      const LineMask more = matching_lines(work, request, component);
+      for (std::size_t i = 0; i < request.lines.size(); ++i) lines[i] = lines[i] || more[i];
+    }
+    const bool whole_basket = items.empty() && components.empty();
+    for (std::size_t i = 0; i < request.lines.size(); ++i) {
+      if (lines[i] || whole_basket) count += request.lines[i].qty;
+    }
+    if (count < *min_qty) return false;
+  }
+  return true;
 }
 
 ProgramBalance balance_for(const CardState& card, const std::string& program_id) {
@@ -282,6 +395,13 @@ ProgramChange apply_program(Work& work, const PricingRequest& request, const Sta
     if (!lines[unit.line]) continue;
     ++eligible;
     if (unit.net > 0 && !unit.locked) freeable.push_back(&unit);
+  }
+  // Below the card's minimums the sale neither earns nor frees anything.
+  static const std::vector<ProductSet> kNoComponents;
+  if (!meets_minimums(work, request, program.items, kNoComponents, program.min_total,
+                      program.min_qty)) {
+    eligible = 0;
+    freeable.clear();
   }
   ProgramChange change;
   change.program = &program;
@@ -321,13 +441,55 @@ Status check_line(const BasketLine& line) {
   return ok_status();
 }
 
-// Promotions in force now, in the order they apply.
+// The codes given, each once, upper case and sorted, with their touchpoints;
+// an unknown code is an error.
+Result<std::vector<CodeUse>> given_codes(const PricingRequest& request, const Rules& rules) {
+  std::vector<CodeUse> out;
+  if (request.codes.empty()) return out;
+  out.reserve(request.codes.size());
+  for (const auto& code : request.codes) {
+    const Promotion* promo = promotion_for_code(rules, code);
+    if (promo == nullptr) return Error::not_found("unknown code \"" + code + "\"");
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const CodeUse& c) { return c.code == promo->code; }))
+      out.push_back(CodeUse{promo->code, promo->source});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const CodeUse& a, const CodeUse& b) { return a.code < b.code; });
+  return out;
+}
+
+bool within_limits(const Promotion& promo, const PricingRequest& request) {
+  if (!promo.max_uses && !promo.max_uses_per_card) return true;
+  if (promo.max_uses_per_card && !request.card) return false;
+  const auto it = std::find_if(request.uses.begin(), request.uses.end(),
+                               [&](const PromotionUses& u) { return u.promotion_id == promo.id; });
+  if (it == request.uses.end()) return true;
+  if (promo.max_uses && it->total >= *promo.max_uses) return false;
+  return !promo.max_uses_per_card || it->by_card < *promo.max_uses_per_card;
+}
+
+// Promotions in force now, in the order they apply: in their window, for
+// this customer, unlocked by a given code if they need one, within their
+// usage limits.
 std::vector<const Promotion*> active_promotions(const Rules& rules, const PricingRequest& request,
+                                                const std::vector<CodeUse>& codes,
                                                 const Tier* tier) {
   std::vector<const Promotion*> out;
   out.reserve(rules.promotions.size());
   for (const auto& promo : rules.promotions) {
-    if (promo.schedule.active(request.local) && audience_matches(promo, request, tier)) {
+    // Taken off this basket by the cashier (a customer who wants the stamp).
+    if (std::find(request.skip_promotions.begin(), request.skip_promotions.end(), promo.id) !=
+        request.skip_promotions.end()) {
+      continue;
+    }
+    if (!promo.code.empty() && std::none_of(codes.begin(), codes.end(), [&](const CodeUse& c) {
+          return c.code == promo.code;
+        })) {
+      continue;
+    }
+    if (promo.schedule.active(request.local) && audience_matches(promo, request, tier) &&
+        within_limits(promo, request)) {
       out.push_back(&promo);
     }
   }
@@ -346,6 +508,9 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
     return Error::invalid("a basket holds at most " + std::to_string(kMaxBasketLines) + " lines");
   }
   PricedBasket basket;
+  auto codes = given_codes(request, rules);
+  if (!codes.ok()) return codes.error();
+  basket.codes = std::move(*codes);
   // The working buffers keep their capacity between calls on a thread, so a
   // sale does not pay for allocating them; they hold nothing across calls.
   thread_local Work work;
@@ -376,10 +541,16 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
   if (request.card) {
     basket.tier = card_tier(rules, request.card->journey, request.now_unix, true);
   }
-  const auto promotions = active_promotions(rules, request, basket.tier);
+  const auto promotions = active_promotions(rules, request, basket.codes, basket.tier);
   basket.promotions_applied.reserve(promotions.size());
   for (const Promotion* promo : promotions) {
     ++work.rank;
+    // A gift's minimum quantity counts what must be bought, not the gifts.
+    const ProductSet& counted = promo->kind == PromotionKind::kGift ? promo->trigger : promo->items;
+    if (!meets_minimums(work, request, counted, promo->components, promo->min_total,
+                        promo->min_qty)) {
+      continue;
+    }
     if (apply_promotion(work, request, *promo)) basket.promotions_applied.push_back(promo->id);
   }
   if (request.card) {

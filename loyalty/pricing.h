@@ -41,12 +41,27 @@ struct CardState {
   bool referral_pending = false;         // issued with a referrer, no purchase yet
 };
 
+// How many sales a promotion applied in so far, refunded ones not counted:
+// in all, and with the request's card.
+struct PromotionUses {
+  std::string promotion_id;
+  std::int64_t total = 0;
+  std::int64_t by_card = 0;
+};
+
 struct PricingRequest {
   std::vector<BasketLine> lines;
   std::optional<CardState> card;
   std::int64_t now_unix = 0;        // the clock, passed in
   LocalTime local;                  // the same moment in the store's time zone
   std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
+  // Promotion ids not to apply to this basket (the cashier's override).
+  std::vector<std::string> skip_promotions;
+  // Codes given at the counter, any case, each known to the rules (an
+  // unknown one is an error); a repeated code counts once.
+  std::vector<std::string> codes;
+  // Past uses of the promotions with usage limits (missing: none yet).
+  std::vector<PromotionUses> uses;
 };
 
 struct LineDiscount {
@@ -77,6 +92,11 @@ struct ProgramChange {
   std::int64_t referral_stamps = 0;
 };
 
+struct CodeUse {
+  std::string code;
+  std::string source;
+};
+
 struct PricedBasket {
   std::vector<PricedLine> lines;  // in basket order
   std::int64_t subtotal = 0;
@@ -84,7 +104,10 @@ struct PricedBasket {
   std::int64_t total = 0;
   std::vector<ProgramChange> programs;          // card sales only, in rules order
   std::vector<std::string> promotions_applied;  // ids, in the order applied
-  const Tier* tier = nullptr;                   // the card's tier with this visit
+  // The codes given, upper case, sorted, once each, with their touchpoints,
+  // whether or not their promotion applied.
+  std::vector<CodeUse> codes;
+  const Tier* tier = nullptr;  // the card's tier with this visit
   // Stamps the referrer's card gets for this first purchase (0: none).
   std::int64_t referrer_bonus = 0;
   std::string referrer_program;

@@ -30,4 +30,29 @@ bool ProductSet::intersects(const ProductSet& other) const {
   return share(categories, other.categories) || share(skus, other.skus);
 }
 
+std::string normal_code(std::string_view code) {
+  std::string out(code);
+  for (auto& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+const Promotion* promotion_for_code(const Rules& rules, std::string_view code) {
+  if (code.empty()) return nullptr;
+  // Compared in place: a sale with codes prices without allocating for them.
+  auto same = [&](const std::string& kept) {
+    if (kept.size() != code.size()) return false;
+    for (std::size_t i = 0; i < code.size(); ++i) {
+      const char c = code[i];
+      if ((c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) != kept[i]) return false;
+    }
+    return true;
+  };
+  for (const auto& promo : rules.promotions) {
+    if (!promo.code.empty() && same(promo.code)) return &promo;
+  }
+  return nullptr;
+}
+
 }  // namespace loyalpos::loyalty

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/catalog.h"
@@ -32,6 +33,13 @@ enum class RewardMode {
 
 enum class FreeItem { kCheapest, kMostExpensive };
 
+// Minimums, for promotions and stamp cards alike. `min_total`, in minor
+// units: the basket's total after the promotions applied before the rule
+// (higher priority first; a stamp card sees every promotion and the cards
+// before it, a promotion no stamp-card reward). `min_qty`: the basket's units
+// among the rule's products (a bundle's: in any component; a gift's: its
+// trigger; empty products: the whole basket), whatever earlier rules did.
+
 // "Every N-th item free" for card holders: out of every `every` qualifying
 // items, one is free and earns no stamp.
 struct StampProgram {
@@ -43,6 +51,10 @@ struct StampProgram {
   FreeItem free_item = FreeItem::kCheapest;
   std::optional<int> stamps_expire_after_days;  // since the card's last stamp
   std::optional<int> max_rewards_per_sale;
+  // A sale below either minimum neither earns stamps nor gets a free item
+  // from this card (nor redeems one); stamps lapse all the same.
+  std::optional<std::int64_t> min_total;
+  std::optional<int> min_qty;
 
   bool qualifies(const Product& product) const { return items.contains(product); }
 };
@@ -53,6 +65,12 @@ enum class PromotionKind {
   kPercentOff,  // `percent` off each item
   kAmountOff,   // `amount` off each item
   kBundle,      // one item of each component for `price`
+  // `amount` off the basket's items (all, or those in `items`), spread
+  // over them in proportion to what they cost, clipped at their total.
+  kOrderAmountOff,
+  // "Buy a coffee, get a simit free": for every unit of `trigger` in the
+  // basket, the cheapest unit of `items` (the gifts) in it is free.
+  kGift,
 };
 
 enum class Audience {
@@ -66,18 +84,31 @@ struct Promotion {
   std::string id;
   std::string name;  // the receipt's reason, e.g. "Weekend: 2 for 1"
   PromotionKind kind = PromotionKind::kPercentOff;
-  ProductSet items;                    // all kinds but kBundle
+  ProductSet items;                    // all kinds but kBundle; kOrderAmountOff: empty is all
   std::vector<ProductSet> components;  // kBundle
+  ProductSet trigger;                  // kGift: what must be bought
   int buy = 1, get = 1;                // kBuyXGetY
   int n = 2, m = 1;                    // kNForM
   int percent = 0;                     // kPercentOff, 1..100
-  std::int64_t amount = 0;             // kAmountOff (per item), kBundle (the bundle price)
+  std::int64_t amount = 0;  // kAmountOff (per item), kBundle (its price), kOrderAmountOff
+  std::optional<std::int64_t> max_discount;  // kPercentOff: at most this off in one basket
   Schedule schedule;
   int priority = 0;           // higher first
   bool combinable = true;     // false: items it touches get no other promotion
   bool earns_stamps = false;  // items it makes free or cheaper still earn stamps
   Audience audience = Audience::kEveryone;
   std::string tier;  // kTier
+  // Applies only to a sale where this code was given (typed, or scanned
+  // from a poster); upper case, unique among the promotions. Empty: no code.
+  std::string code;
+  std::string source;  // the touchpoint the code stands for, e.g. "vk-post-2026-11"
+  std::optional<std::int64_t> min_total;
+  std::optional<int> min_qty;  // see the minimums above StampProgram
+  // Uses are sales the promotion applied in, refunded ones not counted; the
+  // counts come in the PricingRequest. A promotion limited per card applies
+  // only to card sales.
+  std::optional<std::int64_t> max_uses;
+  std::optional<std::int64_t> max_uses_per_card;
 };
 
 // "Regular": at least `visits` visits in the last `window_days` days.
@@ -108,5 +139,10 @@ struct Rules {
   JourneySettings journey;
   Language language = Language::kEnglish;
 };
+
+// A code as the rules keep it: ASCII letters upper-cased, nothing else changed.
+std::string normal_code(std::string_view code);
+// The promotion the code (any case) unlocks, or null: an unknown code.
+const Promotion* promotion_for_code(const Rules& rules, std::string_view code);
 
 }  // namespace loyalpos::loyalty

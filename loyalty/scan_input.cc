@@ -419,6 +419,23 @@ Result<Scan> classify_scan(std::string_view raw, const ScanSettings& settings) {
   return literal;
 }
 
+Result<std::string> read_card_code(std::string_view raw, const ScanSettings& settings) {
+  auto scan = classify_scan(raw, settings);
+  if (!scan) return scan.error();
+  switch (scan->kind) {
+    case Scan::Kind::kCard:
+      return scan->token;
+    case Scan::Kind::kProductBarcode:
+      return Error::invalid(scan->barcode + " is a product barcode, not a card code");
+    case Scan::Kind::kText:
+      break;
+  }
+  // Not card-shaped: say what a card code is, as parse_token does.
+  auto id = parse_token(ascii_upper(scan->text));
+  if (!id) return id.error();
+  return Error::invalid("\"" + scan->text + "\" is not a card code");
+}
+
 std::string card_url(std::string_view base_url, std::string_view token) {
   return ascii_upper(base_without_slash(base_url)) + "/C/" + ascii_upper(token);
 }

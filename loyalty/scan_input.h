@@ -44,6 +44,13 @@ struct Scan {
 
 Result<Scan> classify_scan(std::string_view raw, const ScanSettings& settings);
 
+// The card a line names, read exactly as classify_scan reads a scan at the
+// counter (bare or grouped code, card link, any case, Russian layout), for
+// every place a card is given: the canonical token, or an error when the line
+// is not a card (a misread card fails its check; a product or a word is not
+// a card code).
+Result<std::string> read_card_code(std::string_view raw, const ScanSettings& settings);
+
 // The link a card's QR carries: "<BASE>/C/<TOKEN>" with the base upper-cased
 // (and a trailing '/' dropped) so the whole link fits QR alphanumeric mode.
 std::string card_url(std::string_view base_url, std::string_view token);

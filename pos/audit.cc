@@ -50,11 +50,11 @@ struct Check {
 };
 
 // The events that start a row of their own (the meta row, a card, a sale,
-// a refund); every other event (card.stamps, card.stage) belongs to the sale
-// or refund whose events it follows, and lies in that row's first_event..
-// last_event.
+// a refund, a phone number's consent); every other event (card.stamps,
+// card.stage) belongs to the sale or refund whose events it follows, and lies
+// in that row's first_event..last_event.
 #define LOYALPOS_ROW_STARTS \
-  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded')"
+  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded', 'card.phone')"
 
 // Sales whose refunds returned all of them: a refund event saying so, or a
 // whole-sale refund from before partial refunds (no list of lines).
@@ -62,8 +62,9 @@ struct Check {
   "SELECT sale_id FROM events WHERE type = 'sale.refunded'" \
   " AND (json_type(payload, '$.lines') IS NULL OR json_extract(payload, '$.complete'))"
 
+// phone_key: the key of the phone numbers' hashes (pos/phone_lookup.h).
 #define LOYALPOS_META_KEYS \
-  "('terminal_id', 'terminal_name', 'store_name', 'currency', 'created_at')"
+  "('terminal_id', 'terminal_name', 'store_name', 'currency', 'created_at', 'phone_key')"
 
 // Each query returns a row naming a problem, or nothing. The journey events
 // are the truth: every row is rebuilt from its events and compared, and every
@@ -132,6 +133,7 @@ constexpr Check kChecks[] = {
     {"SELECT 'refund ' || r.refund_id || ' of sale ' || r.sale_id FROM refunds r"
      " LEFT JOIN events e ON e.seq = r.first_event"
      " WHERE e.seq IS NULL OR e.type != 'sale.refunded' OR e.sale_id IS NOT r.sale_id"
+     " OR r.refund_id IS NOT r.first_event"
      " OR r.created_at IS NOT e.at OR r.amount IS NOT json_extract(e.payload, '$.amount')"
      " OR (json_type(e.payload, '$.local_date') IS NOT NULL"
      " AND r.local_date IS NOT json_extract(e.payload, '$.local_date'))"
@@ -200,6 +202,14 @@ constexpr Check kChecks[] = {
      " WHERE COALESCE(c.stamps, 0) != COALESCE(d.stamps, 0)"
      " OR COALESCE(c.rewards, 0) != COALESCE(d.rewards, 0)",
      "card balance differs from what its events say"},
+    // A phone number's keyed hash is kept only with the consent its card's
+    // last card.phone event records, and is the hash that event names.
+    {"SELECT COALESCE(p.card_id, l.card_id) FROM card_phones p FULL OUTER JOIN"
+     " (SELECT card_id, at, payload, MAX(seq) FROM events WHERE type = 'card.phone'"
+     " GROUP BY card_id) l ON l.card_id = p.card_id"
+     " WHERE p.consented_at IS NOT l.at OR lower(hex(p.phone_hash)) IS NOT l.payload ->> "
+     "'phone_hash'",
+     "card's phone number differs from its card.phone event"},
     {"SELECT \"table\" || ' row ' || rowid || ' points at a missing ' || parent"
      " FROM pragma_foreign_key_check",
      "a row refers to one that is gone"},

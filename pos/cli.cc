@@ -15,6 +15,7 @@
 #include "hardware/line_source_serial.h"
 #include "hardware/png_writer.h"
 #include "hardware/printer_test_page.h"
+#include "hardware/printer_virtual.h"
 #include "hardware/qr_code.h"
 #include "hardware/svg_writer.h"
 #include "loyalty/money.h"
@@ -27,6 +28,7 @@
 #include "pos/json_output.h"
 #include "pos/json_text.h"
 #include "pos/paths.h"
+#include "pos/phone_lookup.h"
 #include "pos/print_messages.h"
 #include "pos/print_spool.h"
 #include "pos/printer_setup.h"
@@ -102,24 +104,36 @@ Result<Session> open_session(const Options& options, const ClockSource& make_clo
   return session;
 }
 
-Status write_default_config(const std::string& home) {
+// What `init` writes for a real shop: the shipped config, whose sample café
+// prints pictures of its receipts, with no printer until the shop names its own.
+std::string shop_config_text() {
+  std::string text(default_config_text());
+  const std::string sample_printer = "[printer]\ntype = \"virtual\"";
+  if (const auto at = text.find(sample_printer); at != std::string::npos) {
+    text.replace(at, sample_printer.size(), "[printer]\ntype = \"none\"");
+  }
+  return text;
+}
+
+Status write_default_config(const std::string& home, std::string_view text) {
   const std::string path = config_path(home);
   if (std::ifstream(path)) return ok_status();
   std::ofstream out(path);
-  out << default_config_text();
+  out << text;
   if (!out) return Error::io("cannot write " + path);
   return ok_status();
 }
 
 Result<Ledger> init_ledger(const Options& options, const std::string& store,
                            const std::string& terminal, const std::string& currency,
-                           bool sample_catalog, const Clock& clock, int busy_timeout_ms) {
+                           bool sample_catalog, const Clock& clock, int busy_timeout_ms,
+                           std::string_view config_text) {
   auto terminal_id = random_terminal_id();
   if (!terminal_id.ok()) return terminal_id.error();
   InitRequest request{store, terminal, currency, *terminal_id, clock.now_unix()};
   auto ledger = Ledger::create(ledger_path(options.home), request, busy_timeout_ms);
   if (!ledger.ok()) return ledger.error();
-  LOYALPOS_TRY(write_default_config(options.home));
+  LOYALPOS_TRY(write_default_config(options.home, config_text));
   if (sample_catalog) {
     auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
     if (!products.ok()) return products.error().with_context("built-in catalog: ");
@@ -184,6 +198,24 @@ void report_print(const Options& options, const PrintOutcome& outcome) {
   }
 }
 
+// A card given on the command line is read as the counter reads a scan:
+// its code or link, any case, typed under the Russian layout.
+Result<Card> find_card(SaleService& sales, const Config& config, const std::string& given) {
+  const loyalty::ScanSettings settings{config.card_base_url, config.scanner_prefix,
+                                       config.scanner_suffix};
+  auto token = loyalty::read_card_code(given, settings);
+  if (!token.ok()) return token.error();
+  return sales.resolve_card(*token);
+}
+
+// Where the virtual printer drew the receipt it printed last; empty for
+// any other printer.
+std::string receipt_picture(const hardware::EscPosPrinter* printer) {
+  const auto* drawn = dynamic_cast<const hardware::VirtualPrinter*>(printer);
+  if (drawn == nullptr || drawn->last_job().empty()) return {};
+  return drawn->last_job() + ".png";
+}
+
 Error no_printer() {
   return Error::invalid(
       "no printer is set up: set [printer] type in config.toml (see docs/printers.md)");
@@ -238,15 +270,26 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   auto* card_show = card->add_subcommand("show", "a card's stamps, rewards and visits");
   std::string token;
   card_show->add_option("TOKEN", token, "the card's code")->required();
+  auto* card_phone = card->add_subcommand("phone", "let a customer be found by their phone number");
+  std::string phone_token, phone_number;
+  bool phone_consent = false;
+  card_phone->add_option("TOKEN", phone_token, "the card's code")->required();
+  card_phone->add_option("PHONE", phone_number, "the customer's phone number")->required();
+  card_phone->add_flag("--consent", phone_consent,
+                       "the customer agreed to be found by this number");
 
   auto* sale = app.add_subcommand("sale", "ring up and record a sale");
   SaleRequest sale_request;
   std::string sale_card;
   std::vector<std::string> items;
   sale->add_option("--card", sale_card, "the customer's card code");
+  std::string sale_phone;
+  sale->add_option("--phone", sale_phone, "find the customer's card by their phone number");
   sale->add_option("--cashier", sale_request.cashier, "who rang it up");
   sale->add_option("--pay", sale_request.payment, "cash or card")->capture_default_str();
   sale->add_option("--redeem", sale_request.redeem, "use the card's banked reward of PROGRAM")
+      ->allow_extra_args(false);
+  sale->add_option("--code", sale_request.codes, "a promotion code the customer showed (any case)")
       ->allow_extra_args(false);
   sale->add_option("ITEM", items, "SKU, barcode or SKU*QTY")->required();
 
@@ -283,11 +326,10 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   auto* printer_test = printer_cmd->add_subcommand("test", "print the alphabet test page");
   auto* printer_status = printer_cmd->add_subcommand("status", "ask the printer how it is");
 
-  for (auto* sub :
-       {init,        catalog,      catalog_import, catalog_list, card,        card_issue,
-        card_sheet,  card_show,    sale,           refund,       report,      report_day,
-        counter,     audit,        reprint,        print,        print_queue, print_retry,
-        printer_cmd, printer_test, printer_status}) {
+  for (auto* sub : {init,        catalog,     catalog_import, catalog_list,  card,   card_issue,
+                    card_sheet,  card_show,   card_phone,     sale,          refund, report,
+                    report_day,  counter,     audit,          reprint,       print,  print_queue,
+                    print_retry, printer_cmd, printer_test,   printer_status}) {
     sub->fallthrough();
   }
 
@@ -309,8 +351,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (!config.ok()) return fail(options, config.error());
     auto clock = make_clock();
     if (!clock.ok()) return fail(options, clock.error());
-    auto ledger =
-        init_ledger(options, store, terminal, currency, sample, **clock, config->busy_timeout_ms);
+    auto ledger = init_ledger(options, store, terminal, currency, sample, **clock,
+                              config->busy_timeout_ms, shop_config_text());
     if (!ledger.ok()) return fail(options, ledger.error());
     const auto& t = ledger->terminal();
     if (options.json) {
@@ -335,8 +377,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       if (!config.ok()) return fail(options, config.error());
       auto clock = make_clock();
       if (!clock.ok()) return fail(options, clock.error());
-      auto ledger =
-          init_ledger(options, "Café", host_name(), "RUB", true, **clock, config->busy_timeout_ms);
+      auto ledger = init_ledger(options, "Café", host_name(), "RUB", true, **clock,
+                                config->busy_timeout_ms, default_config_text());
       if (!ledger.ok()) return fail(options, ledger.error());
       std::cerr << "Created a new ledger with the sample café at " << ledger->path() << "\n";
     }
@@ -357,6 +399,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     auto lines = open_scanner(config.scanner);
     if (!lines.ok()) return fail(options, lines.error());
     Counter c(sales, ledger, session->config, reload, std::cout, &spool);
+    c.show_receipt_pictures(dynamic_cast<const hardware::VirtualPrinter*>(printer.get()));
     c.run(**lines);
     return 0;
   }
@@ -472,7 +515,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   if (card_issue->parsed()) {
     std::optional<Card> referrer;
     if (!referrer_token.empty()) {
-      auto found = sales.resolve_card(referrer_token);
+      auto found = find_card(sales, config, referrer_token);
       if (!found.ok()) return fail(options, found.error().with_context("--referrer: "));
       referrer = *found;
     }
@@ -528,8 +571,28 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     return 0;
   }
 
+  if (card_phone->parsed()) {
+    if (!phone_consent) {
+      return fail(options, Error::invalid("ask the customer first: a phone number is kept only "
+                                          "with their consent (add --consent once they agree)"));
+    }
+    auto found = find_card(sales, config, phone_token);
+    if (!found.ok()) return fail(options, found.error());
+    const std::int64_t now = session->clock->now_unix();
+    if (auto s = attach_phone(ledger, *found, phone_number, now); !s.ok()) {
+      return fail(options, s.error());
+    }
+    if (options.json) {
+      print_json({{"token", found->token}, {"card_id", found->card_id}, {"consented_at", now}});
+    } else {
+      std::cout << "Card " << loyalty::group_token(found->token)
+                << " can now be found by the customer's phone number\n";
+    }
+    return 0;
+  }
+
   if (card_show->parsed()) {
-    auto found = sales.resolve_card(token);
+    auto found = find_card(sales, config, token);
     if (!found.ok()) return fail(options, found.error());
     auto history = sales.history(*found);
     if (!history.ok()) return fail(options, history.error());
@@ -547,7 +610,15 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       if (!item.ok()) return fail(options, item.error());
       sale_request.items.push_back(*item);
     }
-    if (!sale_card.empty()) sale_request.card_token = sale_card;
+    if (!sale_card.empty() && !sale_phone.empty()) {
+      return fail(options, Error::invalid("give --card or --phone, not both"));
+    }
+    if (!sale_card.empty() || !sale_phone.empty()) {
+      auto found = sale_card.empty() ? find_card_by_phone(ledger, sale_phone)
+                                     : find_card(sales, config, sale_card);
+      if (!found.ok()) return fail(options, found.error());
+      sale_request.card_token = found->token;
+    }
     auto record = sales.sell(sale_request);
     if (!record.ok()) return fail(options, record.error());
     // The sale is recorded: from here on nothing fails the command.
@@ -560,6 +631,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     }
     const PrintOutcome printed = spool.print_sale(*record);
     report_print(options, printed);
+    const std::string picture = printed.state == "printed" ? receipt_picture(printer.get()) : "";
+    if (!picture.empty() && !options.json) std::cout << "Receipt picture: " << picture << "\n";
     if (printed.state == "printed") {
       // The printer is back: receipts that waited for it go out now.
       if (auto summary = spool.retry(false, kBacklogRetryBudget); summary.ok()) {
@@ -569,6 +642,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (options.json) {
       json out = sale_json(*record, ledger.terminal(), config.rules);
       out["print"] = print_outcome_json(printed);
+      if (!picture.empty()) out["print"]["picture"] = picture;
       print_json(out);
     }
     return 0;

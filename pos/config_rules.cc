@@ -43,10 +43,11 @@ Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(
   if (array == nullptr) return out;
   for (const auto& item : *array) {
     const auto& t = *item.as_table();
-    LOYALPOS_TRY(check_keys(t,
-                            {"id", "name", "categories", "skus", "every", "reward", "free_item",
-                             "stamps_expire_after_days", "max_rewards_per_sale"},
-                            " in [[stamp_card]]"));
+    LOYALPOS_TRY(
+        check_keys(t,
+                   {"id", "name", "categories", "skus", "every", "reward", "free_item",
+                    "stamps_expire_after_days", "max_rewards_per_sale", "min_total", "min_qty"},
+                   " in [[stamp_card]]"));
     loyalty::StampProgram p;
     auto id = string_at(t, "id", "", true);
     if (!id.ok()) return id.error();
@@ -86,6 +87,7 @@ Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(
       if (!cap.ok()) return cap.error();
       p.max_rewards_per_sale = static_cast<int>(*cap);
     }
+    LOYALPOS_TRY(minimums(t, "stamp card \"" + p.id + "\"", p.min_total, p.min_qty));
     for (const auto& other : out) {
       if (other.id == p.id) return error_at(t, "two stamp cards have the id \"" + p.id + "\"");
     }
@@ -175,11 +177,38 @@ Result<loyalty::Schedule> ConfigReader::schedule(const toml::table& t,
 
 Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
   using loyalty::PromotionKind;
-  LOYALPOS_TRY(check_keys(
-      t, {"id",    "name",     "kind",       "categories",   "skus",      "buy",  "get", "n",
-          "m",     "percent",  "amount",     "price",        "component", "from", "to",  "days",
-          "hours", "priority", "combinable", "earns_stamps", "audience",  "tier"},
-      " in [[promotion]]"));
+  LOYALPOS_TRY(check_keys(t,
+                          {"id",
+                           "name",
+                           "kind",
+                           "categories",
+                           "skus",
+                           "buy",
+                           "get",
+                           "n",
+                           "m",
+                           "percent",
+                           "amount",
+                           "price",
+                           "component",
+                           "from",
+                           "to",
+                           "days",
+                           "hours",
+                           "priority",
+                           "combinable",
+                           "earns_stamps",
+                           "audience",
+                           "tier",
+                           "code",
+                           "source",
+                           "min_total",
+                           "min_qty",
+                           "max_uses",
+                           "max_uses_per_card",
+                           "max_discount",
+                           "trigger"},
+                          " in [[promotion]]"));
   loyalty::Promotion p;
   auto id = string_at(t, "id", "", true);
   if (!id.ok()) return id.error();
@@ -213,6 +242,32 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
     auto percent = int_at(t, "percent", 0, 1, 100, true);
     if (!percent.ok()) return percent.error();
     p.percent = static_cast<int>(*percent);
+    if (t.get("max_discount")) {
+      auto cap = money_at(t, "max_discount", true);
+      if (!cap.ok()) return cap.error();
+      if (*cap <= 0) {
+        return error_at(*t.get("max_discount"), what + ": \"max_discount\" must be above zero");
+      }
+      p.max_discount = *cap;
+    }
+  } else if (*kind == "order_amount_off") {
+    p.kind = PromotionKind::kOrderAmountOff;
+    auto amount = money_at(t, "amount", true);
+    if (!amount.ok()) return amount.error();
+    if (*amount <= 0) return error_at(*t.get("amount"), what + ": \"amount\" must be above zero");
+    p.amount = *amount;
+  } else if (*kind == "gift") {
+    p.kind = PromotionKind::kGift;
+    Status status = ok_status();
+    const toml::table* trigger = table_at(t, "trigger", status);
+    if (!status.ok()) return status.error();
+    if (trigger == nullptr) {
+      return error_at(t, what + ": a gift needs [promotion.trigger] with what must be bought");
+    }
+    LOYALPOS_TRY(check_keys(*trigger, {"categories", "skus"}, " in [promotion.trigger]"));
+    auto set = products_at(*trigger, what + ": the trigger");
+    if (!set.ok()) return set.error();
+    p.trigger = *set;
   } else if (*kind == "amount_off") {
     p.kind = PromotionKind::kAmountOff;
     auto amount = money_at(t, "amount", true);
@@ -240,9 +295,19 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
   } else {
     return error_at(*t.get("kind"), what +
                                         ": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
-                                        "amount_off or bundle");
+                                        "amount_off, order_amount_off, bundle or gift");
   }
-  if (p.kind != PromotionKind::kBundle) {
+  if (t.get("trigger") && p.kind != PromotionKind::kGift) {
+    return error_at(*t.get("trigger"), what + ": [promotion.trigger] is for kind = \"gift\"");
+  }
+  if (t.get("max_discount") && p.kind != PromotionKind::kPercentOff) {
+    return error_at(*t.get("max_discount"),
+                    what + ": \"max_discount\" is for kind = \"percent_off\"");
+  }
+  // An order's amount off is on the whole basket unless it names products.
+  const bool whole_basket =
+      p.kind == PromotionKind::kOrderAmountOff && !t.get("categories") && !t.get("skus");
+  if (p.kind != PromotionKind::kBundle && !whole_basket) {
     auto items = products_at(t, what);
     if (!items.ok()) return items.error();
     p.items = *items;
@@ -277,7 +342,69 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
   if (p.audience != loyalty::Audience::kTier && t.get("tier")) {
     return error_at(*t.get("tier"), what + ": \"tier\" needs audience = \"tier\"");
   }
+  LOYALPOS_TRY(minimums(t, what, p.min_total, p.min_qty));
+  LOYALPOS_TRY(code_and_limits(t, what, p));
   return p;
+}
+
+Status ConfigReader::minimums(const toml::table& t, const std::string& what,
+                              std::optional<std::int64_t>& min_total,
+                              std::optional<int>& min_qty) const {
+  if (t.get("min_total")) {
+    auto total = money_at(t, "min_total", true);
+    if (!total.ok()) return total.error();
+    if (*total <= 0) {
+      return error_at(*t.get("min_total"), what + ": \"min_total\" must be above zero");
+    }
+    min_total = *total;
+  }
+  if (t.get("min_qty")) {
+    auto qty = int_at(t, "min_qty", 0, 1, 1000);
+    if (!qty.ok()) return qty.error();
+    min_qty = static_cast<int>(*qty);
+  }
+  return ok_status();
+}
+
+Status ConfigReader::code_and_limits(const toml::table& t, const std::string& what,
+                                     loyalty::Promotion& p) const {
+  if (const toml::node* node = t.get("code")) {
+    auto code = string_at(t, "code", "", true);
+    if (!code.ok()) return code.error();
+    // Letters, digits, - and _: what a barista can type and a QR carries
+    // without escaping; never a space, so "code X" reads as one code.
+    const bool plain =
+        !code->empty() && code->size() <= 32 && std::all_of(code->begin(), code->end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_';
+        });
+    if (!plain) {
+      return error_at(*node, what +
+                                 ": \"code\" must be 1 to 32 letters, digits, - or _ (like "
+                                 "\"VK2611\")");
+    }
+    p.code = loyalty::normal_code(*code);
+  }
+  if (const toml::node* node = t.get("source")) {
+    if (p.code.empty()) return error_at(*node, what + ": \"source\" needs a \"code\"");
+    auto source = string_at(t, "source", "", true);
+    if (!source.ok()) return source.error();
+    if (source->empty() || source->size() > 100) {
+      return error_at(*node, what + ": \"source\" must be 1 to 100 characters");
+    }
+    p.source = *source;
+  }
+  if (t.get("max_uses")) {
+    auto uses = int_at(t, "max_uses", 0, 1, 1000000000);
+    if (!uses.ok()) return uses.error();
+    p.max_uses = *uses;
+  }
+  if (t.get("max_uses_per_card")) {
+    auto uses = int_at(t, "max_uses_per_card", 0, 1, 1000000);
+    if (!uses.ok()) return uses.error();
+    p.max_uses_per_card = *uses;
+  }
+  return ok_status();
 }
 
 Result<std::vector<loyalty::Promotion>> ConfigReader::promotions(
@@ -300,8 +427,16 @@ Result<std::vector<loyalty::Promotion>> ConfigReader::promotions(
     for (std::size_t i = 0; i < out.size(); ++i) {
       const auto& other = out[i];
       if (other.id == p->id) return error_at(t, "two promotions have the id \"" + p->id + "\"");
+      if (!p->code.empty() && other.code == p->code) {
+        return error_at(*t.get("code"), "promotions \"" + other.id + "\" and \"" + p->id +
+                                            "\" have the same code \"" + p->code +
+                                            "\" (codes are the same in any case)");
+      }
       auto items_of = [](const loyalty::Promotion& x) {
         loyalty::ProductSet all = x.items;
+        all.categories.insert(all.categories.end(), x.trigger.categories.begin(),
+                              x.trigger.categories.end());
+        all.skus.insert(all.skus.end(), x.trigger.skus.begin(), x.trigger.skus.end());
         for (const auto& c : x.components) {
           all.categories.insert(all.categories.end(), c.categories.begin(), c.categories.end());
           all.skus.insert(all.skus.end(), c.skus.begin(), c.skus.end());

@@ -1,8 +1,11 @@
 #include "pos/counter.h"
 
+#include <algorithm>
+
 #include "loyalty/money.h"
 #include "loyalty/pricing.h"
 #include "loyalty/scan_input.h"
+#include "pos/phone_lookup.h"
 #include "pos/print_messages.h"
 #include "pos/receipt_text.h"
 
@@ -43,6 +46,10 @@ constexpr const char* kHelp =
     "void | void N         remove the last line | line N\n"
     "pay cash | pay card   complete the sale and print the receipt\n"
     "redeem PROGRAM        use the card's banked reward (e.g. redeem pastry)\n"
+    "code CODE             a promotion code the customer shows (e.g. code VK2611)\n"
+    "skip PROMOTION        take an automatic promotion off this basket (e.g. skip weekend)\n"
+    "phone NUMBER          find the card of a customer who gave their number\n"
+    "nocard                detach the card and keep the basket\n"
     "reprint               print the last sale's receipt again\n"
     "reload                re-read the config\n"
     "cancel                empty the basket\n"
@@ -104,7 +111,7 @@ void Counter::set_quantity(const std::string& argument) {
   const std::int64_t before = items_.back().qty;
   items_.back().qty = *qty;
   auto lines = sales_.resolve_items(items_);
-  auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+  auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_, codes_, skip_)
                           : Result<loyalty::PricedBasket>(lines.error());
   if (!quote.ok()) {
     items_.back().qty = before;
@@ -198,12 +205,87 @@ void Counter::add_item(const std::string& text, const std::string& alternative) 
     out_ << "! " << lines.error().message() << "\n";
     return;
   }
-  auto quote = sales_.quote(*lines, card_, redeem_);
+  auto quote = sales_.quote(*lines, card_, redeem_, codes_, skip_);
   if (!quote.ok()) {
     items_.pop_back();
     out_ << "! " << quote.error().message() << "\n";
     return;
   }
+  print_basket();
+}
+
+void Counter::add_code(const std::string& text) {
+  if (text.empty()) {
+    out_ << "! say code CODE, e.g. code VK2611\n";
+    return;
+  }
+  const loyalty::Promotion* promo = loyalty::promotion_for_code(config_.rules, text);
+  if (promo == nullptr) {
+    out_ << "! unknown code \"" << text << "\"\n";
+    return;
+  }
+  if (std::find(codes_.begin(), codes_.end(), promo->code) == codes_.end()) {
+    codes_.push_back(promo->code);
+  }
+  out_ << "Code " << promo->code << " given: " << promo->name << ".\n";
+  print_basket();
+}
+
+std::string Counter::promotion_name(const std::string& id) const {
+  for (const auto& promo : config_.rules.promotions) {
+    if (promo.id == id) return promo.name.empty() ? promo.id : promo.name;
+  }
+  return id;
+}
+
+void Counter::skip_promotion(const std::string& argument) {
+  const auto& promotions = config_.rules.promotions;
+  std::string ids;
+  for (const auto& promo : promotions) ids += (ids.empty() ? "" : ", ") + promo.id;
+  if (argument.empty()) {
+    out_ << "! say skip PROMOTION, e.g. skip "
+         << (promotions.empty() ? std::string("weekend") : promotions.front().id) << "\n";
+    return;
+  }
+  const auto promo =
+      std::find_if(promotions.begin(), promotions.end(),
+                   [&](const loyalty::Promotion& p) { return lower(p.id) == lower(argument); });
+  if (promo == promotions.end()) {
+    out_ << "! no promotion \"" << argument << "\"; "
+         << (ids.empty() ? std::string("the config has none") : "the promotions are: " + ids)
+         << "\n";
+    return;
+  }
+  if (std::find(skip_.begin(), skip_.end(), promo->id) == skip_.end()) skip_.push_back(promo->id);
+  out_ << promotion_name(promo->id) << " taken off this basket.\n";
+  print_basket();
+}
+
+void Counter::attach_by_phone(const std::string& number) {
+  if (number.empty()) {
+    out_ << "! say phone NUMBER, e.g. phone 8 999 123-45-67\n";
+    return;
+  }
+  auto card = find_card_by_phone(ledger_, number);
+  if (!card.ok()) {
+    out_ << "! " << card.error().message() << "\n";
+    return;
+  }
+  attach_card(card->token);
+}
+
+void Counter::detach_card() {
+  if (!card_) {
+    out_ << "! no card is attached\n";
+    return;
+  }
+  card_.reset();
+  out_ << "Card detached.\n";
+  // A redemption is the card's: it goes with it.
+  for (const auto& program : redeem_) {
+    out_ << "Reward of " << program << " not used: the card was detached.\n";
+  }
+  redeem_.clear();
   print_basket();
 }
 
@@ -234,6 +316,8 @@ bool Counter::handle(std::string_view raw) {
   if (word == "cancel") {
     items_.clear();
     redeem_.clear();
+    codes_.clear();
+    skip_.clear();
     card_.reset();
     out_ << "Basket cancelled.\n";
     return true;
@@ -259,6 +343,22 @@ bool Counter::handle(std::string_view raw) {
     pay(method);
     return true;
   }
+  if (word == "skip" || word.rfind("skip ", 0) == 0) {
+    skip_promotion(trim(line.substr(4)));
+    return true;
+  }
+  if (word == "phone" || word.rfind("phone ", 0) == 0) {
+    attach_by_phone(trim(line.substr(5)));
+    return true;
+  }
+  if (word == "nocard") {
+    detach_card();
+    return true;
+  }
+  if (word == "code" || word.rfind("code ", 0) == 0) {
+    add_code(trim(line.substr(4)));
+    return true;
+  }
   if (word.rfind("redeem", 0) == 0) {
     const std::string program = trim(word.substr(6));
     if (!card_) {
@@ -268,7 +368,7 @@ bool Counter::handle(std::string_view raw) {
     redeem_.push_back(program);
     if (!items_.empty()) {
       auto lines = sales_.resolve_items(items_);
-      auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+      auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_, codes_, skip_)
                               : Result<loyalty::PricedBasket>(lines.error());
       if (!quote.ok()) {
         redeem_.pop_back();
@@ -309,7 +409,7 @@ void Counter::print_basket() {
     out_ << "Basket is empty.\n";
   } else {
     auto lines = sales_.resolve_items(items_);
-    auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_)
+    auto quote = lines.ok() ? sales_.quote(*lines, card_, redeem_, codes_, skip_)
                             : Result<loyalty::PricedBasket>(lines.error());
     if (!quote.ok()) {
       out_ << "! " << quote.error().message() << "\n";
@@ -328,6 +428,7 @@ void Counter::print_basket() {
                         kScreenColumns)
          << "\n";
   }
+  for (const auto& id : skip_) out_ << "Skipped: " << promotion_name(id) << " (" << id << ")\n";
   if (card_) {
     auto history = sales_.history(*card_);
     if (history.ok()) {
@@ -355,6 +456,8 @@ void Counter::pay(const std::string& method) {
   request.payment = method;
   request.cashier = cashier_;
   request.redeem = redeem_;
+  request.codes = codes_;
+  request.skip_promotions = skip_;
   auto sale = sales_.sell(request);
   if (!sale.ok()) {
     out_ << "! sale not recorded: " << sale.error().message() << "\n";
@@ -368,12 +471,17 @@ void Counter::pay(const std::string& method) {
   last_sale_id_ = sale->sale_id;
   items_.clear();
   redeem_.clear();
+  codes_.clear();
+  skip_.clear();
   card_.reset();
   out_.flush();  // the sale is on the screen before the printer is reached
   if (spool_ != nullptr && spool_->enabled()) {
     const PrintOutcome printed = spool_->print_sale(*sale);
     if (printed.state == "printed") {
       out_ << "Receipt printed.\n";
+      if (pictures_ != nullptr && !pictures_->last_job().empty()) {
+        out_ << "Receipt picture: " << pictures_->last_job() << ".png\n";
+      }
     } else {
       out_ << "! " << print_outcome_message(printed) << "\n";
     }

@@ -4,8 +4,13 @@
 // line's quantity, a card code or card URL attaches the card (another card
 // replaces it and drops what "redeem PROGRAM" asked for it), "pay cash" /
 // "pay card" commits the sale and prints the receipt through the spool,
-// "void" / "void 2" removes the last / second line, "cancel" empties the
-// basket, "reprint" prints the last sale again, "help" lists this.
+// "code VK2611" gives a promotion code (an unknown one is refused), "void" /
+// "void 2" removes the last / second line, "cancel" empties the
+// basket, "reprint" prints the last sale again, "skip weekend" takes an
+// automatic promotion off this basket (until it is paid or cancelled),
+// "nocard" detaches the card and keeps the basket, "phone 89991234567"
+// attaches the card that number was given for (pos/phone_lookup.h), "help"
+// lists this.
 // After every line that changes something: the basket with prices and
 // discounts, the total, the card and its progress. A bad line gets a
 // one-line error starting with "!" and changes nothing. The counter never
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "hardware/line_source.h"
+#include "hardware/printer_virtual.h"
 #include "pos/config.h"
 #include "pos/print_spool.h"
 #include "pos/sale_service.h"
@@ -49,6 +55,9 @@ class Counter {
   // the queued receipts that are due.
   void run(hardware::LineSource& lines);
   void run(std::istream& in);
+  // With the virtual printer, each printed receipt is followed by the file
+  // that holds its picture.
+  void show_receipt_pictures(const hardware::VirtualPrinter* printer) { pictures_ = printer; }
 
  private:
   void print_basket();
@@ -59,6 +68,11 @@ class Counter {
   void retry_queued();
   void attach_card(const std::string& token);
   void add_item(const std::string& text, const std::string& alternative);
+  void add_code(const std::string& text);
+  void skip_promotion(const std::string& id);
+  void detach_card();
+  void attach_by_phone(const std::string& number);
+  std::string promotion_name(const std::string& id) const;
   void reload();
 
   SaleService& sales_;
@@ -70,8 +84,11 @@ class Counter {
   std::vector<ItemRequest> items_;
   std::int64_t last_sale_id_ = 0;
   std::vector<std::string> redeem_;
+  std::vector<std::string> codes_;  // promotion codes given, upper case, once each
+  std::vector<std::string> skip_;   // promotion ids taken off this basket
   std::optional<Card> card_;
   std::string cashier_;
+  const hardware::VirtualPrinter* pictures_ = nullptr;
 };
 
 }  // namespace loyalpos::pos

@@ -267,8 +267,8 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
     record.card = std::move(*history_after);
   }
   auto insert = db.cached(
-      "INSERT INTO refunds(sale_id, created_at, local_date, amount, first_event, last_event,"
-      " lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO refunds(refund_id, sale_id, created_at, local_date, amount, first_event,"
+      " last_event, lines) VALUES (?5, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert.ok()) return insert.error();
   (*insert)->bind(1, sale_id).bind(2, now).bind(3, date).bind(4, record.amount);
   (*insert)->bind(5, *refunded).bind(6, events.last_seq()).bind(7, dump_json(returned));

@@ -48,6 +48,23 @@ std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
   return out;
 }
 
+// The promotion codes a sale was given, with their touchpoints, as its
+// sale.completed event carries them: [{"code":…,"source":…}], keys in
+// alphabetical order, "source" empty when the promotion names none.
+std::string codes_json(const std::vector<loyalty::CodeUse>& codes) {
+  std::string out = "[";
+  for (const auto& code : codes) {
+    if (out.size() > 1) out.push_back(',');
+    out.append(R"({"code":)");
+    append_json_string(out, code.code);
+    out.append(R"(,"source":)");
+    append_json_string(out, code.source);
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
 }  // namespace
 
 Result<ItemRequest> parse_item(std::string_view text) {
@@ -139,12 +156,17 @@ CardHistory SaleService::after_sale(CardHistory card, const loyalty::PricedBaske
 
 Result<loyalty::PricingRequest> SaleService::pricing_request(
     const std::vector<loyalty::BasketLine>& lines, const std::optional<Card>& card,
-    const std::vector<std::string>& redeem, std::int64_t now, CardHistory* loaded) {
+    const std::vector<std::string>& redeem, const std::vector<std::string>& codes, std::int64_t now,
+    CardHistory* loaded) {
   loyalty::PricingRequest request;
   request.lines = lines;
   request.now_unix = now;
   request.local = local_time(now);
   request.redeem = redeem;
+  request.codes = codes;
+  auto uses = promotion_uses(card);
+  if (!uses.ok()) return uses.error();
+  request.uses = std::move(*uses);
   if (card) {
     auto history = ledger_.card_history(*card, now, tier_window_days());
     if (!history.ok()) return history.error();
@@ -159,11 +181,48 @@ Result<loyalty::PricingRequest> SaleService::pricing_request(
   return request;
 }
 
+Result<std::vector<loyalty::PromotionUses>> SaleService::promotion_uses(
+    const std::optional<Card>& card) {
+  std::vector<loyalty::PromotionUses> out;
+  const auto& promotions = rules_.promotions;
+  if (std::none_of(promotions.begin(), promotions.end(),
+                   [](const loyalty::Promotion& p) { return p.max_uses || p.max_uses_per_card; })) {
+    return out;
+  }
+  // A use is a sale whose sale.completed event lists the promotion, unless
+  // the sale was refunded in full. The cost grows with the terminal's
+  // sales: one pass over its events, paid on every sale and quote only
+  // while a limited promotion is in the config.
+  auto stmt = ledger_.db().cached(
+      "SELECT p.value, COUNT(*), TOTAL(e.card_id IS ?2) FROM events e"
+      " JOIN sales s ON s.sale_id = e.sale_id AND s.refunded = 0,"
+      " json_each(e.payload, '$.promotions') p"
+      " WHERE e.terminal_id = ?1 AND e.type = 'sale.completed' GROUP BY p.value");
+  if (!stmt.ok()) return stmt.error();
+  Statement& uses = **stmt;
+  uses.bind(1, ledger_.terminal().terminal_id);
+  uses.bind_optional(2, card ? std::optional<std::string>(card->card_id) : std::nullopt);
+  for (;;) {
+    auto row = uses.step();
+    if (!row.ok()) {
+      uses.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.push_back({uses.column_text(0), uses.column_int(1), uses.column_int(2)});
+  }
+  uses.reset();
+  return out;
+}
+
 Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::BasketLine>& lines,
                                                  const std::optional<Card>& card,
-                                                 const std::vector<std::string>& redeem) {
-  auto request = pricing_request(lines, card, redeem, clock_.now_unix());
+                                                 const std::vector<std::string>& redeem,
+                                                 const std::vector<std::string>& codes,
+                                                 const std::vector<std::string>& skip_promotions) {
+  auto request = pricing_request(lines, card, redeem, codes, clock_.now_unix());
   if (!request.ok()) return request.error();
+  request->skip_promotions = skip_promotions;
   return loyalty::price_basket(*request, rules_);
 }
 
@@ -203,8 +262,9 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     // price against the same stamps.
     record.at = clock_.now_unix();
     CardHistory before;
-    auto pricing = pricing_request(*lines, card, request.redeem, record.at, &before);
+    auto pricing = pricing_request(*lines, card, request.redeem, request.codes, record.at, &before);
     if (!pricing.ok()) return pricing.error();
+    pricing->skip_promotions = request.skip_promotions;
     auto priced = loyalty::price_basket(*pricing, rules_);
     if (!priced.ok()) return priced.error();
     record.priced = std::move(*priced);
@@ -245,14 +305,14 @@ Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
   NewEvent completed{
       "sale.completed", now, card_id, sale_id,
-      fmt::format(R"({{"card":{},"cashier":{},"currency":{},"discount":{},"free_units":{},)"
-                  R"("lines":{},"local_date":{},"messages":{},"payment":{},"promotions":{},)"
-                  R"("sale":{},"stamps_earned":{},"subtotal":{},"total":{}}})",
+      fmt::format(R"({{"card":{},"cashier":{},"codes":{},"currency":{},"discount":{},)"
+                  R"("free_units":{},"lines":{},"local_date":{},"messages":{},"payment":{},)"
+                  R"("promotions":{},"sale":{},"stamps_earned":{},"subtotal":{},"total":{}}})",
                   card_id ? json_string(*card_id) : "null", json_string(request.cashier),
-                  json_string(currency), priced.discount, free_units, lines_json(priced.lines),
-                  json_string(date), messages, json_string(request.payment),
-                  json_string_list(priced.promotions_applied), sale_id, stamps_earned,
-                  priced.subtotal, priced.total)};
+                  codes_json(priced.codes), json_string(currency), priced.discount, free_units,
+                  lines_json(priced.lines), json_string(date), messages,
+                  json_string(request.payment), json_string_list(priced.promotions_applied),
+                  sale_id, stamps_earned, priced.subtotal, priced.total)};
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
   if (!first_event.ok()) return first_event.error();

@@ -31,6 +31,8 @@ struct SaleRequest {
   std::string cashier;
   std::string payment = "cash";     // "cash" | "card"
   std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
+  std::vector<std::string> codes;   // promotion codes given (any case); unknown ones are errors
+  std::vector<std::string> skip_promotions;  // promotion ids the cashier took off this sale
 };
 
 struct SaleRecord {
@@ -78,7 +80,9 @@ class SaleService {
   // Prices without committing, for the counter's running basket.
   Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
                                       const std::optional<Card>& card,
-                                      const std::vector<std::string>& redeem = {});
+                                      const std::vector<std::string>& redeem = {},
+                                      const std::vector<std::string>& codes = {},
+                                      const std::vector<std::string>& skip_promotions = {});
 
   Result<SaleRecord> sell(const SaleRequest& request);
   // Returns `items` of sale `sale_id` (SKU and quantity, as in a sale), or
@@ -92,7 +96,11 @@ class SaleService {
   Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
                                                   const std::optional<Card>& card,
                                                   const std::vector<std::string>& redeem,
+                                                  const std::vector<std::string>& codes,
                                                   std::int64_t now, CardHistory* loaded = nullptr);
+  // Past uses of the promotions with usage limits, read from the sales'
+  // events (one statement, only when some promotion is limited).
+  Result<std::vector<loyalty::PromotionUses>> promotion_uses(const std::optional<Card>& card);
   // The card after a sale, from what the sale knew: no reading back.
   CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                          std::int64_t now) const;

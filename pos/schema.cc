@@ -195,7 +195,7 @@ UPDATE refunds SET last_event = COALESCE(
     // 4: partial refunds. A sale may have several refunds, each returning
     // some units of its lines (`lines`: JSON [{"line": 1-based, "qty"}];
     // NULL for refunds of a whole sale made before), so a refund has an id
-    // of its own. sales.refunded is 1 once every unit went back.
+    // of its own: the seq of its sale.refunded event. sales.refunded is 1 once every unit went back.
     R"sql(
 CREATE TABLE refunds_v4(
   refund_id   INTEGER PRIMARY KEY,
@@ -207,13 +207,26 @@ CREATE TABLE refunds_v4(
   last_event  INTEGER,
   lines       TEXT
 );
-INSERT INTO refunds_v4(sale_id, created_at, local_date, amount, first_event, last_event)
-  SELECT sale_id, created_at, local_date, amount, first_event, last_event FROM refunds
-  ORDER BY first_event;
+-- A refund's id is the seq of its sale.refunded event.
+INSERT INTO refunds_v4(refund_id, sale_id, created_at, local_date, amount, first_event,
+                       last_event)
+  SELECT first_event, sale_id, created_at, local_date, amount, first_event, last_event
+  FROM refunds ORDER BY first_event;
 DROP TABLE refunds;
 ALTER TABLE refunds_v4 RENAME TO refunds;
 CREATE INDEX refunds_by_sale ON refunds(sale_id);
 CREATE INDEX refunds_by_date ON refunds(local_date);
+)sql",
+    // 5: a card found by the customer's phone number (pos/phone_lookup.h),
+    // kept only as a keyed hash. One card per number (the key), one number
+    // per card (UNIQUE); the consent is the card's card.phone event at
+    // consented_at.
+    R"sql(
+CREATE TABLE card_phones(
+  phone_hash   BLOB PRIMARY KEY,
+  card_id      TEXT NOT NULL UNIQUE REFERENCES cards(card_id),
+  consented_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 }};
 

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ class ConfigReader {
  private:
   Result<loyalty::Schedule> schedule(const toml::table& t, const std::string& what) const;
   Result<loyalty::Promotion> promotion(const toml::table& t) const;
+  // min_total and min_qty, of a promotion or a stamp card.
+  Status minimums(const toml::table& t, const std::string& what,
+                  std::optional<std::int64_t>& min_total, std::optional<int>& min_qty) const;
+  // code, source, max_uses and max_uses_per_card of a promotion.
+  Status code_and_limits(const toml::table& t, const std::string& what,
+                         loyalty::Promotion& p) const;
 
   std::string source_;
   loyalty::Currency currency_;

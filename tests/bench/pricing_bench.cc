@@ -91,6 +91,36 @@ void BM_Price10LinesWith10Rules(benchmark::State& state) {
 }
 BENCHMARK(BM_Price10LinesWith10Rules);
 
+// The same ten rules with the offers of round two among them: two of the
+// promotions need a code (both given), two have minimums, two usage limits
+// (the counts passed in, as the sale reads them from the ledger), and a
+// stamp card a minimum quantity.
+Rules ten_rules_with_offers() {
+  Rules rules = ten_rules();
+  auto& promos = rules.promotions;
+  promos[1].code = "VK2611";  // weekend 2-for-1 on cakes, for the post's readers
+  promos[1].source = "vk-post-2026-11";
+  promos[2].min_total = 10000;  // tea 10%
+  promos[2].max_uses = 100;
+  promos[3].min_qty = 2;     // minus 20 on cakes
+  promos[5].code = "FLYER";  // regulars' 15%
+  promos[6].max_uses_per_card = 3;
+  rules.stamp_programs[2].min_qty = 1;
+  return rules;
+}
+
+void BM_Price10LinesWith10RulesCodesMinimumsLimits(benchmark::State& state) {
+  const Rules rules = ten_rules_with_offers();
+  PricingRequest request = card_request();
+  request.codes = {"vk2611", "FLYER"};
+  request.uses = {{"tea-10", 42, 1}, {"card-holders", 500, 2}};
+  for (auto _ : state) {
+    auto priced = price_basket(request, rules);
+    benchmark::DoNotOptimize(priced);
+  }
+}
+BENCHMARK(BM_Price10LinesWith10RulesCodesMinimumsLimits);
+
 void BM_Price10LinesNoRules(benchmark::State& state) {
   const Rules rules;
   const PricingRequest request = card_request();

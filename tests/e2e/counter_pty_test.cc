@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "cli_runner.h"
+#include "shipped_config.h"
 
 namespace loyalpos::e2e {
 namespace {
@@ -94,7 +95,7 @@ TEST(CounterOnATerminal, AFullSaleWithACard) {
   ASSERT_EQ(
       cli.run({"init", "--store", "Café Central", "--terminal", "c1", "--sample-catalog"}).code, 0);
   std::ofstream(cli.home() + "/config.toml")
-      << slurp(std::string(LOYALPOS_SOURCE_DIR) + "/packaging/config.toml")
+      << shipped_config_without_printer()
       << "\n[printer]\ntype = \"virtual\"\nprofile = \"xprinter-58\"\n";
   auto issued = cli.run({"card", "issue", "--json"});
   ASSERT_EQ(issued.code, 0) << issued.err;
@@ -110,15 +111,17 @@ TEST(CounterOnATerminal, AFullSaleWithACard) {
   ASSERT_TRUE(counter.wait_for("2. Turkish coffee")) << counter.screen();
   counter.type("qty 2");
   ASSERT_TRUE(counter.wait_for("Turkish coffee x2")) << counter.screen();
-  counter.type(url);
+  // A scanner set to end its scans with TAB: the scan ends there.
+  counter.type(url + "\tpay card");
   ASSERT_TRUE(counter.wait_for("Card attached")) << counter.screen();
   ASSERT_TRUE(counter.wait_for("TOTAL RUB")) << counter.screen();
   ASSERT_TRUE(counter.wait_for("Card: Pastry card 3/5")) << counter.screen();
-  counter.type("pay card");
   ASSERT_TRUE(counter.wait_for("TOTAL RUB")) << counter.screen();
   ASSERT_TRUE(counter.wait_for("Pastry card 4/5")) << counter.screen();
   ASSERT_TRUE(counter.wait_for("Sale 2 recorded.")) << counter.screen();
   ASSERT_TRUE(counter.wait_for("Receipt printed.")) << counter.screen();
+  ASSERT_TRUE(counter.wait_for("Receipt picture: " + cli.home() + "/prints/job-0002.png"))
+      << counter.screen();
   counter.type("void 7");
   ASSERT_TRUE(counter.wait_for("! nothing to void")) << counter.screen();
   counter.type("quit");

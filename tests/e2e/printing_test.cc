@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "cli_runner.h"
+#include "shipped_config.h"
 #include "tests/pos/fake_printer.h"
 
 namespace loyalpos::e2e {
@@ -22,7 +23,7 @@ class Printing : public ::testing::Test {
 
   void use_network_printer(std::uint16_t port) {
     std::ofstream(cli_.home() + "/config.toml")
-        << slurp(std::string(LOYALPOS_SOURCE_DIR) + "/packaging/config.toml")
+        << shipped_config_without_printer()
         << "\n[printer]\ntype = \"network\"\nprofile = \"xprinter-58\"\nhost = \"127.0.0.1\"\n"
         << "port = " << port << "\nconnect_timeout_ms = 1000\ndrain_timeout_ms = 2000\n";
   }

@@ -44,6 +44,18 @@ TEST(LineAssembler, CrLfAndCrlfEachEndOneLine) {
   EXPECT_TRUE(drain(lines).empty());
 }
 
+TEST(LineAssembler, TabEndsALineLikeEnter) {
+  // A scanner set to end each scan with TAB, and one set to TAB + Enter.
+  LineAssembler lines;
+  lines.push("HTTPS://LOYAL.EXAMPLE/C/55N2\tCROISSANT\tpay cash\n");
+  EXPECT_EQ(drain(lines),
+            (std::vector<std::string>{"HTTPS://LOYAL.EXAMPLE/C/55N2", "CROISSANT", "pay cash"}));
+  lines.push("A\t\r\nB\t\nC\t");
+  lines.push("\rD\r\n");
+  EXPECT_EQ(drain(lines), (std::vector<std::string>{"A", "B", "C", "D"}));
+  EXPECT_FALSE(lines.has_partial());
+}
+
 TEST(LineAssembler, OverLongLinesAreDroppedOnceAndReadingGoesOn) {
   LineAssembler lines;
   lines.push("before\n");
@@ -80,6 +92,19 @@ TEST(StreamLineSource, ReadsAKeyboardWedgeStream) {
   auto next = big.next_line();
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->value(), "ok");
+}
+
+TEST(StreamLineSource, TabEndsAScanFromTheKeyboard) {
+  std::istringstream in("HTTPS://LOYAL.EXAMPLE/C/ABC\tTEA\npay cash\n");
+  StreamLineSource source(in);
+  std::vector<std::string> got;
+  for (int i = 0; i < 10; ++i) {
+    auto line = source.next_line();
+    ASSERT_TRUE(line.ok());
+    if (!*line) break;
+    got.push_back(**line);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"HTTPS://LOYAL.EXAMPLE/C/ABC", "TEA", "pay cash"}));
 }
 
 // A pseudo-terminal: the master plays the scanner, the slave is its device.
@@ -146,6 +171,16 @@ TEST(SerialLineSource, ReadsLinesFromAPseudoTerminal) {
   EXPECT_NE(none.error().message().find("no scan from"), std::string::npos);
   EXPECT_GE(took, 150ms);
   EXPECT_LT(took, 2s);
+}
+
+TEST(SerialLineSource, TabEndsAScan) {
+  Pty pty;
+  ASSERT_TRUE(pty.ok());
+  auto source = open_serial({pty.slave(), 9600, 0ms, 2000ms});
+  ASSERT_NE(source, nullptr);
+  ASSERT_TRUE(pty.write("HTTPS://LOYAL.EXAMPLE/C/55N2\t4006381333931\t\r\n"));
+  EXPECT_EQ(next_ok(*source), "HTTPS://LOYAL.EXAMPLE/C/55N2");
+  EXPECT_EQ(next_ok(*source), "4006381333931");
 }
 
 TEST(SerialLineSource, IdleTimeEndsALineWithoutTerminator) {

@@ -251,6 +251,40 @@ TEST(ScanInput, EverySingleCharacterChangeOfATokenIsRejected) {
   EXPECT_EQ(tried, 28 * (31 + 16));
 }
 
+TEST(ScanInput, ReadCardCodeTakesEveryFormTheCounterTakes) {
+  const std::string token = sample_token();
+  const std::string url = card_url(kBase, token);
+  std::string grouped;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (i > 0 && i % 4 == 0) grouped += '-';
+    grouped += token[i];
+  }
+  for (const std::string& form :
+       {token, lower(token), url, lower(url), lower(grouped), type_on_russian_layout(url),
+        type_on_russian_layout(token), " " + url + "\t"}) {
+    auto read = read_card_code(form, settings());
+    ASSERT_TRUE(read.ok()) << form << ": " << read.error().message();
+    EXPECT_EQ(*read, token) << form;
+  }
+}
+
+TEST(ScanInput, ReadCardCodeRefusesWhatIsNotACard) {
+  auto message = [](std::string_view raw) {
+    auto read = read_card_code(raw, settings());
+    EXPECT_FALSE(read.ok()) << raw;
+    return read.ok() ? std::string() : read.error().message();
+  };
+  EXPECT_NE(message("HELLO").find("a card code has 28 characters"), std::string::npos);
+  EXPECT_NE(message("4006381333931").find("is a product barcode, not a card code"),
+            std::string::npos);
+  EXPECT_NE(message("https://other.example/C/" + sample_token()).find("not a loyalty card"),
+            std::string::npos);
+  std::string misread = sample_token();
+  misread[3] = misread[3] == '7' ? '8' : '7';
+  EXPECT_NE(message(misread).find("failed its check"), std::string::npos);
+  EXPECT_NE(message("").find("empty"), std::string::npos);
+}
+
 TEST(ScanInput, CheckFailureIsAnErrorNotText) {
   std::string token = sample_token();
   token[27] = token[27] == '0' ? '1' : '0';

@@ -167,7 +167,7 @@ TEST(Config, PromotionMistakesAreNamedWithTheirLine) {
       std::string::npos);
   EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"free_lunch\"\n"),
             "shop.toml:3: promotion \"x\": \"kind\" must be buy_x_get_y, n_for_m, percent_off, "
-            "amount_off or bundle");
+            "amount_off, order_amount_off, bundle or gift");
   EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
                      "categories = [\"pastry\"]\naudience = \"tier\"\ntier = \"gold\"\n")
                 .find("no [[tier]] has the id \"gold\""),
@@ -188,6 +188,114 @@ TEST(Config, PromotionMistakesAreNamedWithTheirLine) {
             std::string::npos);
   EXPECT_NE(error_of("timezone = \"Mars/Olympus\"\n").find("unknown time zone"), std::string::npos);
   EXPECT_NE(error_of(card + "reward = \"later\"\n").find("apply_now"), std::string::npos);
+}
+
+TEST(Config, ReadsCodesMinimumsAndLimits) {
+  auto config = parse_config(R"(
+[[stamp_card]]
+id = "pastry"
+categories = ["pastry"]
+every = 5
+min_total = "300"
+min_qty = 2
+
+[[promotion]]
+id = "vk-post"
+name = "VK post: second pastry free"
+kind = "buy_x_get_y"
+buy = 1
+get = 1
+categories = ["pastry"]
+code = "vk2611"
+source = "vk-post-2026-11"
+min_total = "2.50"
+min_qty = 3
+max_uses = 100
+max_uses_per_card = 1
+)",
+                             "shop.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  const auto& card = config->rules.stamp_programs[0];
+  EXPECT_EQ(card.min_total, 30000);
+  EXPECT_EQ(card.min_qty, 2);
+  const auto& p = config->rules.promotions[0];
+  EXPECT_EQ(p.code, "VK2611");  // kept upper case: codes are the same in any case
+  EXPECT_EQ(p.source, "vk-post-2026-11");
+  EXPECT_EQ(p.min_total, 250);
+  EXPECT_EQ(p.min_qty, 3);
+  EXPECT_EQ(p.max_uses, 100);
+  EXPECT_EQ(p.max_uses_per_card, 1);
+}
+
+TEST(Config, CodeAndLimitMistakesAreNamedWithTheirLine) {
+  const std::string promo =
+      "[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 20\n"
+      "categories = [\"pastry\"]\n";
+  EXPECT_EQ(error_of(promo + "code = \"VK 2611\"\n"),
+            "shop.toml:6: promotion \"x\": \"code\" must be 1 to 32 letters, digits, - or _ "
+            "(like \"VK2611\")");
+  EXPECT_EQ(error_of(promo + "source = \"poster\"\n"),
+            "shop.toml:6: promotion \"x\": \"source\" needs a \"code\"");
+  EXPECT_EQ(error_of(promo + "code = \"A1\"\n" +
+                     "[[promotion]]\nid = \"y\"\nkind = \"percent_off\"\npercent = 5\n"
+                     "categories = [\"drink\"]\ncode = \"a1\"\n"),
+            "shop.toml:12: promotions \"x\" and \"y\" have the same code \"A1\" (codes are the "
+            "same in any case)");
+  EXPECT_NE(error_of(promo + "max_uses = 0\n").find("shop.toml:6"), std::string::npos);
+  EXPECT_NE(error_of(promo + "max_uses_per_card = -1\n").find("shop.toml:6"), std::string::npos);
+  EXPECT_EQ(error_of(promo + "min_total = 0\n"),
+            "shop.toml:6: promotion \"x\": \"min_total\" must be above zero");
+  EXPECT_NE(error_of(promo + "min_qty = 0\n").find("shop.toml:6"), std::string::npos);
+  EXPECT_NE(error_of("[[stamp_card]]\nid = \"pastry\"\ncategories = [\"pastry\"]\nevery = 5\n"
+                     "min_total = \"-3\"\n")
+                .find("shop.toml:5"),
+            std::string::npos);
+}
+
+TEST(Config, ReadsOrderAmountOffGiftAndMaxDiscount) {
+  auto config = parse_config(R"(
+[[promotion]]
+id = "minus-100"
+kind = "order_amount_off"
+amount = "100"
+
+[[promotion]]
+id = "coffee-simit"
+kind = "gift"
+skus = ["SIMIT"]
+[promotion.trigger]
+categories = ["drink"]
+
+[[promotion]]
+id = "ten"
+kind = "percent_off"
+percent = 10
+categories = ["pastry"]
+max_discount = "300"
+)",
+                             "shop.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  const auto& p = config->rules.promotions;
+  EXPECT_EQ(p[0].kind, loyalty::PromotionKind::kOrderAmountOff);
+  EXPECT_EQ(p[0].amount, 10000);
+  EXPECT_TRUE(p[0].items.empty());  // the whole basket
+  EXPECT_EQ(p[1].kind, loyalty::PromotionKind::kGift);
+  EXPECT_EQ(p[1].items.skus, std::vector<std::string>{"SIMIT"});
+  EXPECT_EQ(p[1].trigger.categories, std::vector<std::string>{"drink"});
+  EXPECT_EQ(p[2].max_discount, 30000);
+
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"g\"\nkind = \"gift\"\nskus = [\"SIMIT\"]\n"),
+            "shop.toml:1: promotion \"g\": a gift needs [promotion.trigger] with what must be "
+            "bought");
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"x\"\nkind = \"amount_off\"\namount = 5\n"
+                     "categories = [\"pastry\"]\nmax_discount = 10\n"),
+            "shop.toml:6: promotion \"x\": \"max_discount\" is for kind = \"percent_off\"");
+  EXPECT_EQ(error_of("[[promotion]]\nid = \"o\"\nkind = \"order_amount_off\"\namount = 0\n"),
+            "shop.toml:4: promotion \"o\": \"amount\" must be above zero");
+  EXPECT_NE(error_of("[[promotion]]\nid = \"x\"\nkind = \"percent_off\"\npercent = 5\n"
+                     "categories = [\"pastry\"]\n[promotion.trigger]\nskus = [\"TEA\"]\n")
+                .find("[promotion.trigger] is for kind = \"gift\""),
+            std::string::npos);
 }
 
 }  // namespace
