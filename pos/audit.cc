@@ -4,6 +4,7 @@
 
 #include "loyalty/card_token.h"
 #include "pos/event_log.h"
+#include "pos/phone_lookup.h"
 
 namespace loyalpos::pos {
 
@@ -236,6 +237,27 @@ Status card_tokens(Database& db) {
   }
 }
 
+// The key of the phone numbers' hashes is in no event (it must not leave
+// the terminal); each card.phone event carries a check value of it instead.
+Status phone_key(Ledger& ledger) {
+  auto stmt = ledger.db().prepare(
+      "SELECT payload ->> 'key_check' FROM events WHERE type = 'card.phone'"
+      " ORDER BY seq DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  const std::optional<std::string> recorded = *row && !stmt->column_is_null(0)
+                                                  ? std::optional<std::string>(stmt->column_text(0))
+                                                  : std::nullopt;
+  auto check = phone_key_check(ledger);
+  if (!check.ok()) return broken("the key of the phone numbers is damaged");
+  if (*row && !*check) return broken("the key of the phone numbers is missing");
+  if (recorded && *check != recorded) {
+    return broken("the key of the phone numbers is not the one their hashes were made with");
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<AuditReport> audit_ledger(Ledger& ledger) {
@@ -255,6 +277,7 @@ Result<AuditReport> audit_ledger(Ledger& ledger) {
     return broken(std::string(check.what) + ": " + **detail);
   }
   LOYALPOS_TRY(card_tokens(db));
+  LOYALPOS_TRY(phone_key(ledger));
   auto chain = verify_chain(db, ledger.terminal().terminal_id);
   if (!chain.ok()) return chain.error();
   AuditReport report;

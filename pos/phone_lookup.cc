@@ -91,6 +91,17 @@ Result<Bytes> phone_hash(const Bytes& key, const std::string& normal) {
   return out;
 }
 
+// What the key signs in every card.phone event, so audit can tell the key
+// in meta is the one the hashes were made with.
+constexpr const char* kKeyCheckText = "loyalpos phone key check";
+
+Result<std::string> key_check(const Bytes& key) {
+  auto check = phone_hash(key, kKeyCheckText);
+  if (!check.ok()) return check.error();
+  check->resize(8);
+  return hex(*check);
+}
+
 Error no_card() { return Error::not_found("no card"); }
 
 }  // namespace
@@ -134,6 +145,8 @@ Status attach_phone(Ledger& ledger, const Card& card, std::string_view phone,
   if (!key.ok()) return key.error();
   auto hash = phone_hash(*key, *normal);
   if (!hash.ok()) return hash.error();
+  auto check = key_check(*key);
+  if (!check.ok()) return check.error();
 
   auto owner = db.cached("SELECT card_id FROM card_phones WHERE phone_hash = ?1");
   if (!owner.ok()) return owner.error();
@@ -162,7 +175,8 @@ Status attach_phone(Ledger& ledger, const Card& card, std::string_view phone,
                                {"consent", "phone lookup"},
                                {"consented_at", consented_at},
                                // The keyed hash, not the number: audit checks the table against it.
-                               {"phone_hash", hex(*hash)}})};
+                               {"phone_hash", hex(*hash)},
+                               {"key_check", *check}})};
   auto seq = append_event(db, ledger.terminal().terminal_id, event);
   if (!seq.ok()) return seq.error();
   return tx->commit();
@@ -189,6 +203,15 @@ Result<Card> find_card_by_phone(Ledger& ledger, std::string_view phone) {
   if (!card.ok()) return card.error();
   if (!*card) return no_card();
   return **card;
+}
+
+Result<std::optional<std::string>> phone_key_check(Ledger& ledger) {
+  auto key = read_key(ledger.db());
+  if (!key.ok()) return key.error();
+  if (!*key) return std::optional<std::string>();
+  auto check = key_check(**key);
+  if (!check.ok()) return check.error();
+  return std::optional<std::string>(*check);
 }
 
 }  // namespace loyalpos::pos

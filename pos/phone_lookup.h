@@ -35,4 +35,9 @@ Status attach_phone(Ledger& ledger, const Card& card, std::string_view phone,
 // The card the number was attached to; kNotFound "no card" otherwise.
 Result<Card> find_card_by_phone(Ledger& ledger, std::string_view phone);
 
+// A short check value of the ledger's phone key (every card.phone event
+// carries it): audit compares them, since the key itself is in no event.
+// Empty when the ledger has no key yet.
+Result<std::optional<std::string>> phone_key_check(Ledger& ledger);
+
 }  // namespace loyalpos::pos
