@@ -134,7 +134,7 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
 
 // Draws every page; the caller owns the surface and finishes it.
 Status draw_sheet(cairo_surface_t* surface, const std::vector<SheetCard>& cards,
-                  const std::vector<QrMatrix>& codes, std::string_view shop_name) {
+                  const std::vector<QrMatrix>& codes, std::string_view heading) {
   ContextPtr cr(cairo_create(surface));
   // A font map of our own rather than Pango's process-wide default: its
   // fonts and caches are released when the sheet is done.
@@ -143,7 +143,7 @@ Status draw_sheet(cairo_surface_t* surface, const std::vector<SheetCard>& cards,
   pango_cairo_update_context(cr.get(), pango.get());
   pango_cairo_context_set_resolution(pango.get(), 72);  // font points = PDF points
   CardTexts texts{TextLine(pango.get(), kNameFont), TextLine(pango.get(), kCodeFont)};
-  texts.name.set_text(shop_name);
+  texts.name.set_text(heading);
   for (std::size_t i = 0; i < cards.size(); ++i) {
     const auto slot = static_cast<int>(i % kCardsPerSheetPage);
     if (i > 0 && slot == 0) cairo_show_page(cr.get());
@@ -160,6 +160,11 @@ Status draw_sheet(cairo_surface_t* surface, const std::vector<SheetCard>& cards,
 
 Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view shop_name,
                         const std::string& pdf_path) {
+  return write_code_sheet(cards, shop_name, std::string(shop_name) + " loyalty cards", pdf_path);
+}
+
+Status write_code_sheet(const std::vector<SheetCard>& cards, std::string_view heading,
+                        std::string_view title, const std::string& pdf_path) {
   if (cards.empty()) return Error::invalid("no cards to print");
   std::vector<QrMatrix> codes;
   codes.reserve(cards.size());
@@ -178,10 +183,10 @@ Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view sh
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
       return cairo_error(cairo_surface_status(surface.get()));
     }
-    const std::string title = std::string(shop_name) + " loyalty cards";
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                   std::string(title).c_str());
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "loyalpos");
-    LOYALPOS_TRY(draw_sheet(surface.get(), cards, codes, shop_name));
+    LOYALPOS_TRY(draw_sheet(surface.get(), cards, codes, heading));
     cairo_surface_finish(surface.get());
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
       return cairo_error(cairo_surface_status(surface.get()));

@@ -30,4 +30,9 @@ struct SheetCard {
 Status write_card_sheet(const std::vector<SheetCard>& cards, std::string_view shop_name,
                         const std::string& pdf_path);
 
+// The same sheet for any codes, e.g. a promotion's coupons: `heading` on
+// every card (instead of the shop name), `title` in the PDF's metadata.
+Status write_code_sheet(const std::vector<SheetCard>& cards, std::string_view heading,
+                        std::string_view title, const std::string& pdf_path);
+
 }  // namespace loyalpos::hardware

@@ -40,6 +40,7 @@ struct Work {
   std::vector<Pending> discounts;
   std::list<std::string> reasons;  // texts made while pricing; stable addresses
   std::vector<Unit*> scratch;      // reused by the rules, one at a time
+  std::vector<std::int64_t> nets;  // units' nets before a rule, where it needs them
   // The basket's distinct categories, and each line's among them: a rule's
   // categories are matched against these few, not against every line.
   std::vector<const std::string*> categories;
@@ -51,6 +52,7 @@ struct Work {
     discounts.clear();
     reasons.clear();
     scratch.clear();
+    nets.clear();
     categories.clear();
     rank = 0;
   }
@@ -211,11 +213,32 @@ bool apply_each(Work& work, const PricingRequest& request, const Promotion& prom
   return !units.empty();
 }
 
-// `amount` off the units, each taking its share in proportion to its net
-// (rounded down); the minor units left over go one each to the dearest
-// units. A share never exceeds the unit's net: below the total every
-// rounded-down share is under its net, and at the total there is nothing
-// left over.
+// `amount` (clipped at the units' total) off the units, each taking its
+// share in proportion to its net, rounded down; the minor units left over go
+// one each to the dearest units. A share never exceeds the unit's net: below
+// the total every rounded-down share is under its net, and at the total
+// there is nothing left over. Returns what was taken, -1 if the units cost
+// nothing. `units` come dearest first.
+std::int64_t spread(Work& work, std::vector<Unit*>& units, std::int64_t amount,
+                    const std::string& source, const std::string& reason) {
+  std::int64_t total = 0;
+  for (const Unit* unit : units) total += unit->net;  // the basket total fits (checked)
+  if (total == 0) return -1;
+  amount = std::min(amount, total);
+  __extension__ typedef __int128 Wide;  // amount * net may not fit in 64 bits
+  std::int64_t given = 0;
+  for (Unit* unit : units) {
+    const auto share = static_cast<std::int64_t>(static_cast<Wide>(amount) * unit->net / total);
+    given += work.discount(*unit, share, source, reason);
+  }
+  for (Unit* unit : units) {
+    if (given == amount) break;
+    given += work.discount(*unit, 1, source, reason);
+  }
+  return given;
+}
+
+// `amount` off the units, spread over them (see spread).
 bool apply_order_amount(Work& work, const PricingRequest& request, const Promotion& promo) {
   auto& units = work.scratch;
   if (promo.items.empty()) {
@@ -227,24 +250,12 @@ bool apply_order_amount(Work& work, const PricingRequest& request, const Promoti
   } else {
     eligible_units(work, request, promo.items, promo.combinable, units);
   }
-  std::int64_t total = 0;
-  for (const Unit* unit : units) total += unit->net;  // the basket total fits (checked)
-  if (total == 0) return false;
-  const std::int64_t amount = std::min(promo.amount, total);
   std::sort(units.begin(), units.end(), dearer);
-  __extension__ typedef __int128 Wide;  // amount * net may not fit in 64 bits
-  std::int64_t given = 0;
-  for (Unit* unit : units) {
-    const auto share = static_cast<std::int64_t>(static_cast<Wide>(amount) * unit->net / total);
-    const std::int64_t taken = work.discount(*unit, share, promo.id, promo.name);
-    given += taken;
-    claim(*unit, promo, taken > 0);
-  }
-  for (Unit* unit : units) {
-    if (given == amount) break;
-    given += work.discount(*unit, 1, promo.id, promo.name);
-    claim(*unit, promo, true);
-  }
+  auto& nets = work.nets;
+  nets.clear();
+  for (const Unit* unit : units) nets.push_back(unit->net);
+  if (spread(work, units, promo.amount, promo.id, promo.name) < 0) return false;
+  for (std::size_t i = 0; i < units.size(); ++i) claim(*units[i], promo, units[i]->net < nets[i]);
   return true;
 }
 
@@ -427,6 +438,36 @@ ProgramChange apply_program(Work& work, const PricingRequest& request, const Sta
   return change;
 }
 
+// A points card on the basket as the other rules left it: a reward asked
+// for comes off the whole order (spread like an order's amount off), then
+// what is left to pay for the card's items earns points.
+Result<PointsChange> apply_points_program(Work& work, const PricingRequest& request,
+                                          const PointsProgram& program) {
+  PointsChange change;
+  change.program = &program;
+  change.before = balance_for(*request.card, program.id);
+  const bool redeem =
+      std::find(request.redeem.begin(), request.redeem.end(), program.id) != request.redeem.end();
+  if (redeem) {
+    LOYALPOS_TRY(check_redeem(program, change.before));
+    auto& units = work.scratch;
+    units.clear();
+    for (auto& unit : work.units) {
+      if (unit.net > 0) units.push_back(&unit);
+    }
+    std::sort(units.begin(), units.end(), dearer);
+    change.discount = std::max<std::int64_t>(
+        spread(work, units, program.reward_amount, program.id, program.name), 0);
+  }
+  const auto lines = matching_lines(work, request, program.items);
+  std::int64_t paid = 0;
+  for (const auto& unit : work.units) {
+    if (program.items.empty() || lines[unit.line]) paid += unit.net;
+  }
+  change.outcome = apply_points(program, change.before, paid, redeem, request.now_unix);
+  return change;
+}
+
 Status check_line(const BasketLine& line) {
   if (line.qty < 1) {
     return Error::invalid("quantity of " + line.product.sku + " must be at least 1, got " +
@@ -445,14 +486,25 @@ Status check_line(const BasketLine& line) {
 // an unknown code is an error.
 Result<std::vector<CodeUse>> given_codes(const PricingRequest& request, const Rules& rules) {
   std::vector<CodeUse> out;
-  if (request.codes.empty()) return out;
-  out.reserve(request.codes.size());
+  if (request.codes.empty() && request.coupons.empty()) return out;
+  out.reserve(request.codes.size() + request.coupons.size());
   for (const auto& code : request.codes) {
     const Promotion* promo = promotion_for_code(rules, code);
     if (promo == nullptr) return Error::not_found("unknown code \"" + code + "\"");
     if (std::none_of(out.begin(), out.end(),
                      [&](const CodeUse& c) { return c.code == promo->code; }))
       out.push_back(CodeUse{promo->code, promo->source});
+  }
+  for (const auto& coupon : request.coupons) {
+    const auto it = std::find_if(rules.promotions.begin(), rules.promotions.end(),
+                                 [&](const Promotion& p) { return p.id == coupon.promotion_id; });
+    if (it == rules.promotions.end() || !it->coupons) {
+      return Error::not_found("coupon " + coupon.code + " is for promotion \"" +
+                              coupon.promotion_id + "\", which takes no coupons now");
+    }
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const CodeUse& c) { return c.code == coupon.code; }))
+      out.push_back(CodeUse{coupon.code, it->source});
   }
   std::sort(out.begin(), out.end(),
             [](const CodeUse& a, const CodeUse& b) { return a.code < b.code; });
@@ -486,6 +538,11 @@ std::vector<const Promotion*> active_promotions(const Rules& rules, const Pricin
     if (!promo.code.empty() && std::none_of(codes.begin(), codes.end(), [&](const CodeUse& c) {
           return c.code == promo.code;
         })) {
+      continue;
+    }
+    if (promo.coupons &&
+        std::none_of(request.coupons.begin(), request.coupons.end(),
+                     [&](const CouponUse& c) { return c.promotion_id == promo.id; })) {
       continue;
     }
     if (promo.schedule.active(request.local) && audience_matches(promo, request, tier) &&
@@ -576,9 +633,20 @@ Result<PricedBasket> price_basket(const PricingRequest& request, const Rules& ru
             referral_text(*change.program, rules.referral.stamps, rules.language));
       }
     }
+    basket.points.reserve(rules.points_programs.size());
+    for (const auto& program : rules.points_programs) {
+      ++work.rank;
+      auto change = apply_points_program(work, request, program);
+      if (!change.ok()) return change.error();
+      basket.points.push_back(std::move(*change));
+    }
     for (const auto& change : basket.programs) {
       basket.messages.push_back(
           progress_text(*change.program, change.outcome.after, rules.language));
+    }
+    for (const auto& change : basket.points) {
+      basket.messages.push_back(
+          points_progress_text(*change.program, change.outcome.after, rules.language));
     }
   }
 

@@ -10,6 +10,8 @@
 // on what is left. Items a promotion made free or cheaper earn stamps only if
 // that promotion says so (the ones it left at full price always do, like the
 // paid croissant of a 2-for-1); items a stamp card makes free never do.
+// Points cards come last: a redeemed reward is taken off the order, then
+// what is left to pay for each card's items earns its points.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,7 @@
 
 #include "loyalty/catalog.h"
 #include "loyalty/journey.h"
+#include "loyalty/points.h"
 #include "loyalty/result.h"
 #include "loyalty/rules.h"
 #include "loyalty/schedule.h"
@@ -49,17 +52,29 @@ struct PromotionUses {
   std::int64_t by_card = 0;
 };
 
+// A one-shot coupon given with a sale: its code (upper case) and the
+// promotion it unlocks.
+struct CouponUse {
+  std::string code;
+  std::string promotion_id;
+};
+
 struct PricingRequest {
   std::vector<BasketLine> lines;
   std::optional<CardState> card;
-  std::int64_t now_unix = 0;        // the clock, passed in
-  LocalTime local;                  // the same moment in the store's time zone
-  std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
+  std::int64_t now_unix = 0;  // the clock, passed in
+  LocalTime local;            // the same moment in the store's time zone
+  // Bank-mode programs whose rewards to use, and points programs to spend a
+  // reward of (an error if the card holds too few points).
+  std::vector<std::string> redeem;
   // Promotion ids not to apply to this basket (the cashier's override).
   std::vector<std::string> skip_promotions;
   // Codes given at the counter, any case, each known to the rules (an
   // unknown one is an error); a repeated code counts once.
   std::vector<std::string> codes;
+  // Coupons given, already checked unused by the caller (pos/coupons.h):
+  // each unlocks its coupon promotion and is listed among the codes.
+  std::vector<CouponUse> coupons;
   // Past uses of the promotions with usage limits (missing: none yet).
   std::vector<PromotionUses> uses;
 };
@@ -92,6 +107,13 @@ struct ProgramChange {
   std::int64_t referral_stamps = 0;
 };
 
+struct PointsChange {
+  const PointsProgram* program = nullptr;  // points into the Rules priced with
+  ProgramBalance before;
+  PointsOutcome outcome;
+  std::int64_t discount = 0;  // the reward taken off this order
+};
+
 struct CodeUse {
   std::string code;
   std::string source;
@@ -103,6 +125,7 @@ struct PricedBasket {
   std::int64_t discount = 0;
   std::int64_t total = 0;
   std::vector<ProgramChange> programs;          // card sales only, in rules order
+  std::vector<PointsChange> points;             // card sales only, in rules order
   std::vector<std::string> promotions_applied;  // ids, in the order applied
   // The codes given, upper case, sorted, once each, with their touchpoints,
   // whether or not their promotion applied.

@@ -59,6 +59,22 @@ struct StampProgram {
   bool qualifies(const Product& product) const { return items.contains(product); }
 };
 
+// "1 point per 100 ₽": a card earns one point per full `per_amount` paid
+// for the program's items in a sale (after every discount), and `threshold`
+// points buy `reward_amount` off a later order. The balance is kept like a
+// stamp card's (ProgramBalance.stamps holds the points; rewards stay 0).
+struct PointsProgram {
+  std::string id;                    // stable key in the ledger, unique among stamp cards too
+  std::string name;                  // the receipt's reason for the reward
+  ProductSet items;                  // empty: every item
+  std::int64_t per_amount = 100;     // minor units, > 0
+  std::int64_t threshold = 50;       // points one reward costs, > 0
+  std::int64_t reward_amount = 100;  // minor units off the order, > 0
+  int currency_exponent = 2;         // for showing reward_amount in the progress text
+
+  bool qualifies(const Product& product) const { return items.empty() || items.contains(product); }
+};
+
 enum class PromotionKind {
   kBuyXGetY,    // buy `buy`, get `get` free (cheapest free)
   kNForM,       // `n` items for the price of `m`
@@ -102,6 +118,9 @@ struct Promotion {
   // from a poster); upper case, unique among the promotions. Empty: no code.
   std::string code;
   std::string source;  // the touchpoint the code stands for, e.g. "vk-post-2026-11"
+  // Applies only with one of its one-shot coupons (pos/coupons.h), each
+  // usable in one sale; never together with `code`.
+  bool coupons = false;
   std::optional<std::int64_t> min_total;
   std::optional<int> min_qty;  // see the minimums above StampProgram
   // Uses are sales the promotion applied in, refunded ones not counted; the
@@ -133,6 +152,7 @@ enum class Language { kEnglish, kRussian };
 
 struct Rules {
   std::vector<StampProgram> stamp_programs;
+  std::vector<PointsProgram> points_programs;
   std::vector<Promotion> promotions;
   std::vector<Tier> tiers;
   ReferralBonus referral;

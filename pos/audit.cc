@@ -51,17 +51,25 @@ struct Check {
 };
 
 // The events that start a row of their own (the meta row, a card, a sale,
-// a refund, a phone number's consent); every other event (card.stamps,
+// a refund, a phone number's consent, a batch of coupons); every other event (card.stamps,
 // card.stage) belongs to the sale or refund whose events it follows, and lies
 // in that row's first_event..last_event.
-#define LOYALPOS_ROW_STARTS \
-  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded', 'card.phone')"
+#define LOYALPOS_ROW_STARTS                                                                  \
+  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded', 'card.phone'," \
+  " 'coupon.issued')"
 
 // Sales whose refunds returned all of them: a refund event saying so, or a
 // whole-sale refund from before partial refunds (no list of lines).
 #define LOYALPOS_REFUNDED_IN_FULL                           \
   "SELECT sale_id FROM events WHERE type = 'sale.refunded'" \
   " AND (json_type(payload, '$.lines') IS NULL OR json_extract(payload, '$.complete'))"
+
+// The codes sale.completed events list with their sales (a code is an
+// object {"code", "source"}); most sales list none, found without parsing.
+#define LOYALPOS_SALE_CODES                                                           \
+  "SELECT CASE k.type WHEN 'object' THEN k.value ->> 'code' END AS code, e.sale_id"   \
+  " FROM events e, json_each(e.payload, '$.codes') k WHERE e.type = 'sale.completed'" \
+  " AND instr(e.payload, '\"codes\":[]') = 0"
 
 // phone_key: the key of the phone numbers' hashes (pos/phone_lookup.h).
 #define LOYALPOS_META_KEYS \
@@ -211,6 +219,26 @@ constexpr Check kChecks[] = {
      " WHERE p.consented_at IS NOT l.at OR lower(hex(p.phone_hash)) IS NOT l.payload ->> "
      "'phone_hash'",
      "card's phone number differs from its card.phone event"},
+    // Coupons: each row made by its batch's coupon.issued event, and used
+    // by the one sale whose sale.completed event lists its code (a refund
+    // leaves it used).
+    {"SELECT c.code FROM coupons c LEFT JOIN (SELECT k.value AS code, e.at,"
+     " e.payload ->> 'promotion' AS promotion FROM events e, json_each(e.payload, '$.codes') k"
+     " WHERE e.type = 'coupon.issued') i ON i.code = c.code"
+     " WHERE i.code IS NULL OR c.issued_at IS NOT i.at OR c.promotion_id IS NOT i.promotion",
+     "coupon differs from its coupon.issued event"},
+    {"SELECT k.value FROM events e, json_each(e.payload, '$.codes') k"
+     " WHERE e.type = 'coupon.issued' EXCEPT SELECT code FROM coupons",
+     "coupon.issued event names a coupon that is missing"},
+    {"SELECT c.code FROM coupons c LEFT JOIN sales s ON s.sale_id = c.used_sale"
+     " LEFT JOIN events e ON e.seq = s.first_event WHERE c.used_sale IS NOT NULL"
+     " AND (e.seq IS NULL OR e.type != 'sale.completed' OR NOT EXISTS (SELECT 1"
+     " FROM json_each(e.payload, '$.codes') k"
+     " WHERE CASE k.type WHEN 'object' THEN k.value ->> 'code' END = c.code))",
+     "coupon is marked used by a sale that does not list it"},
+    {"SELECT 'coupon ' || c.code || ' (sale ' || l.sale_id || ')' FROM (" LOYALPOS_SALE_CODES
+     ") l JOIN coupons c ON c.code = l.code WHERE c.used_sale IS NOT l.sale_id",
+     "coupon a sale lists is not marked used by it"},
     {"SELECT \"table\" || ' row ' || rowid || ' points at a missing ' || parent"
      " FROM pragma_foreign_key_check",
      "a row refers to one that is gone"},
@@ -218,6 +246,7 @@ constexpr Check kChecks[] = {
 
 #undef LOYALPOS_ROW_STARTS
 #undef LOYALPOS_META_KEYS
+#undef LOYALPOS_SALE_CODES
 #undef LOYALPOS_REFUNDED_IN_FULL
 
 // A card's token is its id encoded (loyalty/card_token.h): an edited token

@@ -25,6 +25,7 @@
 #include "pos/clock.h"
 #include "pos/config.h"
 #include "pos/counter.h"
+#include "pos/coupons.h"
 #include "pos/json_output.h"
 #include "pos/json_text.h"
 #include "pos/paths.h"
@@ -278,6 +279,17 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   card_phone->add_flag("--consent", phone_consent,
                        "the customer agreed to be found by this number");
 
+  auto* coupon = app.add_subcommand("coupon", "one-shot coupons of a promotion");
+  coupon->require_subcommand(1);
+  auto* coupon_sheet =
+      coupon->add_subcommand("sheet", "issue N coupons of a promotion on an A4 PDF");
+  std::string coupon_promotion, coupon_file;
+  int coupon_count = 10;
+  coupon_sheet->add_option("--promotion", coupon_promotion, "the promotion's id")->required();
+  coupon_sheet->add_option("--count", coupon_count, "how many coupons (1-500)")
+      ->capture_default_str();
+  coupon_sheet->add_option("--out", coupon_file, "the PDF to write")->required();
+
   auto* sale = app.add_subcommand("sale", "ring up and record a sale");
   SaleRequest sale_request;
   std::string sale_card;
@@ -287,7 +299,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   sale->add_option("--phone", sale_phone, "find the customer's card by their phone number");
   sale->add_option("--cashier", sale_request.cashier, "who rang it up");
   sale->add_option("--pay", sale_request.payment, "cash or card")->capture_default_str();
-  sale->add_option("--redeem", sale_request.redeem, "use the card's banked reward of PROGRAM")
+  sale->add_option("--redeem", sale_request.redeem,
+                   "use the card's banked reward of PROGRAM (or a points reward)")
       ->allow_extra_args(false);
   sale->add_option("--code", sale_request.codes, "a promotion code the customer showed (any case)")
       ->allow_extra_args(false);
@@ -326,10 +339,11 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   auto* printer_test = printer_cmd->add_subcommand("test", "print the alphabet test page");
   auto* printer_status = printer_cmd->add_subcommand("status", "ask the printer how it is");
 
-  for (auto* sub : {init,        catalog,     catalog_import, catalog_list,  card,   card_issue,
-                    card_sheet,  card_show,   card_phone,     sale,          refund, report,
-                    report_day,  counter,     audit,          reprint,       print,  print_queue,
-                    print_retry, printer_cmd, printer_test,   printer_status}) {
+  for (auto* sub :
+       {init,       catalog,     catalog_import, catalog_list, card,         card_issue,
+        card_sheet, card_show,   card_phone,     coupon,       coupon_sheet, sale,
+        refund,     report,      report_day,     counter,      audit,        reprint,
+        print,      print_queue, print_retry,    printer_cmd,  printer_test, printer_status}) {
     sub->fallthrough();
   }
 
@@ -567,6 +581,40 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       print_json({{"pdf", sheet_file}, {"tokens", tokens}});
     } else {
       std::cout << "Wrote " << cards.size() << " cards to " << sheet_file << "\n";
+    }
+    return 0;
+  }
+
+  if (coupon_sheet->parsed()) {
+    if (coupon_count < 1 || coupon_count > 500) {
+      return fail(options, Error::invalid("--count must be from 1 to 500"));
+    }
+    const auto& promotions = config.rules.promotions;
+    const auto promo =
+        std::find_if(promotions.begin(), promotions.end(),
+                     [&](const loyalty::Promotion& p) { return p.id == coupon_promotion; });
+    if (promo == promotions.end()) {
+      return fail(options, Error::not_found("no promotion \"" + coupon_promotion + "\""));
+    }
+    if (!promo->coupons) {
+      return fail(options, Error::invalid("promotion \"" + coupon_promotion +
+                                          "\" takes no coupons: set coupons = true in its "
+                                          "[[promotions]] table first"));
+    }
+    // The coupons are issued only if their sheet was written: one transaction.
+    auto issued = issue_coupons(ledger, promo->id, coupon_count, session->clock->now_unix(),
+                                random_bits, [&](const std::vector<std::string>& codes) {
+                                  std::vector<hardware::SheetCard> cards;
+                                  for (const auto& code : codes) cards.push_back({code, code});
+                                  return hardware::write_code_sheet(
+                                      cards, promo->name, promo->name + " coupons", coupon_file);
+                                });
+    if (!issued.ok()) return fail(options, issued.error().with_context("no coupons issued: "));
+    if (options.json) {
+      print_json({{"pdf", coupon_file}, {"promotion", promo->id}, {"codes", *issued}});
+    } else {
+      std::cout << "Wrote " << issued->size() << " coupons of " << promo->id << " to "
+                << coupon_file << "\n";
     }
     return 0;
   }

@@ -91,13 +91,16 @@ Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
   LOYALPOS_TRY(
       r.check_keys(root,
                    {"language", "card_base_url", "timezone", "ledger", "scanner", "printer",
-                    "receipt", "journey", "referral", "stamp_card", "promotion", "tier"},
+                    "receipt", "journey", "referral", "stamp_card", "points", "promotion", "tier"},
                    ""));
   Config config;
   LOYALPOS_TRY(read_settings(r, root, config));
   auto cards = r.stamp_cards(root);
   if (!cards.ok()) return cards.error();
   config.rules.stamp_programs = std::move(*cards);
+  auto points = r.points_programs(root, config.rules.stamp_programs);
+  if (!points.ok()) return points.error();
+  config.rules.points_programs = std::move(*points);
   auto tiers = r.tiers(root);
   if (!tiers.ok()) return tiers.error();
   config.rules.tiers = std::move(*tiers);

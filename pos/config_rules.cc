@@ -1,7 +1,8 @@
-// The loyalty rules' part of the config: [[stamp_card]], [[promotion]],
-// [[tier]]. Every check here guards a mistake an owner can make.
+// The loyalty rules' part of the config: [[stamp_card]], [[points]],
+// [[promotion]], [[tier]]. Every check here guards a mistake an owner can make.
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "pos/detail/config_parser.h"
 
@@ -90,6 +91,59 @@ Result<std::vector<loyalty::StampProgram>> ConfigReader::stamp_cards(
     LOYALPOS_TRY(minimums(t, "stamp card \"" + p.id + "\"", p.min_total, p.min_qty));
     for (const auto& other : out) {
       if (other.id == p.id) return error_at(t, "two stamp cards have the id \"" + p.id + "\"");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<loyalty::PointsProgram>> ConfigReader::points_programs(
+    const toml::table& root, const std::vector<loyalty::StampProgram>& cards) const {
+  std::vector<loyalty::PointsProgram> out;
+  Status status = ok_status();
+  const auto* array = array_of_tables(root, "points", status, *this);
+  if (!status.ok()) return status.error();
+  if (array == nullptr) return out;
+  for (const auto& item : *array) {
+    const auto& t = *item.as_table();
+    LOYALPOS_TRY(check_keys(
+        t, {"id", "name", "categories", "skus", "per_amount", "threshold", "reward_amount"},
+        " in [[points]]"));
+    loyalty::PointsProgram p;
+    auto id = string_at(t, "id", "", true);
+    if (!id.ok()) return id.error();
+    if (id->empty()) return error_at(t, "a points card's id must not be empty");
+    p.id = *id;
+    auto name = string_at(t, "name", p.id, false);
+    if (!name.ok()) return name.error();
+    p.name = *name;
+    // No categories nor skus: every item earns points.
+    if (t.get("categories") || t.get("skus")) {
+      auto items = products_at(t, "points card \"" + p.id + "\"");
+      if (!items.ok()) return items.error();
+      p.items = *items;
+    }
+    const std::string what = "points card \"" + p.id + "\": ";
+    for (auto [key, field] :
+         {std::pair{"per_amount", &p.per_amount}, std::pair{"reward_amount", &p.reward_amount}}) {
+      auto amount = money_at(t, key, true);
+      if (!amount.ok()) return amount.error();
+      if (*amount <= 0) {
+        return error_at(*t.get(key), what + "\"" + key + "\" must be above zero");
+      }
+      *field = *amount;
+    }
+    auto threshold = int_at(t, "threshold", 0, 1, 1000000, true);
+    if (!threshold.ok()) return threshold.error();
+    p.threshold = *threshold;
+    p.currency_exponent = currency_.exponent;
+    for (const auto& other : cards) {
+      if (other.id == p.id) {
+        return error_at(t, "a stamp card and a points card have the id \"" + p.id + "\"");
+      }
+    }
+    for (const auto& other : out) {
+      if (other.id == p.id) return error_at(t, "two points cards have the id \"" + p.id + "\"");
     }
     out.push_back(std::move(p));
   }
@@ -202,6 +256,7 @@ Result<loyalty::Promotion> ConfigReader::promotion(const toml::table& t) const {
                            "tier",
                            "code",
                            "source",
+                           "coupons",
                            "min_total",
                            "min_qty",
                            "max_uses",
@@ -385,8 +440,17 @@ Status ConfigReader::code_and_limits(const toml::table& t, const std::string& wh
     }
     p.code = loyalty::normal_code(*code);
   }
+  auto coupons = bool_at(t, "coupons", false);
+  if (!coupons.ok()) return coupons.error();
+  p.coupons = *coupons;
+  if (p.coupons && !p.code.empty()) {
+    return error_at(*t.get("coupons"),
+                    what + ": \"coupons\" and \"code\" cannot both unlock one promotion");
+  }
   if (const toml::node* node = t.get("source")) {
-    if (p.code.empty()) return error_at(*node, what + ": \"source\" needs a \"code\"");
+    if (p.code.empty() && !p.coupons) {
+      return error_at(*node, what + ": \"source\" needs a \"code\" or \"coupons\"");
+    }
     auto source = string_at(t, "source", "", true);
     if (!source.ok()) return source.error();
     if (source->empty() || source->size() > 100) {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "loyalty/coupon_code.h"
 #include "loyalty/money.h"
 #include "loyalty/pricing.h"
 #include "loyalty/scan_input.h"
+#include "pos/coupons.h"
 #include "pos/phone_lookup.h"
 #include "pos/print_messages.h"
 #include "pos/receipt_text.h"
@@ -45,7 +47,7 @@ constexpr const char* kHelp =
     "qty N                 set the last line's quantity to N\n"
     "void | void N         remove the last line | line N\n"
     "pay cash | pay card   complete the sale and print the receipt\n"
-    "redeem PROGRAM        use the card's banked reward (e.g. redeem pastry)\n"
+    "redeem PROGRAM        use the card's banked or points reward (e.g. redeem pastry)\n"
     "code CODE             a promotion code the customer shows (e.g. code VK2611)\n"
     "skip PROMOTION        take an automatic promotion off this basket (e.g. skip weekend)\n"
     "phone NUMBER          find the card of a customer who gave their number\n"
@@ -221,13 +223,36 @@ void Counter::add_code(const std::string& text) {
   }
   const loyalty::Promotion* promo = loyalty::promotion_for_code(config_.rules, text);
   if (promo == nullptr) {
-    out_ << "! unknown code \"" << text << "\"\n";
+    add_coupon(text);
     return;
   }
   if (std::find(codes_.begin(), codes_.end(), promo->code) == codes_.end()) {
     codes_.push_back(promo->code);
   }
   out_ << "Code " << promo->code << " given: " << promo->name << ".\n";
+  print_basket();
+}
+
+bool Counter::is_coupon_scan(const std::string& text) {
+  const std::string code = loyalty::normal_code(text);
+  if (!loyalty::is_coupon_code(code)) return false;
+  auto coupon = find_coupon(ledger_.db(), code);
+  return coupon.ok() && coupon->has_value();
+}
+
+void Counter::add_coupon(const std::string& text) {
+  auto coupon = find_unused_coupon(ledger_.db(), text);
+  if (!coupon.ok()) {
+    out_ << "! " << coupon.error().message() << "\n";
+    return;
+  }
+  if (!*coupon) {
+    out_ << "! unknown code \"" << text << "\"\n";
+    return;
+  }
+  const std::string& code = (*coupon)->code;
+  if (std::find(codes_.begin(), codes_.end(), code) == codes_.end()) codes_.push_back(code);
+  out_ << "Coupon " << code << " given: " << promotion_name((*coupon)->promotion_id) << ".\n";
   print_basket();
 }
 
@@ -396,6 +421,11 @@ bool Counter::handle(std::string_view raw) {
       add_item(scan->barcode, "");
       break;
     case loyalty::Scan::Kind::kText:
+      // A coupon's QR holds just its code: scanned, it is given as a code.
+      if (is_coupon_scan(scan->text)) {
+        add_coupon(scan->text);
+        break;
+      }
       add_item(scan->text, scan->latin_text);
       break;
   }

@@ -69,6 +69,9 @@ class Counter {
   void attach_card(const std::string& token);
   void add_item(const std::string& text, const std::string& alternative);
   void add_code(const std::string& text);
+  // A one-shot coupon, typed after "code" or scanned (pos/coupons.h).
+  void add_coupon(const std::string& text);
+  bool is_coupon_scan(const std::string& text);
   void skip_promotion(const std::string& id);
   void detach_card();
   void attach_by_phone(const std::string& number);

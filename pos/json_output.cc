@@ -1,6 +1,7 @@
 #include "pos/json_output.h"
 
 #include "loyalty/messages.h"
+#include "loyalty/points.h"
 
 namespace loyalpos::pos {
 
@@ -20,6 +21,23 @@ json card_json(const CardHistory& card, const loyalty::Rules& rules) {
                         {"rewards_available", balance.rewards},
                         {"mode", program.mode == loyalty::RewardMode::kBank ? "bank" : "apply_now"},
                         {"progress", loyalty::progress_text(program, balance, rules.language)}});
+  }
+  // A points card's balance is kept in `stamps` like a stamp card's.
+  for (const auto& program : rules.points_programs) {
+    loyalty::ProgramBalance balance{program.id, 0, 0, 0};
+    for (const auto& b : card.balances) {
+      if (b.program_id == program.id) balance = b;
+    }
+    programs.push_back(
+        {{"id", program.id},
+         {"name", program.name},
+         {"mode", "points"},
+         {"stamps", balance.stamps},
+         {"points", balance.stamps},
+         {"threshold", program.threshold},
+         {"reward_amount", program.reward_amount},
+         {"rewards_available", balance.stamps > 0 ? balance.stamps / program.threshold : 0},
+         {"progress", loyalty::points_progress_text(program, balance, rules.language)}});
   }
   return {{"token", card.card.token},
           {"card_id", card.card.card_id},

@@ -12,6 +12,14 @@ Result<loyalty::CardId> random_card_id() {
   return id;
 }
 
+Result<std::uint64_t> random_bits() {
+  std::uint64_t bits = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&bits), sizeof bits) != 1) {
+    return Error::internal("the system's random source failed");
+  }
+  return bits;
+}
+
 Result<std::string> random_terminal_id() {
   auto id = random_card_id();
   if (!id.ok()) return id.error();

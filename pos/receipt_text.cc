@@ -2,6 +2,7 @@
 
 #include "loyalty/messages.h"
 #include "loyalty/money.h"
+#include "loyalty/points.h"
 #include "pos/clock.h"
 
 namespace loyalpos::pos {
@@ -91,6 +92,13 @@ std::vector<std::string> card_progress_lines(const CardHistory& card, const loya
       if (b.program_id == program.id) balance = b;
     }
     out.push_back(loyalty::progress_text(program, balance, rules.language));
+  }
+  for (const auto& program : rules.points_programs) {
+    loyalty::ProgramBalance balance{program.id, 0, 0, 0};
+    for (const auto& b : card.balances) {
+      if (b.program_id == program.id) balance = b;
+    }
+    out.push_back(loyalty::points_progress_text(program, balance, rules.language));
   }
   return out;
 }

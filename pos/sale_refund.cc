@@ -234,9 +234,13 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
     const auto program =
         std::find_if(rules_.stamp_programs.begin(), rules_.stamp_programs.end(),
                      [&](const loyalty::StampProgram& p) { return p.id == c.program_id; });
+    const auto points =
+        std::find_if(rules_.points_programs.begin(), rules_.points_programs.end(),
+                     [&](const loyalty::PointsProgram& p) { return p.id == c.program_id; });
     for (const auto& line : sale.lines) {
       if (c.why == "referral" ||
-          (program != rules_.stamp_programs.end() && !program->qualifies(line.product))) {
+          (program != rules_.stamp_programs.end() && !program->qualifies(line.product)) ||
+          (points != rules_.points_programs.end() && !points->qualifies(line.product))) {
         continue;
       }
       weight += line.qty;

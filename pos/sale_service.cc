@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pos/card_balance.h"
+#include "pos/coupons.h"
 #include "pos/event_log.h"
 #include "pos/json_text.h"
 #include "pos/text_field.h"
@@ -144,6 +145,16 @@ CardHistory SaleService::after_sale(CardHistory card, const loyalty::PricedBaske
       *it = change.outcome.after;
     }
   }
+  for (const auto& change : priced.points) {
+    auto it = std::find_if(
+        card.balances.begin(), card.balances.end(),
+        [&](const loyalty::ProgramBalance& b) { return b.program_id == change.program->id; });
+    if (it == card.balances.end()) {
+      card.balances.push_back(change.outcome.after);
+    } else {
+      *it = change.outcome.after;
+    }
+  }
   card.visits += 1;
   if (!card.first_visit) card.first_visit = now;
   card.last_visit = now;
@@ -164,6 +175,7 @@ Result<loyalty::PricingRequest> SaleService::pricing_request(
   request.local = local_time(now);
   request.redeem = redeem;
   request.codes = codes;
+  LOYALPOS_TRY(take_coupons(ledger_.db(), rules_, request.codes, request.coupons));
   auto uses = promotion_uses(card);
   if (!uses.ok()) return uses.error();
   request.uses = std::move(*uses);
@@ -232,6 +244,13 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
   }
   LOYALPOS_TRY(check_text_field("the cashier's name", request.cashier, kMaxShortName));
   for (const auto& program_id : request.redeem) {
+    const auto& points = rules_.points_programs;
+    if (std::any_of(points.begin(), points.end(),
+                    [&](const loyalty::PointsProgram& p) { return p.id == program_id; })) {
+      // Whether the card holds enough points is the pricing's to say.
+      if (!request.card_token) return Error::invalid("redeeming points needs the customer's card");
+      continue;
+    }
     const auto& programs = rules_.stamp_programs;
     auto it = std::find_if(programs.begin(), programs.end(),
                            [&](const loyalty::StampProgram& p) { return p.id == program_id; });
@@ -333,6 +352,7 @@ Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,
   row.bind(14, *first_event).bind(15, events.last_seq());
   row.bind(16, messages);
   LOYALPOS_TRY(row.run());
+  LOYALPOS_TRY(use_coupons(db, pricing.coupons, sale_id));
   record.sale_id = sale_id;
   record.journal_seq = events.last_seq();
   record.journal_sign = receipt_sign(events.last_hash());
@@ -363,6 +383,15 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
     if (!changed) continue;
     LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, stamps,
                                      rewards, "sale", now));
+  }
+  // A points card's balance changes like a stamp card's: its points are the
+  // event's stamps, so audits and refunds treat both alike.
+  for (const auto& change : priced.points) {
+    const std::int64_t points = change.outcome.after.stamps - change.before.stamps;
+    if (points == 0 && change.outcome.rewards_used == 0) continue;
+    LOYALPOS_TRY(write_balance(db, card.card_id, change.outcome.after));
+    LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, points, 0,
+                                     "sale", now));
   }
 
   loyalty::CardJourney after = pricing.card->journey;

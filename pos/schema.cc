@@ -228,6 +228,17 @@ CREATE TABLE card_phones(
   consented_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 6: one-shot coupons (pos/coupons.h). A row is made by its batch's
+    // coupon.issued event; used_sale is the sale whose sale.completed event
+    // lists the code, set in that sale's transaction.
+    R"sql(
+CREATE TABLE coupons(
+  code         TEXT PRIMARY KEY,
+  promotion_id TEXT NOT NULL,
+  issued_at    INTEGER NOT NULL,
+  used_sale    INTEGER REFERENCES sales(sale_id)
+) WITHOUT ROWID;
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

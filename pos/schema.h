@@ -8,7 +8,7 @@
 
 namespace loyalpos::pos {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and
 // brings the schema to `target` (kSchemaVersion; tests make older ledgers

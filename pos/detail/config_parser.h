@@ -39,6 +39,9 @@ class ConfigReader {
   Result<loyalty::ProductSet> products_at(const toml::table& t, const std::string& what) const;
 
   Result<std::vector<loyalty::StampProgram>> stamp_cards(const toml::table& root) const;
+  // [[points]]; ids unique among them and the stamp cards (`cards`).
+  Result<std::vector<loyalty::PointsProgram>> points_programs(
+      const toml::table& root, const std::vector<loyalty::StampProgram>& cards) const;
   Result<std::vector<loyalty::Promotion>> promotions(const toml::table& root,
                                                      const std::vector<loyalty::Tier>& tiers) const;
   Result<std::vector<loyalty::Tier>> tiers(const toml::table& root) const;

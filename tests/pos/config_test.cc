@@ -235,7 +235,10 @@ TEST(Config, CodeAndLimitMistakesAreNamedWithTheirLine) {
             "shop.toml:6: promotion \"x\": \"code\" must be 1 to 32 letters, digits, - or _ "
             "(like \"VK2611\")");
   EXPECT_EQ(error_of(promo + "source = \"poster\"\n"),
-            "shop.toml:6: promotion \"x\": \"source\" needs a \"code\"");
+            "shop.toml:6: promotion \"x\": \"source\" needs a \"code\" or \"coupons\"");
+  EXPECT_EQ(error_of(promo + "code = \"A1\"\ncoupons = true\n"),
+            "shop.toml:7: promotion \"x\": \"coupons\" and \"code\" cannot both unlock one "
+            "promotion");
   EXPECT_EQ(error_of(promo + "code = \"A1\"\n" +
                      "[[promotion]]\nid = \"y\"\nkind = \"percent_off\"\npercent = 5\n"
                      "categories = [\"drink\"]\ncode = \"a1\"\n"),

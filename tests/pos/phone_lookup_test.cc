@@ -63,7 +63,10 @@ TEST_F(PhoneLookupTest, AttachedWithConsentTheNumberFindsTheCard) {
   ASSERT_TRUE(*stmt->step());
   EXPECT_EQ(stmt->column_int(0), 1795430000);
   EXPECT_EQ(stmt->column_text(1), card.card_id);
-  EXPECT_EQ(stmt->column_text(2).find("999"), std::string::npos) << stmt->column_text(2);
+  // No form of the number (its hash, in hex, may hold any short run of digits).
+  for (const char* form : {"9991234567", "123-45-67", "1234567"}) {
+    EXPECT_EQ(stmt->column_text(2).find(form), std::string::npos) << stmt->column_text(2);
+  }
   EXPECT_NE(stmt->column_text(2).find("\"consented_at\":1795430000"), std::string::npos);
   auto audit = audit_ledger(*ledger_);
   EXPECT_TRUE(audit.ok()) << audit.error().message();
