@@ -93,8 +93,9 @@ BENCHMARK(BM_Price10LinesWith10Rules);
 
 // The same ten rules with the offers of round two among them: two of the
 // promotions need a code (both given), two have minimums, two usage limits
-// (the counts passed in, as the sale reads them from the ledger), and a
-// stamp card a minimum quantity.
+// (the counts passed in, as the sale reads them from the ledger), a stamp
+// card a minimum quantity, and a points card in place of the cake stamp card
+// (1 point per 100.00 paid; the card redeems 50 of its 120 points).
 Rules ten_rules_with_offers() {
   Rules rules = ten_rules();
   auto& promos = rules.promotions;
@@ -105,7 +106,15 @@ Rules ten_rules_with_offers() {
   promos[3].min_qty = 2;     // minus 20 on cakes
   promos[5].code = "FLYER";  // regulars' 15%
   promos[6].max_uses_per_card = 3;
-  rules.stamp_programs[2].min_qty = 1;
+  rules.stamp_programs[1].min_qty = 1;
+  rules.stamp_programs.pop_back();
+  PointsProgram points;
+  points.id = "cafe-points";
+  points.name = "Café points";
+  points.per_amount = 10000;
+  points.threshold = 50;
+  points.reward_amount = 15000;
+  rules.points_programs = {points};
   return rules;
 }
 
@@ -114,6 +123,8 @@ void BM_Price10LinesWith10RulesCodesMinimumsLimits(benchmark::State& state) {
   PricingRequest request = card_request();
   request.codes = {"vk2611", "FLYER"};
   request.uses = {{"tea-10", 42, 1}, {"card-holders", 500, 2}};
+  request.card->balances.push_back({"cafe-points", 120, 0, 0});
+  request.redeem = {"cafe-points"};
   for (auto _ : state) {
     auto priced = price_basket(request, rules);
     benchmark::DoNotOptimize(priced);
