@@ -135,26 +135,19 @@ Result<CardHistory> SaleService::history(const Card& card) {
 
 CardHistory SaleService::after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                                     std::int64_t now) const {
-  for (const auto& change : priced.programs) {
+  // Stamp cards and points cards alike: the balance the sale left.
+  const auto settle = [&card](const loyalty::ProgramBalance& after) {
     auto it = std::find_if(
         card.balances.begin(), card.balances.end(),
-        [&](const loyalty::ProgramBalance& b) { return b.program_id == change.program->id; });
+        [&](const loyalty::ProgramBalance& b) { return b.program_id == after.program_id; });
     if (it == card.balances.end()) {
-      card.balances.push_back(change.outcome.after);
+      card.balances.push_back(after);
     } else {
-      *it = change.outcome.after;
+      *it = after;
     }
-  }
-  for (const auto& change : priced.points) {
-    auto it = std::find_if(
-        card.balances.begin(), card.balances.end(),
-        [&](const loyalty::ProgramBalance& b) { return b.program_id == change.program->id; });
-    if (it == card.balances.end()) {
-      card.balances.push_back(change.outcome.after);
-    } else {
-      *it = change.outcome.after;
-    }
-  }
+  };
+  for (const auto& change : priced.programs) settle(change.outcome.after);
+  for (const auto& change : priced.points) settle(change.outcome.after);
   card.visits += 1;
   if (!card.first_visit) card.first_visit = now;
   card.last_visit = now;
