@@ -195,7 +195,8 @@ UPDATE refunds SET last_event = COALESCE(
     // 4: partial refunds. A sale may have several refunds, each returning
     // some units of its lines (`lines`: JSON [{"line": 1-based, "qty"}];
     // NULL for refunds of a whole sale made before), so a refund has an id
-    // of its own: the seq of its sale.refunded event. sales.refunded is 1 once every unit went back.
+    // of its own: the seq of its sale.refunded event. sales.refunded is 1 once every unit went
+    // back.
     R"sql(
 CREATE TABLE refunds_v4(
   refund_id   INTEGER PRIMARY KEY,

@@ -265,11 +265,17 @@ TEST(LedgerMigration, ASchema1LedgerKeepsEverySaleLineWhenUpgraded) {
                     .ok());
     // The events as schema 1 wrote them: a sale's event without its lines.
     ASSERT_TRUE(append_event(*db, terminal,
-                             {"terminal.initialized", 0, {}, {},
+                             {"terminal.initialized",
+                              0,
+                              {},
+                              {},
                               R"({"currency":"RUB","store":"Café","terminal":"T1"})"})
                     .ok());
     ASSERT_TRUE(append_event(*db, terminal,
-                             {"sale.completed", 10, {}, 1,
+                             {"sale.completed",
+                              10,
+                              {},
+                              1,
                               R"({"card":null,"currency":"RUB","discount":15000,)"
                               R"("payment":"cash","promotions":[],"sale":1,"subtotal":32000,)"
                               R"("total":17000})"})
