@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "loyalty/utf8.h"
+
 namespace loyalpos::loyalty {
 
 namespace {
@@ -30,13 +32,7 @@ bool ProductSet::intersects(const ProductSet& other) const {
   return share(categories, other.categories) || share(skus, other.skus);
 }
 
-std::string normal_code(std::string_view code) {
-  std::string out(code);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
+std::string normal_code(std::string_view code) { return upper_ascii(code); }
 
 const Promotion* promotion_for_code(const Rules& rules, std::string_view code) {
   if (code.empty()) return nullptr;

@@ -22,6 +22,10 @@ bool is_valid_utf8(std::string_view text);
 // mean characters, not bytes).
 std::size_t utf8_length(std::string_view text);
 
+// `text` with a-z made A-Z and every other byte kept: case-insensitive keys
+// (SKUs, card tokens, codes, receipt signs) are compared this way.
+std::string upper_ascii(std::string_view text);
+
 // Appends code point `c` (at most U+10FFFF) as UTF-8.
 void append_utf8(std::string& out, char32_t c);
 

@@ -1,8 +1,7 @@
 #include "pos/audit.h"
 
-#include <cctype>
-
 #include "loyalty/card_token.h"
+#include "loyalty/utf8.h"
 #include "pos/event_log.h"
 #include "pos/phone_lookup.h"
 
@@ -337,9 +336,7 @@ Status check_receipt(Ledger& ledger, std::int64_t seq, const std::string& sign) 
                   " is missing (the ledger lost or dropped sales)");
   }
   const std::string found = receipt_sign(stmt->column_blob(0));
-  std::string wanted = sign;
-  for (auto& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (found != wanted) {
+  if (found != loyalty::upper_ascii(sign)) {
     return broken(receipt + " does not match this ledger (its event " + std::to_string(seq) +
                   " signs " + found + "): the journey log was changed or replaced");
   }

@@ -147,11 +147,8 @@ Result<std::vector<loyalty::Product>> parse_catalog_csv(std::string_view text,
       return Error::invalid(where + "SKU \"" + p.sku +
                             "\" must be 1-64 letters, digits, '-', '_' or '.'");
     }
-    std::string key = p.sku;
-    for (auto& c : key) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    if (!skus.insert(key).second) return Error::invalid(where + "SKU " + p.sku + " appears twice");
+    if (!skus.insert(loyalty::upper_ascii(p.sku)).second)
+      return Error::invalid(where + "SKU " + p.sku + " appears twice");
     if (p.name.empty()) return Error::invalid(where + "product " + p.sku + " has no name");
     if (p.category.empty()) return Error::invalid(where + "product " + p.sku + " has no category");
     LOYALPOS_TRY(check_text_field(where + "the name of " + p.sku, p.name, kMaxProductName));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "loyalty/pro_rata.h"
+#include "loyalty/utf8.h"
 #include "pos/card_balance.h"
 #include "pos/event_log.h"
 #include "pos/json_text.h"
@@ -100,13 +101,6 @@ Status read_returned(Database& db, std::int64_t sale_id, SoldSale& sale) {
   return ok_status();
 }
 
-std::string upper(std::string text) {
-  for (auto& c : text) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return text;
-}
-
 // Which units this refund takes: the items asked for, line by line in the
 // sale's order, or everything left.
 Status choose_units(std::int64_t sale_id, const std::vector<ItemRequest>& items, SoldSale& sale) {
@@ -119,10 +113,10 @@ Status choose_units(std::int64_t sale_id, const std::vector<ItemRequest>& items,
     return ok_status();
   }
   for (const auto& item : items) {
-    const std::string sku = upper(item.code);
+    const std::string sku = loyalty::upper_ascii(item.code);
     std::int64_t wanted = item.qty, found = 0;
     for (auto& line : sale.lines) {
-      if (upper(line.product.sku) != sku) continue;
+      if (loyalty::upper_ascii(line.product.sku) != sku) continue;
       found += line.qty - line.returned - line.taking;
       const std::int64_t take = std::min(wanted, line.qty - line.returned - line.taking);
       line.taking += take;
@@ -130,8 +124,9 @@ Status choose_units(std::int64_t sale_id, const std::vector<ItemRequest>& items,
     }
     if (wanted > 0) {
       const std::string sale_name = "sale " + std::to_string(sale_id);
-      if (found == 0 && std::none_of(sale.lines.begin(), sale.lines.end(),
-                                     [&](const auto& l) { return upper(l.product.sku) == sku; })) {
+      if (found == 0 && std::none_of(sale.lines.begin(), sale.lines.end(), [&](const auto& l) {
+            return loyalty::upper_ascii(l.product.sku) == sku;
+          })) {
         return Error::not_found(sale_name + " has no " + item.code);
       }
       return Error::invalid(sale_name + " has " + std::to_string(found) + " " + item.code +

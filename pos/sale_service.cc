@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "loyalty/utf8.h"
 #include "pos/card_balance.h"
 #include "pos/coupons.h"
 #include "pos/event_log.h"
@@ -16,14 +17,6 @@ namespace loyalpos::pos {
 namespace {
 
 using nlohmann::json;
-
-std::string upper_ascii(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 // A sale's lines as a JSON list, keys in alphabetical order, as its
 // sale.completed event carries them (the ledger's record of the lines; see
@@ -104,7 +97,7 @@ Result<std::vector<loyalty::BasketLine>> SaleService::resolve_items(
 }
 
 Result<Card> SaleService::resolve_card(std::string_view token) {
-  const std::string normal = upper_ascii(token);
+  const std::string normal = loyalty::upper_ascii(token);
   auto id = loyalty::parse_token(normal);
   if (!id.ok()) return id.error();
   auto card = ledger_.find_card(normal);
