@@ -35,6 +35,16 @@ Result<DayReport> day_report(Ledger& ledger, const std::string& date) {
   report.stamps_given = programs->column_int(0);
   report.rewards_redeemed = programs->column_int(1);
 
+  // A points card's reward is one per sale that redeemed it.
+  auto points = db.prepare(
+      "SELECT COUNT(*) FROM events WHERE type = 'card.stamps'"
+      " AND json_extract(payload, '$.why') = 'redeem'"
+      " AND sale_id IN (SELECT sale_id FROM sales WHERE local_date = ?1)");
+  if (!points.ok()) return points.error();
+  points->bind(1, date);
+  if (auto row = points->step(); !row.ok()) return row.error();
+  report.rewards_redeemed += points->column_int(0);
+
   auto refunds =
       db.prepare("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM refunds WHERE local_date = ?1");
   if (!refunds.ok()) return refunds.error();

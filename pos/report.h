@@ -21,7 +21,7 @@ struct DayReport {
   std::int64_t revenue = 0;    // sum of sale totals
   std::int64_t discounts = 0;  // sum of sale discounts
   std::int64_t stamps_given = 0;
-  std::int64_t rewards_redeemed = 0;  // free items given by loyalty programs
+  std::int64_t rewards_redeemed = 0;  // stamp cards' free items and points cards' rewards
   std::int64_t refunds = 0;
   std::int64_t refunded = 0;                        // amount refunded that day
   std::map<std::string, PaymentTotals> by_payment;  // "cash", "card"

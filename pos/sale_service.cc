@@ -376,8 +376,10 @@ Status SaleService::write_card_changes(EventWriter& events, const Card& card, st
     const std::int64_t points = change.outcome.after.stamps - change.before.stamps;
     if (points == 0 && change.outcome.rewards_used == 0) continue;
     LOYALPOS_TRY(write_balance(db, card.card_id, change.outcome.after));
+    // "redeem" marks the sale that spent a reward (the day report counts them).
+    const char* why = change.outcome.rewards_used > 0 ? "redeem" : "sale";
     LOYALPOS_TRY(append_stamps_event(events, card.card_id, sale_id, change.program->id, points, 0,
-                                     "sale", now));
+                                     why, now));
   }
 
   loyalty::CardJourney after = pricing.card->journey;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <sstream>
+
 namespace loyalpos::pos {
 namespace {
 
@@ -21,6 +24,27 @@ TEST(Config, TheShippedConfigIsTheCafesPastryCard) {
   EXPECT_EQ(p.items.categories, std::vector<std::string>{"pastry"});
   EXPECT_EQ(config->rules.language, loyalty::Language::kEnglish);
   EXPECT_EQ(config->busy_timeout_ms, 5000);
+}
+
+// The shipped config's commented examples are what an owner copies: with
+// their leading "# " removed they must read, and do what they say.
+TEST(Config, TheShippedConfigsExamplesReadWhenUncommented) {
+  const std::regex example(R"(^# (\[|[a-z_]+ = ))");
+  std::istringstream in{std::string(default_config_text())};
+  std::string text, line;
+  while (std::getline(in, line)) {
+    text += (std::regex_search(line, example) ? line.substr(2) : line) + "\n";
+  }
+  auto config = parse_config(text, "built-in, uncommented");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  EXPECT_EQ(config->rules.points_programs.size(), 1u);
+  EXPECT_EQ(config->rules.tiers.size(), 1u);
+  EXPECT_FALSE(config->rules.referral.program_id.empty());
+  std::vector<std::string> codes;
+  for (const auto& promo : config->rules.promotions) {
+    if (!promo.code.empty()) codes.push_back(promo.code + " " + promo.source);
+  }
+  EXPECT_EQ(codes, std::vector<std::string>{"VK2611 vk-post-2026-11"});
 }
 
 TEST(Config, ReadsEveryKey) {

@@ -7,6 +7,7 @@
 
 #include "pos/audit.h"
 #include "pos/json_output.h"
+#include "pos/report.h"
 #include "tests/pos/pos_fixture.h"
 
 namespace loyalpos::pos::testing {
@@ -96,6 +97,9 @@ TEST_F(PointsSale, RedeemSpendsTheThresholdOnALaterSale) {
   EXPECT_EQ(sale->priced.lines[0].reason(), "Café points");
   EXPECT_EQ(points(card), 1);
   EXPECT_EQ(points_from_events(card), 1);
+  auto day = day_report(*ledger_, local_date(clock_.now_unix()));
+  ASSERT_TRUE(day.ok()) << day.error().message();
+  EXPECT_EQ(day->rewards_redeemed, 1) << "the day report counts a points reward";
 
   const auto sales_before = count("sales");
   auto refused = redeem({{"CROISSANT", 1}}, card);
