@@ -14,7 +14,6 @@
 #include "hardware/detail/cairo_handles.h"
 #include "hardware/file_output.h"
 #include "hardware/qr_code.h"
-#include "loyalty/card_token.h"
 
 namespace loyalpos::hardware {
 
@@ -99,7 +98,7 @@ struct CardTexts {
 // Fails only when the code would not be printed in full.
 Status draw_card(cairo_t* cr, CardTexts& texts, const QrMatrix& qr, std::string_view token,
                  double x, double y) {
-  texts.code.set_text(loyalty::group_token(token));
+  texts.code.set_text(std::string(token));
   if (texts.code.ellipsized())
     return Error::invalid("card code " + std::string(token) + " is too long to print");
 

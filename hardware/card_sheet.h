@@ -6,11 +6,11 @@
 // Pango in DejaVu Sans.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 
@@ -20,7 +20,7 @@ inline constexpr int kCardsPerSheetPage = kCardSheetColumns * kCardSheetRows;
 
 struct SheetCard {
   std::string url;    // what the QR holds: loyalty::card_url(base, token)
-  std::string token;  // printed grouped in fours under the QR
+  std::string token;  // printed as given under the QR (a card code grouped in fours)
 };
 
 // Writes the PDF to `pdf_path` whole or not at all (hardware/file_output.h):

@@ -6,13 +6,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "loyalty/utf8.h"
+#include "base/utf8.h"
 
 namespace loyalpos::hardware {
 
 namespace {
-
-using loyalty::utf8_sequence_length;
 
 const iconv_t kBadIconv = reinterpret_cast<iconv_t>(-1);
 constexpr std::size_t kIconvFailed = static_cast<std::size_t>(-1);

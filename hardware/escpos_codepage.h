@@ -11,12 +11,12 @@
 // Holds two iconv descriptors (closed on destruction); not thread-safe.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -16,6 +16,8 @@
 // print as it is; fix the layout, retrying will not help.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -23,7 +25,6 @@
 
 #include "hardware/escpos_codepage.h"
 #include "hardware/receipt_document.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

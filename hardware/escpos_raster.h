@@ -9,11 +9,12 @@
 // everything after the image into garbage on the paper.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <vector>
 
 #include "hardware/qr_code.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -7,11 +7,11 @@
 // over /dev/… .
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

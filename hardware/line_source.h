@@ -9,14 +9,14 @@
 // source goes on with the next line. Sources are not thread-safe.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstddef>
 #include <deque>
 #include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -24,23 +24,24 @@ using detail::seconds_text;
 Error open_error(const std::string& device, const error_code& ec) {
   switch (ec.value()) {
     case ENOENT:
-      return Error(ErrorCode::kBusy, "no scanner at " + device +
-                                         ": is it plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)");
+      return Error(
+          ErrorCode::kUnavailable,
+          "no scanner at " + device + ": is it plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)");
     case EACCES:
     case EPERM:
-      return Error(ErrorCode::kBusy,
+      return Error(ErrorCode::kUnavailable,
                    "cannot open scanner " + device +
                        ": permission denied. Add the user to group dialout "
                        "(sudo usermod -aG dialout USER), then log out and in again");
     case EBUSY:
-      return Error(ErrorCode::kBusy, "scanner " + device +
-                                         " is busy: another program holds it (ModemManager "
-                                         "probing it? see docs/printers.md)");
+      return Error(ErrorCode::kUnavailable, "scanner " + device +
+                                                " is busy: another program holds it (ModemManager "
+                                                "probing it? see docs/printers.md)");
     case ENOTTY:
     case EINVAL:
       return Error::invalid(device + " is not a serial port");
     default:
-      return Error(ErrorCode::kBusy, "cannot open scanner " + device + ": " + ec.message());
+      return Error(ErrorCode::kUnavailable, "cannot open scanner " + device + ": " + ec.message());
   }
 }
 
@@ -130,8 +131,8 @@ Result<std::optional<std::string>> SerialLineSource::next_line() {
         continue;
       }
       if (has_deadline && SteadyClock::now() >= deadline) {
-        return Error(ErrorCode::kBusy, "no scan from " + settings_.device + " within " +
-                                           seconds_text(settings_.read_timeout));
+        return Error(ErrorCode::kUnavailable, "no scan from " + settings_.device + " within " +
+                                                  seconds_text(settings_.read_timeout));
       }
       continue;
     }

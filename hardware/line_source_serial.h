@@ -20,7 +20,7 @@ struct SerialSettings {
   // > 0: a line with no terminator ends after this long without a byte
   // (scanners set to send no suffix). 0: wait for CR/LF.
   std::chrono::milliseconds idle_end{0};
-  // > 0: next_line() fails (kBusy) when no line came in this long. 0: waits for ever.
+  // > 0: next_line() fails (kUnavailable) when no line came in this long. 0: waits for ever.
   std::chrono::milliseconds read_timeout{0};
 };
 

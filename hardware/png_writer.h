@@ -3,12 +3,13 @@
 // with libpng's simplified API; nothing is left half-written in memory on error.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "hardware/qr_code.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -7,12 +7,14 @@
 // spool can keep a job's exact bytes and reprint them.
 //
 // Error codes, for a caller's retry policy: kInvalidInput — the document can
-// never print (a line too wide, a bad profile); kBusy — the printer was not
+// never print (a line too wide, a bad profile); kUnavailable — the printer was not
 // reached (refused, timeout, unplugged, busy device): nothing printed, try
 // again later; kIo — the connection broke during the job: part of it may be
 // on the paper. A printer object runs one job at a time (not thread-safe);
 // a spool serialises jobs per printer.
 #pragma once
+
+#include <loyalpos/result.h>
 
 #include <cstdint>
 #include <functional>
@@ -23,7 +25,6 @@
 #include "hardware/escpos_encoder.h"
 #include "hardware/printer_status.h"
 #include "hardware/receipt_document.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

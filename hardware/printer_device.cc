@@ -134,7 +134,7 @@ Error device_open_error(const std::string& path, int err) {
     default:
       message = "cannot open printer " + path + ": " + errno_text(err);
   }
-  return Error(ErrorCode::kBusy, message);
+  return Error(ErrorCode::kUnavailable, message);
 }
 
 Status DevicePrinter::send_job(std::span<const std::uint8_t> job) {
@@ -153,7 +153,7 @@ Status DevicePrinter::send_job(std::span<const std::uint8_t> job) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN) {
       const int err = errno;
-      const ErrorCode code = written == 0 ? ErrorCode::kBusy : ErrorCode::kIo;
+      const ErrorCode code = written == 0 ? ErrorCode::kUnavailable : ErrorCode::kIo;
       return Error(code, "writing to printer " + path + " failed after " + std::to_string(written) +
                              " of " + std::to_string(job.size()) + " bytes: " + errno_text(err));
     }

@@ -6,7 +6,7 @@
 // way at close) -> close. The descriptor is closed on every path.
 //
 // Opening failures name the fix: permission (group lp), nothing there
-// (unplugged, off), busy (CUPS or another program holds it) — kBusy. The
+// (unplugged, off), busy (CUPS or another program holds it) — kUnavailable. The
 // path must be a character device: a regular file, folder or pipe is a
 // wrong config, kInvalidInput (never retried by itself), and is left
 // untouched.
@@ -38,7 +38,7 @@ class DevicePrinter final : public EscPosPrinter {
   DevicePrinterSettings settings_;
 };
 
-// The error for failing to open `path` with errno `err` (kBusy: nothing printed).
+// The error for failing to open `path` with errno `err` (kUnavailable: nothing printed).
 Error device_open_error(const std::string& path, int err);
 
 }  // namespace loyalpos::hardware

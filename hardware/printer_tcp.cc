@@ -55,19 +55,20 @@ class Connection {
       done = true;
     });
     if (!wait(settings_.connect_timeout, done)) {
-      return Error(ErrorCode::kBusy, "the printer at " + where_ + " did not answer within " +
-                                         seconds_text(settings_.connect_timeout) +
-                                         ": it is busy, switched off or unreachable");
+      return Error(ErrorCode::kUnavailable, "the printer at " + where_ + " did not answer within " +
+                                                seconds_text(settings_.connect_timeout) +
+                                                ": it is busy, switched off or unreachable");
     }
     if (result == asio::error::connection_refused) {
-      return Error(ErrorCode::kBusy, "the printer at " + where_ +
-                                         " refused the connection: it is busy with another job, "
-                                         "starting up, or that is not its address");
+      return Error(ErrorCode::kUnavailable,
+                   "the printer at " + where_ +
+                       " refused the connection: it is busy with another job, "
+                       "starting up, or that is not its address");
     }
     if (result) {
-      return Error(ErrorCode::kBusy, "cannot reach the printer at " + where_ + " (" +
-                                         result.message() +
-                                         "): it is busy, switched off or unreachable");
+      return Error(ErrorCode::kUnavailable, "cannot reach the printer at " + where_ + " (" +
+                                                result.message() +
+                                                "): it is busy, switched off or unreachable");
     }
     return ok_status();
   }
@@ -233,8 +234,8 @@ class Connection {
     tcp::resolver resolver(io_);
     const auto results = resolver.resolve(settings_.host, std::to_string(settings_.port), ec);
     if (ec || results.empty()) {
-      return Error(ErrorCode::kBusy, "cannot find the printer " + settings_.host + " (" +
-                                         ec.message() + "): use its IP address");
+      return Error(ErrorCode::kUnavailable, "cannot find the printer " + settings_.host + " (" +
+                                                ec.message() + "): use its IP address");
     }
     std::vector<tcp::endpoint> endpoints;
     for (const auto& entry : results) endpoints.push_back(entry.endpoint());

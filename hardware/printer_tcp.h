@@ -12,7 +12,7 @@
 // byte. Bytes in socket buffers are not taken: a printer that never reads
 // still accepts a connection and, for a small job, all of its bytes.
 //
-// Errors: refused or no answer -> kBusy ("busy, switched off or
+// Errors: refused or no answer -> kUnavailable ("busy, switched off or
 // unreachable": nothing printed, try again later); the connection broke,
 // stalled, or the printer did not take or confirm the whole job -> kIo (part
 // of the receipt may be on the paper, or come out later). Retrying is the

@@ -35,9 +35,9 @@ long job_number(const std::string& name) {
 // A full disk, a quota, an unplugged USB stick: nothing was printed (no
 // file is left), so the spool keeps the receipt and tries again.
 Error not_written(const std::string& path, int err) {
-  return Error(ErrorCode::kBusy, "the virtual printer cannot write " + path + ": " +
-                                     std::strerror(err) +
-                                     " (is the disk full?); nothing was printed");
+  return Error(ErrorCode::kUnavailable, "the virtual printer cannot write " + path + ": " +
+                                            std::strerror(err) +
+                                            " (is the disk full?); nothing was printed");
 }
 
 // Writes `bytes` to a new file at `path` and syncs it; on any error

@@ -4,7 +4,7 @@
 // receipt_preview.h). Numbers continue after the highest job already in the
 // folder, so a restart never overwrites a receipt. Files are written under
 // a temporary name, synced and renamed: a job's files are whole or absent.
-// A write that fails (a full disk) leaves no file of the job and is kBusy
+// A write that fails (a full disk) leaves no file of the job and is kUnavailable
 // (printer.h: nothing printed, try again), so the spool keeps the receipt.
 #pragma once
 

@@ -8,11 +8,11 @@
 // case preserved.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string_view>
 #include <vector>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

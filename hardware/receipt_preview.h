@@ -10,11 +10,12 @@
 // lacks is an error, never a silent box.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <vector>
 
 #include "hardware/receipt_document.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -3,10 +3,11 @@
 // module units (viewBox 0 0 size size), so it scales without blur.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <string>
 
 #include "hardware/qr_code.h"
-#include "loyalty/result.h"
 
 namespace loyalpos::hardware {
 

@@ -8,12 +8,12 @@
 // neighbouring symbols is rejected rather than read as another card.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::loyalty {
 

@@ -3,11 +3,11 @@
 // checked and returns an error instead of wrapping.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::loyalty {
 

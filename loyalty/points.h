@@ -8,10 +8,11 @@
 // a sale are never spent in the same sale.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string>
 
-#include "loyalty/result.h"
 #include "loyalty/rules.h"
 #include "loyalty/stamp_card.h"
 

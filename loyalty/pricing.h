@@ -14,6 +14,8 @@
 // what is left to pay for each card's items earns its points.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,7 +24,6 @@
 #include "loyalty/catalog.h"
 #include "loyalty/journey.h"
 #include "loyalty/points.h"
-#include "loyalty/result.h"
 #include "loyalty/rules.h"
 #include "loyalty/schedule.h"
 #include "loyalty/stamp_card.h"

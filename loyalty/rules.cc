@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "loyalty/utf8.h"
+#include "base/utf8.h"
 
 namespace loyalpos::loyalty {
 

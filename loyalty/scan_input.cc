@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/utf8.h"
 #include "loyalty/card_token.h"
-#include "loyalty/utf8.h"
 
 namespace loyalpos::loyalty {
 

@@ -13,11 +13,11 @@
 // Kept free of <ranges>/<source_location>: clang-14 builds it for fuzzing.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::loyalty {
 

@@ -3,10 +3,10 @@
 // a LocalTime with the store's time zone; nothing here reads a clock.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <string>
-
-#include "loyalty/result.h"
 
 namespace loyalpos::loyalty {
 

@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <string>
 
-#include "pos/audit.h"
-#include "pos/event_log.h"
-#include "pos/sale_service.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/event_log.h"
+#include "pos/ledger/sale_service.h"
 #include "tests/e2e/test_ledger.h"
 
 namespace loyalpos::pos {

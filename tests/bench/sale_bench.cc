@@ -38,11 +38,11 @@
 #include <vector>
 
 #include "loyalty/pricing.h"
-#include "pos/catalog_csv.h"
-#include "pos/clock.h"
-#include "pos/ledger.h"
-#include "pos/sale_service.h"
-#include "pos/sqlite.h"
+#include "pos/ledger/catalog_csv.h"
+#include "pos/ledger/clock.h"
+#include "pos/ledger/ledger.h"
+#include "pos/ledger/sale_service.h"
+#include "pos/ledger/sqlite.h"
 #include "tests/e2e/test_ledger.h"
 
 namespace loyalpos::pos {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
-#include "pos/sqlite.h"
+#include "pos/ledger/sqlite.h"
 
 namespace loyalpos::e2e {
 namespace {

@@ -37,10 +37,10 @@
 #include <string_view>
 #include <vector>
 
-#include "pos/audit.h"
-#include "pos/clock.h"
-#include "pos/ledger.h"
-#include "pos/sale_service.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/clock.h"
+#include "pos/ledger/ledger.h"
+#include "pos/ledger/sale_service.h"
 #include "test_ledger.h"
 
 namespace loyalpos::pos {

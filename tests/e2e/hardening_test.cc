@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "cli_runner.h"
-#include "pos/sqlite.h"
+#include "pos/ledger/sqlite.h"
 
 namespace loyalpos::e2e {
 namespace {

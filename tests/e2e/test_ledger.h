@@ -4,6 +4,7 @@
 // report why its setup failed.
 #pragma once
 
+#include <loyalpos/result.h>
 #include <stdlib.h>
 
 #include <cstdint>
@@ -12,11 +13,10 @@
 #include <system_error>
 #include <vector>
 
-#include "loyalty/result.h"
-#include "pos/catalog_csv.h"
-#include "pos/config.h"
-#include "pos/ledger.h"
-#include "pos/random.h"
+#include "pos/config/config.h"
+#include "pos/ledger/catalog_csv.h"
+#include "pos/ledger/ledger.h"
+#include "pos/ledger/random.h"
 #include "tests/support/temp_dir.h"
 
 namespace loyalpos::pos::test_ledger {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "pos/cli.h"
+#include "pos/app/cli.h"
 
 int main(int argc, char** argv) {
   using loyalpos::Result;

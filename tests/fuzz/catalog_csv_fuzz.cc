@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "pos/catalog_csv.h"
+#include "pos/ledger/catalog_csv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

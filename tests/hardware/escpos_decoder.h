@@ -11,6 +11,8 @@
 // line the printer would have wrapped — each is an error with the offset.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <cstdint>
 #include <map>
 #include <span>
@@ -19,7 +21,6 @@
 #include <vector>
 
 #include "hardware/receipt_document.h"
-#include "loyalty/result.h"
 #include "test_support.h"
 
 namespace loyalpos::hardware::testing {

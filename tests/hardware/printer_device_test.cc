@@ -85,7 +85,7 @@ TEST(DevicePrinter, MissingDeviceSaysPlugItIn) {
   DevicePrinter printer(epson(), {dir.file("usb/lp0"), 1000ms});
   const Status printed = printer.print(ReceiptDocument().text("x"));
   ASSERT_FALSE(printed.ok());
-  EXPECT_EQ(printed.error().code(), ErrorCode::kBusy);
+  EXPECT_EQ(printed.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(printed.error().message().find("no printer at " + dir.file("usb/lp0")),
             std::string::npos)
       << printed.error().message();
@@ -96,7 +96,7 @@ TEST(DevicePrinter, MissingDeviceSaysPlugItIn) {
 TEST(DevicePrinter, OpenErrorsNameTheFix) {
   // Tests run as root here, so EACCES cannot be provoked; the message is what matters.
   const Error denied = device_open_error("/dev/usb/lp0", EACCES);
-  EXPECT_EQ(denied.code(), ErrorCode::kBusy);
+  EXPECT_EQ(denied.code(), ErrorCode::kUnavailable);
   EXPECT_NE(denied.message().find("permission denied"), std::string::npos);
   EXPECT_NE(denied.message().find("group lp"), std::string::npos);
   const Error busy = device_open_error("/dev/usb/lp0", EBUSY);

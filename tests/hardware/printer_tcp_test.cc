@@ -223,13 +223,13 @@ TEST(TcpPrinter, RefusedConnectionSaysBusyOffOrUnreachable) {
   const Status printed = printer.print(sample_receipt(card_url()));
   ASSERT_FALSE(printed.ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  EXPECT_EQ(printed.error().code(), ErrorCode::kBusy);
+  EXPECT_EQ(printed.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(printed.error().message().find("refused the connection"), std::string::npos)
       << printed.error().message();
   EXPECT_NE(printed.error().message().find("busy"), std::string::npos);
   auto status = printer.status();
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().code(), ErrorCode::kBusy);
+  EXPECT_EQ(status.error().code(), ErrorCode::kUnavailable);
 }
 
 TEST(TcpPrinter, ConnectTimeoutSaysBusyOffOrUnreachable) {
@@ -259,7 +259,7 @@ TEST(TcpPrinter, ConnectTimeoutSaysBusyOffOrUnreachable) {
   for (int c : fillers) ::close(c);
   ::close(fd);
   ASSERT_FALSE(printed.ok());
-  EXPECT_EQ(printed.error().code(), ErrorCode::kBusy);
+  EXPECT_EQ(printed.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(printed.error().message().find("did not answer within 0.3 s"), std::string::npos)
       << printed.error().message();
   EXPECT_GE(took, 250ms);
@@ -345,7 +345,8 @@ TEST(TcpPrinter, AReceiptThePrinterNeverReadsIsNotPrinted) {
   const Status printed = printer.print(sample_receipt(card_url()));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   ASSERT_FALSE(printed.ok());
-  EXPECT_EQ(printed.error().code(), ErrorCode::kIo);  // not kBusy: some of it may print later
+  EXPECT_EQ(printed.error().code(),
+            ErrorCode::kIo);  // not kUnavailable: some of it may print later
   EXPECT_NE(printed.error().message().find("did not take the whole receipt"), std::string::npos)
       << printed.error().message();
 }

@@ -155,9 +155,9 @@ TEST(VirtualPrinter, AFullDiskLeavesNoFilesAndSaysTryAgain) {
       raw = printer.send_job(*bin);
     }
     ASSERT_FALSE(printed.ok());
-    EXPECT_EQ(printed.error().code(), ErrorCode::kBusy) << printed.error().message();
+    EXPECT_EQ(printed.error().code(), ErrorCode::kUnavailable) << printed.error().message();
     ASSERT_FALSE(raw.ok());
-    EXPECT_EQ(raw.error().code(), ErrorCode::kBusy) << raw.error().message();
+    EXPECT_EQ(raw.error().code(), ErrorCode::kUnavailable) << raw.error().message();
     EXPECT_EQ(files_in(folder), std::vector<std::string>{});
   }
   // With room again, the job is job-0001: nothing was left to count.

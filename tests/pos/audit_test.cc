@@ -1,15 +1,15 @@
 // audit_ledger against tampering: after any sequence of sales, refunds and
 // card issues, any single row edit, row deletion or event deletion (short of
 // rewriting the whole chain) makes audit fail and name what it found.
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "pos/event_log.h"
-#include "pos/phone_lookup.h"
-#include "pos/random.h"
+#include "pos/ledger/event_log.h"
+#include "pos/ledger/phone_lookup.h"
+#include "pos/ledger/random.h"
 #include "tests/pos/pos_fixture.h"
 
 namespace loyalpos::pos::testing {

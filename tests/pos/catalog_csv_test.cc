@@ -1,8 +1,8 @@
-#include "pos/catalog_csv.h"
+#include "pos/ledger/catalog_csv.h"
 
 #include <gtest/gtest.h>
 
-#include "pos/config.h"
+#include "pos/config/config.h"
 
 namespace loyalpos::pos {
 namespace {

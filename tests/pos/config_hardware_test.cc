@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "pos/config.h"
+#include "pos/config/config.h"
 
 namespace loyalpos::pos {
 namespace {

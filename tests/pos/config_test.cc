@@ -1,4 +1,4 @@
-#include "pos/config.h"
+#include "pos/config/config.h"
 
 #include <gtest/gtest.h>
 

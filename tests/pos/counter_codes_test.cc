@@ -1,7 +1,7 @@
 // The counter's `code CODE` line: a promotion code from a poster or a post.
 #include <sstream>
 
-#include "pos/counter.h"
+#include "pos/app/counter.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

@@ -1,9 +1,9 @@
-#include "pos/counter.h"
+#include "pos/app/counter.h"
 
 #include <sstream>
 
-#include "pos/phone_lookup.h"
-#include "pos/receipt_text.h"
+#include "pos/ledger/phone_lookup.h"
+#include "pos/ledger/receipt_text.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

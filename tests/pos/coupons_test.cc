@@ -1,13 +1,13 @@
 // One-shot coupons (pos/coupons.h): a batch issued with its sheet or not at
 // all, each coupon unlocking its promotion in one sale, and audit rebuilding
 // the coupons' rows from their events.
-#include "pos/coupons.h"
+#include "pos/ledger/coupons.h"
 
 #include <cctype>
 #include <set>
 
 #include "loyalty/coupon_code.h"
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

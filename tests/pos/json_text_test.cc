@@ -1,11 +1,11 @@
-#include "pos/json_text.h"
+#include "pos/ledger/json_text.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "loyalty/utf8.h"
+#include "base/utf8.h"
 
 namespace loyalpos::pos {
 namespace {
@@ -49,7 +49,7 @@ RC_GTEST_PROP(JsonTextProperty, ValidUtf8ReadsBackUnchanged, ()) {
       rc::gen::inRange<char32_t>(0, 0x80), rc::gen::inRange<char32_t>(0x400, 0x460),
       rc::gen::inRange<char32_t>(0xE000, 0x10000), rc::gen::inRange<char32_t>(0x10000, 0x110000)));
   std::string text;
-  for (char32_t c : points) loyalty::append_utf8(text, c);
+  for (char32_t c : points) append_utf8(text, c);
   RC_ASSERT(json::parse(json_string(text)).get<std::string>() == text);
 }
 

@@ -1,12 +1,12 @@
-#include "pos/ledger.h"
+#include "pos/ledger/ledger.h"
 
 #include <fstream>
 #include <iterator>
 
-#include "pos/audit.h"
-#include "pos/event_log.h"
-#include "pos/sale_reader.h"
-#include "pos/schema.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/event_log.h"
+#include "pos/ledger/sale_reader.h"
+#include "pos/ledger/schema.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {
@@ -25,7 +25,7 @@ TEST(LedgerOpen, AMissingLedgerIsAClearErrorAndIsNotCreated) {
   const std::string path = dir.path() + "/ledger.db";
   auto ledger = Ledger::open(path, 100);
   ASSERT_FALSE(ledger.ok());
-  EXPECT_EQ(ledger.error().code(), ErrorCode::kNoLedger);
+  EXPECT_EQ(ledger.error().code(), ErrorCode::kNotFound);
   EXPECT_NE(ledger.error().message().find("loyalpos init"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(path));
 }
@@ -86,7 +86,7 @@ TEST_F(LedgerFileTest, ALedgerFromANewerLoyalposIsRefusedAndLeftAlone) {
   ledger_.reset();
   auto ledger = Ledger::open(path(), 100);
   ASSERT_FALSE(ledger.ok());
-  EXPECT_EQ(ledger.error().code(), ErrorCode::kTooNew);
+  EXPECT_EQ(ledger.error().code(), ErrorCode::kUnsupported);
   EXPECT_NE(ledger.error().message().find("newer loyalpos"), std::string::npos);
   auto db = Database::open(path(), Database::Mode::kOpenExisting, 100);
   auto stmt = db->prepare("PRAGMA user_version");
@@ -105,7 +105,7 @@ TEST_F(LedgerFileTest, ASaleWaitsForAnotherWriterThenFailsClearlyChangingNothing
   request.items = {{"COFFEE", 1}};
   auto sale = sales.sell(request);
   ASSERT_FALSE(sale.ok());
-  EXPECT_EQ(sale.error().code(), ErrorCode::kBusy);
+  EXPECT_EQ(sale.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(sale.error().message().find("locked"), std::string::npos);
   ASSERT_TRUE(other->exec("ROLLBACK").ok());
   auto stmt = slow->db().prepare("SELECT COUNT(*) FROM sales");

@@ -6,9 +6,9 @@
 
 #include <sstream>
 
-#include "pos/audit.h"
-#include "pos/counter.h"
-#include "pos/receipt_text.h"
+#include "pos/app/counter.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/receipt_text.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

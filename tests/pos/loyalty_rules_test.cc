@@ -2,7 +2,7 @@
 // bank-mode redemption, as a sale records them.
 #include <gtest/gtest.h>
 
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 #include "tests/pos/pos_fixture.h"
 
 namespace loyalpos::pos::testing {

@@ -1,9 +1,9 @@
-#include "pos/phone_lookup.h"
+#include "pos/ledger/phone_lookup.h"
 
 #include <fstream>
 #include <iterator>
 
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

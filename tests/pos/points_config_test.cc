@@ -2,7 +2,7 @@
 // their file and line.
 #include <gtest/gtest.h>
 
-#include "pos/config.h"
+#include "pos/config/config.h"
 
 namespace loyalpos::pos {
 namespace {

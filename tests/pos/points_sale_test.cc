@@ -5,9 +5,9 @@
 
 #include <random>
 
-#include "pos/audit.h"
-#include "pos/json_output.h"
-#include "pos/report.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/json_output.h"
+#include "pos/ledger/report.h"
 #include "tests/pos/pos_fixture.h"
 
 namespace loyalpos::pos::testing {

@@ -10,11 +10,11 @@
 #include <optional>
 #include <string>
 
-#include "pos/catalog_csv.h"
-#include "pos/config.h"
-#include "pos/ledger.h"
-#include "pos/random.h"
-#include "pos/sale_service.h"
+#include "pos/config/config.h"
+#include "pos/ledger/catalog_csv.h"
+#include "pos/ledger/ledger.h"
+#include "pos/ledger/random.h"
+#include "pos/ledger/sale_service.h"
 #include "tests/support/temp_dir.h"
 
 namespace loyalpos::pos::testing {

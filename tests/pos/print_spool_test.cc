@@ -1,4 +1,4 @@
-#include "pos/print_spool.h"
+#include "pos/app/print_spool.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,7 +15,7 @@
 #include "fake_printer.h"
 #include "hardware/printer_tcp.h"
 #include "hardware/printer_virtual.h"
-#include "pos/print_messages.h"
+#include "pos/app/print_messages.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {
@@ -24,7 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::LedgerTest;
 
-hardware::PrinterProfile profile(const char* name) { return *hardware::builtin_profile(name); }
+PrinterProfile profile(const char* name) { return *builtin_profile(name); }
 
 hardware::TcpPrinterSettings loopback(std::uint16_t port) {
   hardware::TcpPrinterSettings s;
@@ -46,11 +46,11 @@ class CountingPrinter {
 
   hardware::SinkPrinter printer(std::function<void()> before_each = {}) {
     return hardware::SinkPrinter(
-        *hardware::builtin_profile("epson-tm-t88"),
+        *builtin_profile("epson-tm-t88"),
         [this, before_each](std::span<const std::uint8_t> job) -> Status {
           if (before_each) before_each();
           std::lock_guard lock(mutex_);
-          if (busy_) return Error(ErrorCode::kBusy, "the printer refused the connection");
+          if (busy_) return Error(ErrorCode::kUnavailable, "the printer refused the connection");
           if (stuck_) return Error(ErrorCode::kIo, "the printer did not take the whole receipt");
           jobs_.emplace_back(job.begin(), job.end());
           return ok_status();
@@ -279,7 +279,7 @@ TEST_F(PrintSpoolTest, AClaimOfAKilledProcessExpiresAndTheReceiptPrintsOnce) {
     // A second loyalpos that dies in the middle of sending the job.
     auto ledger = Ledger::open(path(), config_.busy_timeout_ms);
     if (!ledger.ok()) ::_exit(2);
-    hardware::SinkPrinter dying(*hardware::builtin_profile("epson-tm-t88"),
+    hardware::SinkPrinter dying(*builtin_profile("epson-tm-t88"),
                                 [](std::span<const std::uint8_t>) -> Status {
                                   ::raise(SIGKILL);
                                   return ok_status();

@@ -1,4 +1,4 @@
-#include "pos/receipt_text.h"
+#include "pos/ledger/receipt_text.h"
 
 #include "pos_fixture.h"
 

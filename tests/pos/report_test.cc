@@ -1,4 +1,4 @@
-#include "pos/report.h"
+#include "pos/ledger/report.h"
 
 #include "pos_fixture.h"
 

@@ -1,7 +1,7 @@
 // Offers at the sale: promotion codes recorded with their touchpoints in
 // sale.completed, and usage limits counted from the ledger's events.
-#include "pos/audit.h"
-#include "pos/sale_service.h"
+#include "pos/ledger/audit.h"
+#include "pos/ledger/sale_service.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

@@ -1,4 +1,4 @@
-#include "pos/sale_receipt.h"
+#include "pos/app/sale_receipt.h"
 
 #include "loyalty/scan_input.h"
 #include "pos_fixture.h"
@@ -11,7 +11,7 @@ using testing::LedgerTest;
 class SaleReceiptTest : public LedgerTest {
  protected:
   hardware::EscPosEncoder encoder(const std::string& profile_name) {
-    auto profile = hardware::builtin_profile(profile_name);
+    auto profile = builtin_profile(profile_name);
     EXPECT_TRUE(profile.ok());
     auto made = hardware::EscPosEncoder::create(*profile);
     EXPECT_TRUE(made.ok());

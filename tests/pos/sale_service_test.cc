@@ -1,6 +1,6 @@
-#include "pos/sale_service.h"
+#include "pos/ledger/sale_service.h"
 
-#include "pos/audit.h"
+#include "pos/ledger/audit.h"
 #include "pos_fixture.h"
 
 namespace loyalpos::pos {

@@ -1,0 +1,134 @@
+#include "pos/config/config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pos/config/detail/config_parser.h"
+#include "pos/config/text_file.h"
+
+namespace loyalpos::pos {
+
+namespace {
+
+using detail::ConfigReader;
+
+bool known_timezone(const std::string& name) {
+  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/') return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec);
+}
+
+Status read_settings(const ConfigReader& r, const toml::table& root, Config& config) {
+  auto language = r.string_at(root, "language", "en", false);
+  if (!language.ok()) return language.error();
+  if (*language == "ru") {
+    config.rules.language = loyalty::Language::kRussian;
+  } else if (*language != "en") {
+    return r.error_at(*root.get("language"), "language must be \"en\" or \"ru\"");
+  }
+  auto base = r.string_at(root, "card_base_url", config.card_base_url, false);
+  if (!base.ok()) return base.error();
+  if (base->rfind("https://", 0) != 0 && base->rfind("http://", 0) != 0) {
+    return r.error_at(*root.get("card_base_url"), "card_base_url must start with https://");
+  }
+  while (!base->empty() && base->back() == '/') base->pop_back();
+  config.card_base_url = *base;
+  auto timezone = r.string_at(root, "timezone", "", false);
+  if (!timezone.ok()) return timezone.error();
+  if (!timezone->empty() && !known_timezone(*timezone)) {
+    return r.error_at(*root.get("timezone"),
+                      "unknown time zone \"" + *timezone + "\" (use a name like Europe/Moscow)");
+  }
+  config.timezone = *timezone;
+
+  Status status = ok_status();
+  if (const auto* ledger = r.table_at(root, "ledger", status)) {
+    LOYALPOS_TRY(r.check_keys(*ledger, {"busy_timeout_ms"}, " in [ledger]"));
+    auto timeout = r.int_at(*ledger, "busy_timeout_ms", config.busy_timeout_ms, 0, 600000);
+    if (!timeout.ok()) return timeout.error();
+    config.busy_timeout_ms = static_cast<int>(*timeout);
+  }
+  LOYALPOS_TRY(status);
+  LOYALPOS_TRY(read_scanner(r, root, config.scanner));
+  config.scanner_prefix = config.scanner.prefix;
+  config.scanner_suffix = config.scanner.suffix;
+  LOYALPOS_TRY(read_printer(r, root, config.printer));
+  LOYALPOS_TRY(read_receipt(r, root, config));
+  if (const auto* journey = r.table_at(root, "journey", status)) {
+    LOYALPOS_TRY(
+        r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
+    auto visits = r.int_at(*journey, "retention_visits", 2, 2, 1000);
+    if (!visits.ok()) return visits.error();
+    auto lapsed = r.int_at(*journey, "lapsed_after_days", 60, 1, 3650);
+    if (!lapsed.ok()) return lapsed.error();
+    config.rules.journey = {static_cast<int>(*visits), static_cast<int>(*lapsed)};
+  }
+  return status;
+}
+
+Status read_referral(const ConfigReader& r, const toml::table& root, Config& config) {
+  Status status = ok_status();
+  const auto* referral = r.table_at(root, "referral", status);
+  if (referral == nullptr) return status;
+  LOYALPOS_TRY(r.check_keys(*referral, {"program", "bonus_stamps"}, " in [referral]"));
+  auto program = r.string_at(*referral, "program", "", true);
+  if (!program.ok()) return program.error();
+  const auto& programs = config.rules.stamp_programs;
+  if (std::none_of(programs.begin(), programs.end(),
+                   [&](const loyalty::StampProgram& p) { return p.id == *program; })) {
+    return r.error_at(*referral->get("program"),
+                      "[referral] program \"" + *program + "\" is not a [[stamp_card]] id");
+  }
+  auto stamps = r.int_at(*referral, "bonus_stamps", 1, 1, 100);
+  if (!stamps.ok()) return stamps.error();
+  config.rules.referral = {*program, static_cast<int>(*stamps)};
+  return ok_status();
+}
+
+Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
+  LOYALPOS_TRY(
+      r.check_keys(root,
+                   {"language", "card_base_url", "timezone", "ledger", "scanner", "printer",
+                    "receipt", "journey", "referral", "stamp_card", "points", "promotion", "tier"},
+                   ""));
+  Config config;
+  LOYALPOS_TRY(read_settings(r, root, config));
+  auto cards = r.stamp_cards(root);
+  if (!cards.ok()) return cards.error();
+  config.rules.stamp_programs = std::move(*cards);
+  auto points = r.points_programs(root, config.rules.stamp_programs);
+  if (!points.ok()) return points.error();
+  config.rules.points_programs = std::move(*points);
+  auto tiers = r.tiers(root);
+  if (!tiers.ok()) return tiers.error();
+  config.rules.tiers = std::move(*tiers);
+  auto promotions = r.promotions(root, config.rules.tiers);
+  if (!promotions.ok()) return promotions.error();
+  config.rules.promotions = std::move(*promotions);
+  LOYALPOS_TRY(read_referral(r, root, config));
+  return config;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, const std::string& source_name,
+                            const loyalty::Currency& currency) {
+  ConfigReader reader(source_name, currency);
+  try {
+    const toml::table root = toml::parse(text, source_name);
+    return read_config(reader, root);
+  } catch (const toml::parse_error& e) {
+    return Error::invalid(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                          std::string(e.description()));
+  }
+}
+
+Result<Config> load_config(const std::string& path, const loyalty::Currency& currency) {
+  auto text = read_text_file(path, "the config", kMaxConfigBytes);
+  if (!text.ok()) return text.error();
+  return parse_config(*text, path, currency);
+}
+
+}  // namespace loyalpos::pos

@@ -1,0 +1,127 @@
+// SaleService: rings up and refunds sales. A sale is priced by loyalty's pure
+// function inside one write transaction and committed whole (sale, lines,
+// the cards' balances, journey events) before anything is printed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loyalty/pricing.h"
+#include "loyalty/rules.h"
+#include "pos/ledger/clock.h"
+#include "pos/ledger/event_log.h"
+#include "pos/ledger/ledger.h"
+
+namespace loyalpos::pos {
+
+struct ItemRequest {
+  std::string code;  // SKU or barcode
+  std::int64_t qty = 1;
+};
+
+// "CROISSANT" or "CROISSANT*3".
+Result<ItemRequest> parse_item(std::string_view text);
+
+struct SaleRequest {
+  std::vector<ItemRequest> items;
+  std::optional<std::string> card_token;
+  std::string cashier;
+  std::string payment = "cash";     // "cash" | "card"
+  std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
+  std::vector<std::string> codes;   // promotion codes given (any case); unknown ones are errors
+  std::vector<std::string> skip_promotions;  // promotion ids the cashier took off this sale
+};
+
+struct SaleRecord {
+  std::int64_t sale_id = 0;
+  std::int64_t at = 0;
+  std::string payment;
+  std::string cashier;
+  loyalty::PricedBasket priced;
+  std::optional<CardHistory> card;  // after the sale
+  // Printed on the receipt: the seq of the sale's last journey event and
+  // its sign (receipt_sign), so the paper can be checked against the ledger.
+  std::int64_t journal_seq = 0;
+  std::string journal_sign;
+};
+
+// What one refund returned of one line of the sale.
+struct RefundedLine {
+  std::int64_t line = 0;  // 1-based, in the sale's order
+  std::string sku;
+  std::string name;
+  std::int64_t qty = 0;
+  std::int64_t amount = 0;
+};
+
+struct RefundRecord {
+  std::int64_t sale_id = 0;
+  std::int64_t amount = 0;
+  std::int64_t stamps_taken_back = 0;
+  std::int64_t rewards_given_back = 0;
+  std::optional<CardHistory> card;  // after the refund
+  std::vector<RefundedLine> lines;  // what this refund returned
+  bool complete = true;             // the sale is now refunded in full
+};
+
+class SaleService {
+ public:
+  SaleService(Ledger& ledger, const loyalty::Rules& rules, const Clock& clock)
+      : ledger_(ledger), rules_(rules), clock_(clock) {}
+
+  Result<std::vector<loyalty::BasketLine>> resolve_items(const std::vector<ItemRequest>& items);
+  // A token as typed or scanned (any case); unknown or misread cards are errors.
+  Result<Card> resolve_card(std::string_view token);
+  // The card's balances, visits, journey stage and tier now.
+  Result<CardHistory> history(const Card& card);
+  // Prices without committing, for the counter's running basket.
+  Result<loyalty::PricedBasket> quote(const std::vector<loyalty::BasketLine>& lines,
+                                      const std::optional<Card>& card,
+                                      const std::vector<std::string>& redeem = {},
+                                      const std::vector<std::string>& codes = {},
+                                      const std::vector<std::string>& skip_promotions = {});
+
+  Result<SaleRecord> sell(const SaleRequest& request);
+  // Returns `items` of sale `sale_id` (SKU and quantity, as in a sale), or
+  // everything not returned yet when `items` is empty. The money, and what
+  // the sale did to any card, go back pro rata (loyalty/pro_rata.h): parts
+  // in any order add up to the whole refund, never more. docs/cli.md.
+  Result<RefundRecord> refund(std::int64_t sale_id, const std::vector<ItemRequest>& items = {});
+
+ private:
+  // `loaded`, when given, receives the card's history the price is based on.
+  Result<loyalty::PricingRequest> pricing_request(const std::vector<loyalty::BasketLine>& lines,
+                                                  const std::optional<Card>& card,
+                                                  const std::vector<std::string>& redeem,
+                                                  const std::vector<std::string>& codes,
+                                                  std::int64_t now, CardHistory* loaded = nullptr);
+  // Past uses of the promotions with usage limits, read from the sales'
+  // events (one statement, only when some promotion is limited).
+  Result<std::vector<loyalty::PromotionUses>> promotion_uses(const std::optional<Card>& card);
+  // The card after a sale, from what the sale knew: no reading back.
+  CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
+                         std::int64_t now) const;
+  void describe(CardHistory& card, std::int64_t now) const;
+  // Writes the sale and fills `record`'s sale_id and journal mark.
+  Status write_sale(SaleRecord& record, const SaleRequest& request, const std::optional<Card>& card,
+                    const loyalty::PricingRequest& pricing, const loyalty::PricedBasket& priced);
+  Status write_card_changes(EventWriter& events, const Card& card, std::int64_t sale_id,
+                            const loyalty::PricingRequest& pricing,
+                            const loyalty::PricedBasket& priced);
+  // The referral bonus on the referrer's card.
+  Status give_bonus(EventWriter& events, const std::string& card_id, const std::string& program_id,
+                    std::int64_t stamps, std::int64_t sale_id, std::int64_t now);
+  Status record_stage_change(EventWriter& events, const Card& card,
+                             const loyalty::CardJourney& before, const loyalty::CardJourney& after,
+                             std::int64_t sale_id, std::int64_t now);
+  int tier_window_days() const;
+
+  Ledger& ledger_;
+  const loyalty::Rules& rules_;
+  const Clock& clock_;
+};
+
+}  // namespace loyalpos::pos

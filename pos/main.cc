@@ -1,3 +1,0 @@
-#include "pos/cli.h"
-
-int main(int argc, char** argv) { return loyalpos::pos::run_cli(argc, argv); }
