@@ -1,0 +1,645 @@
+// The only translation unit of the API that includes Boost.Beast (about a
+// minute to compile under ASan): keep it that way.
+//
+// Shape (after Beast's http_server_async): the pure part, from a parsed
+// request to the response bytes, is free functions shared with
+// handle_raw_request (and so with the fuzz target); a Session per
+// connection does the I/O only, each read and write under a deadline; one
+// io_context run by one thread, so the handler, the sessions and the
+// server's bookkeeping never run concurrently.
+
+// <utility> before Boost.Asio: its awaitable.hpp uses std::exchange under C++20.
+#include <utility>
+// (separate block: keep clang-format from sorting it after Boost)
+
+#include <systemd/sd-daemon.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <csignal>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "pos/api/http_parse.h"
+#include "pos/api/http_server.h"
+
+namespace loyalpos::api {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using beast::error_code;
+using std::chrono::milliseconds;
+using RequestParser = http::request_parser<http::string_body>;
+using BeastRequest = http::request<http::string_body>;
+
+// A header section larger than this is refused with 431: the API's requests
+// carry a handful of short headers.
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+
+// How long a connection closed after an error response is drained of what
+// the client still sends (closing with unread bytes resets the connection
+// and the client may lose the response), and how much of it at most.
+constexpr milliseconds kMaxLinger{1000};
+constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
+
+// Connections refused with 503 still being answered; beyond this a new
+// connection over the cap is closed without an answer.
+constexpr std::size_t kMaxRejecting = 64;
+
+// ---------------------------------------------------------------------------
+// The pure part: parsing limits, checks, dispatch, serialization.
+
+HttpResponse error_response(int status, std::string_view code, std::string_view message) {
+  HttpResponse r;
+  r.status = status;
+  // replace: a message quoting request bytes may not be UTF-8; dump() must not throw.
+  r.body =
+      nlohmann::json{{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}}
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+void configure(RequestParser& parser, const ServerOptions& options) {
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(static_cast<std::uint64_t>(options.max_body));
+}
+
+// The answer to a request that could not be read; the connection is closed
+// after it.
+HttpResponse parse_error_response(const error_code& ec, const ServerOptions& options) {
+  if (ec == http::error::body_limit) {
+    return error_response(
+        413, "too_large",
+        "the request body is larger than " + std::to_string(options.max_body) + " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return error_response(
+        431, "header_too_large",
+        "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes");
+  }
+  if (ec == http::error::partial_message || ec == http::error::need_more ||
+      ec == http::error::end_of_stream) {
+    return error_response(400, "bad_request", "the request ended before it was complete");
+  }
+  return error_response(400, "bad_request", "malformed HTTP request: " + ec.message());
+}
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Time depends on the length of `expected` (the secret) only, never on
+// where `given` first differs.
+bool constant_time_equals(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const char g = i < given.size() ? given[i] : '\0';
+    diff = static_cast<unsigned char>(diff | static_cast<unsigned char>(g ^ expected[i]));
+  }
+  return diff == 0;
+}
+
+// nullopt when the request may go on; else the 401 to send.
+std::optional<HttpResponse> check_authorization(const BeastRequest& request,
+                                                const ServerOptions& options) {
+  if (options.bearer_token.empty()) return std::nullopt;
+  bool ok = false;
+  const auto it = request.find(http::field::authorization);
+  if (it != request.end()) {
+    const std::string_view value(it->value().data(), it->value().size());
+    constexpr std::string_view kScheme = "bearer ";
+    if (value.size() > kScheme.size() && iequals(value.substr(0, kScheme.size()), kScheme)) {
+      std::string_view token = value.substr(kScheme.size());
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      ok = constant_time_equals(token, options.bearer_token);
+    }
+  }
+  if (ok) return std::nullopt;
+  HttpResponse r = error_response(
+      401, "unauthorized",
+      it == request.end() ? "this API needs an Authorization: Bearer token"
+                          : "the Authorization header does not carry the right bearer token");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+bool expects_continue(const BeastRequest& request) {
+  const auto it = request.find(http::field::expect);
+  return it != request.end() &&
+         iequals(std::string_view(it->value().data(), it->value().size()), "100-continue");
+}
+
+HttpRequest to_request(BeastRequest&& request) {
+  HttpRequest r;
+  r.method = std::string(request.method_string());
+  r.target = std::string(request.target());
+  for (const auto& field : request) {
+    r.headers.emplace_back(
+        lower(std::string_view(field.name_string().data(), field.name_string().size())),
+        std::string(field.value()));
+  }
+  r.body = std::move(request.body());
+  return r;
+}
+
+bool is_token_char(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool valid_header_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), is_token_char);
+}
+
+bool valid_header_value(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+// Headers the server writes itself: a handler setting them would break the
+// framing or the promises in http_server.h.
+bool reserved_header(std::string_view name) {
+  for (std::string_view r : {"content-length", "transfer-encoding", "connection", "keep-alive",
+                             "upgrade", "trailer", "content-type", "cache-control"}) {
+    if (iequals(name, r)) return true;
+  }
+  return false;
+}
+
+// Empty when the server can send `r` as it is; else what is wrong with it.
+std::string response_problem(const HttpResponse& r) {
+  if (r.status < 200 || r.status > 599) return "status " + std::to_string(r.status);
+  if ((r.status == 204 || r.status == 304) && !r.body.empty()) {
+    return "a body on status " + std::to_string(r.status);
+  }
+  if (!valid_header_value(r.content_type)) return "the content type";
+  for (const auto& [name, value] : r.headers) {
+    if (!valid_header_name(name) || reserved_header(name)) return "header name \"" + name + "\"";
+    if (!valid_header_value(value)) return "the value of header " + name;
+  }
+  return {};
+}
+
+// The handler, made safe: whatever it does, the result can be sent.
+HttpResponse dispatch(const HttpRequest& request, const Handler& handler) {
+  HttpResponse response;
+  try {
+    response = handler(request);
+  } catch (...) {
+    return error_response(500, "internal", "the server failed while handling the request");
+  }
+  const std::string problem = response_problem(response);
+  if (!problem.empty()) {
+    return error_response(
+        500, "internal",
+        "the server produced an invalid response (" + problem.substr(0, 100) + ")");
+  }
+  return response;
+}
+
+unsigned response_version(unsigned request_version) { return request_version == 10 ? 10 : 11; }
+
+}  // namespace
+
+const std::string* HttpRequest::header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+std::string serialize_response(const HttpResponse& response, unsigned version, bool keep_alive,
+                               bool head_request) {
+  http::response<http::string_body> res;
+  res.version(response_version(version));
+  res.result(static_cast<unsigned>(response.status));
+  res.set(http::field::content_type, response.content_type);
+  res.set(http::field::cache_control, "no-store");
+  for (const auto& [name, value] : response.headers) res.insert(name, value);
+  res.body() = response.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  if (head_request) res.body().clear();  // Content-Length still says what GET would send
+  std::ostringstream out;
+  out << res;
+  return std::move(out).str();
+}
+
+HttpResponse handle_raw_request(std::string_view bytes, const ServerOptions& options,
+                                const Handler& handler) {
+  try {
+    RequestParser parser;
+    configure(parser, options);
+    std::size_t used = 0;
+    // Feeds the parser until `done` (or an error), as reads from a socket
+    // would; the input ends where `bytes` does.
+    auto feed = [&](auto done) -> error_code {
+      error_code ec;
+      while (!done()) {
+        if (used == bytes.size()) {
+          if (!parser.got_some()) return http::error::end_of_stream;
+          parser.put_eof(ec);
+          if (!ec && !done()) ec = http::error::partial_message;
+          return ec;
+        }
+        used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+        if (ec == http::error::need_more) {
+          used = bytes.size();  // all there is was offered: the input ends here
+          ec = {};
+        } else if (ec) {
+          return ec;
+        }
+      }
+      return ec;
+    };
+    if (auto ec = feed([&] { return parser.is_header_done(); })) {
+      return parse_error_response(ec, options);
+    }
+    if (auto denied = check_authorization(parser.get(), options)) return *denied;
+    if (auto ec = feed([&] { return parser.is_done(); })) return parse_error_response(ec, options);
+    return dispatch(to_request(parser.release()), handler);
+  } catch (...) {
+    return error_response(500, "internal", "the server failed while reading the request");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The sockets.
+
+namespace {
+
+class Session;
+
+// The server's state; HttpServer::Impl is this (a separate name so that
+// Session, in this file's anonymous namespace, may use it).
+struct ServerCore {
+  ServerCore(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+
+  void start_accept();
+  void on_accept(const error_code& ec, tcp::socket socket);
+  void do_stop();
+
+  const ServerOptions options;
+  const Handler handler;
+
+  // Declared before ioc: sessions still queued in ioc when it is destroyed
+  // deregister themselves from here.
+  std::unordered_set<Session*> sessions;
+  std::size_t serving = 0;    // sessions counted against max_connections
+  std::size_t rejecting = 0;  // connections being told 503
+  bool listening = false;
+  bool stopping = false;
+  bool notify_systemd = false;
+  std::atomic<bool> stop_requested{false};
+
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  asio::steady_timer accept_retry{ioc};
+  std::optional<asio::signal_set> signals;
+};
+
+// One connection: waits for a request, reads it under the deadlines, hands
+// it to the server's handler, writes the answer; again while keep-alive.
+// Owned by the shared_ptr in its pending completion handlers: it dies when
+// the connection is done. Every member runs on the server's one thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(ServerCore& server, tcp::socket socket, bool counted)
+      : server_(server), stream_(std::move(socket)), counted_(counted) {
+    server_.sessions.insert(this);
+    (counted_ ? server_.serving : server_.rejecting) += 1;
+    error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+  }
+  ~Session() {
+    server_.sessions.erase(this);
+    (counted_ ? server_.serving : server_.rejecting) -= 1;
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    deadline_ = std::chrono::steady_clock::now() + server_.options.header_timeout;
+    wait_for_request();
+  }
+
+  void reject() {
+    write(error_response(503, "unavailable", "too many open connections; try again shortly"), 11,
+          false, false);
+  }
+
+  // The server is stopping: a connection with no accepted request in
+  // progress is closed now; the others after their response.
+  void on_server_stop() {
+    if (state_ != State::kHandling) close();
+  }
+
+ private:
+  enum class State {
+    kWaiting,   // for the first byte of a request
+    kReading,   // the request header
+    kHandling,  // header accepted: body, handler, response
+    kClosing,   // draining after the last response
+  };
+
+  const ServerOptions& options() const { return server_.options; }
+
+  void wait_for_request() {
+    state_ = State::kWaiting;
+    parser_.emplace();
+    configure(*parser_, options());
+    if (buffer_.size() > 0) return read_header();  // pipelined
+    if (!first_request_) {
+      stream_.expires_after(options().idle_timeout);
+    } else {
+      stream_.expires_at(deadline_);
+    }
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->close();  // closed, idle, stopped
+                              self->read_header();
+                            });
+  }
+
+  void read_header() {
+    state_ = State::kReading;
+    if (!first_request_) {
+      deadline_ = std::chrono::steady_clock::now() + options().header_timeout;
+    }
+    stream_.expires_at(deadline_);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(const error_code& ec) {
+    if (ec) return on_read_error(ec);
+    state_ = State::kHandling;
+    const BeastRequest& request = parser_->get();
+    if (auto denied = check_authorization(request, options())) {
+      return write(*denied, request.version(), false, is_head());
+    }
+    // (A client that sent the body without waiting needs no invitation.)
+    if (request.version() >= 11 && expects_continue(request) && !parser_->is_done() &&
+        buffer_.size() == 0) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_at(deadline_);
+      return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = shared_from_this()](const error_code& e, std::size_t) {
+                                 if (e) return self->close();
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    if (parser_->is_done()) return handle();
+    stream_.expires_at(deadline_);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](const error_code& ec, std::size_t) {
+                       if (ec) return self->on_read_error(ec);
+                       self->handle();
+                     });
+  }
+
+  void on_read_error(const error_code& ec) {
+    // Nobody to answer: the client went away, was too slow, or we stop.
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == http::error::end_of_stream || server_.stopping) {
+      return close();
+    }
+    const unsigned version = parser_->is_header_done() ? parser_->get().version() : 11;
+    write(parse_error_response(ec, options()), version, false, is_head());
+  }
+
+  // Whether the request being read is a HEAD (its answer has no body).
+  bool is_head() const {
+    return parser_->is_header_done() && parser_->get().method() == http::verb::head;
+  }
+
+  void handle() {
+    BeastRequest request = parser_->release();
+    const unsigned version = request.version();
+    const bool keep_alive = request.keep_alive();
+    const bool head = request.method() == http::verb::head;
+    const HttpResponse response = dispatch(to_request(std::move(request)), server_.handler);
+    write(response, version, keep_alive && !server_.stopping, head);
+  }
+
+  void write(const HttpResponse& response, unsigned version, bool keep_alive, bool head) {
+    state_ = State::kHandling;
+    out_ = serialize_response(response, version, keep_alive, head);
+    stream_.expires_after(options().header_timeout);
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+                        self->out_.clear();
+                        if (ec) return self->close();
+                        if (self->server_.stopping) return self->shutdown_and_close();
+                        if (!keep_alive) return self->linger();
+                        self->first_request_ = false;
+                        self->wait_for_request();
+                      });
+  }
+
+  // After the last response: no more sending, read (and drop) what the
+  // client still sends until it closes, for a short while, then close.
+  void linger() {
+    state_ = State::kClosing;
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::min(kMaxLinger, options().header_timeout));
+    drain();
+  }
+
+  void drain() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxLingerBytes) return self->close();
+                              self->drain();
+                            });
+  }
+
+  void shutdown_and_close() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    close();
+  }
+
+  void close() {
+    state_ = State::kClosing;
+    stream_.close();  // pending operations end with operation_aborted, timers cancelled
+  }
+
+  ServerCore& server_;
+  beast::tcp_stream stream_;
+  const bool counted_;
+  beast::flat_buffer buffer_;
+  std::optional<RequestParser> parser_;
+  std::string out_;
+  State state_ = State::kWaiting;
+  bool first_request_ = true;
+  std::chrono::steady_clock::time_point deadline_;
+  std::size_t drained_ = 0;
+};
+
+void ServerCore::start_accept() {
+  acceptor.async_accept(
+      [this](const error_code& ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+}
+
+void ServerCore::on_accept(const error_code& ec, tcp::socket socket) {
+  if (stopping || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // Out of file descriptors and the like: try again shortly, not in a
+    // tight loop.
+    accept_retry.expires_after(milliseconds(50));
+    accept_retry.async_wait([this](const error_code& e) {
+      if (!e && !stopping) start_accept();
+    });
+    return;
+  }
+  if (serving < options.max_connections) {
+    std::make_shared<Session>(*this, std::move(socket), true)->start();
+  } else if (rejecting < kMaxRejecting) {
+    std::make_shared<Session>(*this, std::move(socket), false)->reject();
+  } else {
+    error_code ignored;
+    socket.close(ignored);
+  }
+  start_accept();
+}
+
+void ServerCore::do_stop() {
+  if (stopping) return;
+  stopping = true;
+  error_code ignored;
+  acceptor.close(ignored);
+  accept_retry.cancel();
+  if (signals) signals->cancel(ignored);
+  if (notify_systemd) (void)sd_notify(0, "STOPPING=1");
+  for (Session* s : sessions) s->on_server_stop();
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {
+  using ServerCore::ServerCore;
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<std::uint16_t> HttpServer::listen() {
+  Impl& s = *impl_;
+  if (s.listening) return Error::internal("the API server is already listening");
+  const std::string host = s.options.host == "localhost" ? "127.0.0.1" : s.options.host;
+  error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    return Error::invalid("API host \"" + s.options.host +
+                          "\" is not an IP address (use 127.0.0.1 or ::1)");
+  }
+  const tcp::endpoint endpoint(address, s.options.port);
+  const std::string where = host + ":" + std::to_string(s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  std::uint16_t port = 0;
+  if (!ec) port = s.acceptor.local_endpoint(ec).port();
+  if (ec) {
+    error_code ignored;
+    s.acceptor.close(ignored);
+    if (ec == asio::error::address_in_use) {
+      return Error::io("cannot listen on " + where +
+                       ": the port is already in use (is another loyalpos serve running?)");
+    }
+    if (ec == boost::system::errc::address_not_available) {
+      return Error::invalid("cannot listen on " + where + ": no such address on this machine");
+    }
+    return Error::io("cannot listen on " + where + ": " + ec.message());
+  }
+  s.listening = true;
+  s.start_accept();
+  return port;
+}
+
+void HttpServer::run() {
+  Impl& s = *impl_;
+  if (!s.listening) return;
+  for (;;) {
+    try {
+      s.ioc.run();
+      return;
+    } catch (const std::exception&) {
+      // A bug in a session's completion handler: that connection is gone
+      // (its handler was destroyed while unwinding); serving goes on.
+    }
+  }
+}
+
+void HttpServer::stop() {
+  if (impl_->stop_requested.exchange(true)) return;
+  asio::post(impl_->ioc, [s = impl_.get()] { s->do_stop(); });
+}
+
+Status HttpServer::run_until_signal() {
+  Impl& s = *impl_;
+  if (!s.listening) LOYALPOS_TRY(listen());
+  s.signals.emplace(s.ioc, SIGTERM, SIGINT);
+  s.signals->async_wait([&s](const error_code& ec, int) {
+    if (!ec) s.do_stop();
+  });
+  s.notify_systemd = true;
+  (void)sd_notify(0, "READY=1");
+  run();
+  s.signals.reset();
+  return ok_status();
+}
+
+}  // namespace loyalpos::api

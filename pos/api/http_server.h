@@ -1,0 +1,107 @@
+// A small HTTP/1.1 server for the loopback JSON API of `loyalpos serve`.
+//
+// It knows nothing of loyalty: every request that passes the checks below
+// goes to one Handler, a pure function from request to response. The
+// handler always runs on the thread that called run(), one request at a
+// time, so it needs no locking of its own (and a slow handler delays every
+// other client: keep it short).
+//
+// Checks made before the handler is called, each answered with a JSON body
+// {"error":{"code":...,"message":...}} and the connection closed:
+//   malformed HTTP                    -> 400 bad_request
+//   header section over 8 KiB         -> 431 header_too_large
+//   body over max_body                -> 413 too_large
+//   bearer_token set, and no or wrong
+//   "Authorization: Bearer <token>"  -> 401 unauthorized (+ WWW-Authenticate: Bearer)
+//   more than max_connections open    -> 503 unavailable (new connection only)
+// A handler that throws gets 500 internal; one that returns a response the
+// server cannot send (status outside 200-599, a body on 204/304, a header
+// name or value that is not valid HTTP, or a header the server owns:
+// Content-Type, Content-Length, Cache-Control, Connection, Transfer-Encoding)
+// gets 500 too. The connection stays open after a 500.
+//
+// Every response carries Content-Type, Content-Length (except 204/304) and
+// "Cache-Control: no-store". Timeouts: a request (header and body) must
+// arrive within header_timeout of its first byte (of the connection, for
+// the first request); a keep-alive connection with no request for
+// idle_timeout is closed.
+//
+// Boost.Beast stays inside http_server.cc: it is slow to compile.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <loyalpos/result.h>
+
+namespace loyalpos::api {
+
+struct HttpRequest {
+  std::string method;  // as sent: "GET", "POST", ...
+  std::string target;  // path and query, as sent ("/cards/ABC?x=1")
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case, in order
+
+  // The value of the first header with that (lower-case) name, or nullptr.
+  const std::string* header(std::string_view lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // an IP address, or "localhost"
+  std::uint16_t port = 0;          // 0: any free port (listen() says which)
+  std::size_t max_body = 64 * 1024;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::size_t max_connections = 64;
+  std::string bearer_token;  // required on every request when non-empty
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts listening; returns the port actually bound. Errors:
+  // kInvalidInput for a host that is not an IP address, kIo when the port
+  // is taken or cannot be bound. Call once, before run().
+  Result<std::uint16_t> listen();
+
+  // Serves on the calling thread until stop(). Returns at once if listen()
+  // did not succeed.
+  void run();
+
+  // May be called from any thread (or from the handler): stops accepting,
+  // closes connections waiting for (or part-way through reading) a request,
+  // lets requests already accepted finish and their responses be written,
+  // then run() returns. Not async-signal-safe: from a signal use
+  // run_until_signal().
+  void stop();
+
+  // run() that also stops as stop() does on SIGTERM or SIGINT, and tells
+  // systemd (sd_notify, when NOTIFY_SOCKET is set) "READY=1" once serving
+  // and "STOPPING=1" when stopping. Calls listen() first if it was not.
+  Status run_until_signal();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loyalpos::api

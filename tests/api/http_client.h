@@ -1,0 +1,48 @@
+// A small synchronous HTTP/1.1 client for the API tests and benchmarks.
+//
+// Keeps one keep-alive connection to host:port across request() calls. When
+// a reused connection turns out to be closed by the server (its idle
+// timeout, a restart) before any of the response came back, it reconnects
+// once and sends the request again. Every step is bounded by `timeout`.
+// Not thread-safe: one client per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <loyalpos/result.h>
+#include "pos/api/http_server.h"
+
+namespace loyalpos::api {
+
+class HttpClient {
+ public:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  HttpClient(std::string host, std::uint16_t port,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // The response (headers with lower-case names, content_type from its
+  // Content-Type) or kIo: could not connect, timed out, connection broken.
+  // A response with "Connection: close" closes the connection after it.
+  Result<HttpResponse> request(std::string_view method, std::string_view target,
+                               std::string body = {}, const Headers& headers = {});
+
+  // How many TCP connections this client has opened so far.
+  std::size_t connects() const;
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loyalpos::api
