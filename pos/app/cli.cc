@@ -84,13 +84,20 @@ Result<Config> load_session_config(const Options& options,
   return parse_config(default_config_text(), "built-in config", currency);
 }
 
+// The clock in the store's time zone.
+Result<std::unique_ptr<Clock>> make_store_clock(const Config& config,
+                                                const ClockSource& make_clock) {
+  auto zone = store_time_zone(config.timezone);
+  if (!zone.ok()) return zone.error();
+  return make_clock(*zone);
+}
+
 Result<Session> open_session(const Options& options, const ClockSource& make_clock) {
   Session session;
   auto config = load_session_config(options);
   if (!config.ok()) return config.error();
   session.config = std::move(*config);
-  use_time_zone(session.config.timezone);
-  auto clock = make_clock();
+  auto clock = make_store_clock(session.config, make_clock);
   if (!clock.ok()) return clock.error();
   session.clock = std::move(*clock);
   auto ledger = Ledger::open(ledger_path(options.home), session.config.busy_timeout_ms);
@@ -165,11 +172,13 @@ std::string host_name() {
   return name;
 }
 
-void print_card_text(const CardHistory& card, const Config& config) {
+void print_card_text(const CardHistory& card, const Config& config, const Clock& clock) {
   std::cout << "Card " << loyalty::group_token(card.card.token) << "\n";
   std::cout << "Visits: " << card.visits << "\n";
-  if (card.first_visit) std::cout << "First visit: " << local_time_text(*card.first_visit) << "\n";
-  if (card.last_visit) std::cout << "Last visit: " << local_time_text(*card.last_visit) << "\n";
+  if (card.first_visit)
+    std::cout << "First visit: " << clock.local_time_text(*card.first_visit) << "\n";
+  if (card.last_visit)
+    std::cout << "Last visit: " << clock.local_time_text(*card.last_visit) << "\n";
   for (const auto& line : card_progress_lines(card, config.rules)) std::cout << line << "\n";
 }
 
@@ -224,8 +233,8 @@ Error no_printer() {
 
 }  // namespace
 
-Result<std::unique_ptr<Clock>> system_clock_source() {
-  return std::unique_ptr<Clock>(std::make_unique<SystemClock>());
+Result<std::unique_ptr<Clock>> system_clock_source(const TimeZone& zone) {
+  return std::unique_ptr<Clock>(std::make_unique<SystemClock>(zone));
 }
 
 int run_cli(int argc, char** argv, const ClockSource& make_clock) {
@@ -363,7 +372,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   if (init->parsed()) {
     auto config = load_session_config(options);
     if (!config.ok()) return fail(options, config.error());
-    auto clock = make_clock();
+    auto clock = make_store_clock(*config, make_clock);
     if (!clock.ok()) return fail(options, clock.error());
     auto ledger = init_ledger(options, store, terminal, currency, sample, **clock,
                               config->busy_timeout_ms, shop_config_text());
@@ -389,7 +398,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (!existing) {
       auto config = load_session_config(options);
       if (!config.ok()) return fail(options, config.error());
-      auto clock = make_clock();
+      auto clock = make_store_clock(*config, make_clock);
       if (!clock.ok()) return fail(options, clock.error());
       auto ledger = init_ledger(options, "Café", host_name(), "RUB", true, **clock,
                                 config->busy_timeout_ms, default_config_text());
@@ -649,7 +658,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (options.json) {
       print_json(card_json(*history, config.rules));
     } else {
-      print_card_text(*history, config);
+      print_card_text(*history, config, *session->clock);
     }
     return 0;
   }
@@ -673,8 +682,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (!record.ok()) return fail(options, record.error());
     // The sale is recorded: from here on nothing fails the command.
     if (!options.json) {
-      for (const auto& line :
-           receipt_lines(*record, ledger.terminal(), kReceiptColumns, config.rules.language)) {
+      for (const auto& line : receipt_lines(*record, ledger.terminal(), session->clock->zone(),
+                                            kReceiptColumns, config.rules.language)) {
         std::cout << line << "\n";
       }
       std::cout.flush();
@@ -720,7 +729,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
                                  kReceiptColumns)
                   << "\n";
       }
-      if (record->card) print_card_text(*record->card, config);
+      if (record->card) print_card_text(*record->card, config, *session->clock);
     }
     return 0;
   }
@@ -757,7 +766,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   }
 
   if (report_day->parsed()) {
-    if (date.empty()) date = local_date(session->clock->now_unix());
+    if (date.empty()) date = session->clock->local_date(session->clock->now_unix());
     if (!is_valid_date(date)) {
       return fail(options, Error::invalid("date \"" + date + "\" is not a day like 2026-11-21"));
     }

@@ -15,9 +15,10 @@ namespace loyalpos::pos {
 // Where the command line's clock comes from. The shipped binary reads the
 // system clock only; the test build's binary (tests/e2e/testing_main.cc)
 // passes one that honours LOYALPOS_NOW, so a cashier cannot backdate a sale.
-using ClockSource = std::function<Result<std::unique_ptr<Clock>>()>;
+// It is given the store's time zone (the config's, else the system's).
+using ClockSource = std::function<Result<std::unique_ptr<Clock>>(const TimeZone& zone)>;
 
-Result<std::unique_ptr<Clock>> system_clock_source();
+Result<std::unique_ptr<Clock>> system_clock_source(const TimeZone& zone);
 
 int run_cli(int argc, char** argv, const ClockSource& make_clock = system_clock_source);
 

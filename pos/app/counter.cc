@@ -494,8 +494,8 @@ void Counter::pay(const std::string& method) {
     out_ << "! sale not recorded: " << sale.error().message() << "\n";
     return;
   }
-  for (const auto& line :
-       receipt_lines(*sale, ledger_.terminal(), kScreenColumns, config_.rules.language)) {
+  for (const auto& line : receipt_lines(*sale, ledger_.terminal(), sales_.clock().zone(),
+                                        kScreenColumns, config_.rules.language)) {
     out_ << line << "\n";
   }
   out_ << "Sale " << sale->sale_id << " recorded.\n";

@@ -13,7 +13,9 @@ constexpr hardware::TextStyle kCentred{false, false, hardware::Align::kCenter};
 }  // namespace
 
 ReceiptOptions receipt_options(const Config& config, bool reprint) {
-  return {config.rules.language, config.card_base_url, config.receipt_join_url, reprint};
+  auto zone = store_time_zone(config.timezone);  // the config has checked the name
+  return {config.rules.language, config.card_base_url, config.receipt_join_url, reprint,
+          zone.ok() ? *zone : TimeZone::system()};
 }
 
 std::string receipt_qr_payload(const SaleRecord& sale, const ReceiptOptions& options) {
@@ -40,7 +42,8 @@ hardware::ReceiptDocument sale_receipt(const SaleRecord& sale, const TerminalInf
     doc.text(cut_to_width(ru ? "*** КОПИЯ ***" : "*** REPRINT ***", width, measure),
              {true, false, hardware::Align::kCenter});
   }
-  for (auto& line : receipt_body_lines(sale, terminal, columns, options.language, measure)) {
+  for (auto& line :
+       receipt_body_lines(sale, terminal, options.zone, columns, options.language, measure)) {
     doc.text(std::move(line));
   }
   const std::string qr = receipt_qr_payload(sale, options);

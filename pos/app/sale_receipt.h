@@ -24,8 +24,9 @@ namespace loyalpos::pos {
 struct ReceiptOptions {
   loyalty::Language language = loyalty::Language::kEnglish;
   std::string card_base_url = "https://loyal.example";
-  std::string join_url;  // empty: no QR on a sale without a card
-  bool reprint = false;  // a copy: marked "REPRINT" / "КОПИЯ"
+  std::string join_url;                // empty: no QR on a sale without a card
+  bool reprint = false;                // a copy: marked "REPRINT" / "КОПИЯ"
+  TimeZone zone = TimeZone::system();  // the store's, for the sale's time
 };
 
 ReceiptOptions receipt_options(const Config& config, bool reprint = false);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/time_zone.h"
 #include "pos/config/detail/config_parser.h"
 #include "pos/config/text_file.h"
 
@@ -13,12 +14,6 @@ namespace loyalpos::pos {
 namespace {
 
 using detail::ConfigReader;
-
-bool known_timezone(const std::string& name) {
-  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/') return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec);
-}
 
 Status read_settings(const ConfigReader& r, const toml::table& root, Config& config) {
   auto language = r.string_at(root, "language", "en", false);
@@ -37,7 +32,7 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
   config.card_base_url = *base;
   auto timezone = r.string_at(root, "timezone", "", false);
   if (!timezone.ok()) return timezone.error();
-  if (!timezone->empty() && !known_timezone(*timezone)) {
+  if (!timezone->empty() && !TimeZone::named(*timezone).ok()) {
     return r.error_at(*root.get("timezone"),
                       "unknown time zone \"" + *timezone + "\" (use a name like Europe/Moscow)");
   }

@@ -2,8 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 
 namespace loyalpos::pos {
 
@@ -13,54 +11,52 @@ std::int64_t SystemClock::now_unix() const {
       .count();
 }
 
-Result<std::int64_t> parse_time(const std::string& text) {
+Result<std::int64_t> Clock::parse_time(const std::string& text) const {
   bool all_digits = !text.empty();
   for (char c : text) all_digits = all_digits && c >= '0' && c <= '9';
   if (all_digits && text.size() <= 12) return static_cast<std::int64_t>(std::stoll(text));
-  std::tm tm{};
+  LocalFields f;
   int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &f.year, &f.month, &f.day, &f.hour,
+                  &f.minute, &f.second, &consumed) != 6 ||
       static_cast<std::size_t>(consumed) != text.size()) {
     return Error::invalid("time \"" + text + "\" is not like 2026-11-21T10:30:00");
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_isdst = -1;
-  const std::time_t t = std::mktime(&tm);
-  if (t == static_cast<std::time_t>(-1)) return Error::invalid("time \"" + text + "\" is invalid");
-  return static_cast<std::int64_t>(t);
+  const std::chrono::year_month_day ymd{std::chrono::year(f.year),
+                                        std::chrono::month(static_cast<unsigned>(f.month)),
+                                        std::chrono::day(static_cast<unsigned>(f.day))};
+  if (!ymd.ok() || f.hour > 23 || f.minute > 59 || f.second > 60) {
+    return Error::invalid("time \"" + text + "\" is invalid");
+  }
+  return zone().unix_of(f);
 }
 
-namespace {
+std::string Clock::local_date(std::int64_t unix) const { return pos::local_date(zone(), unix); }
 
-std::string format_local(std::int64_t unix, const char* format) {
-  const std::time_t t = static_cast<std::time_t>(unix);
-  std::tm tm{};
-  localtime_r(&t, &tm);
+std::string Clock::local_time_text(std::int64_t unix) const {
+  return pos::local_time_text(zone(), unix);
+}
+
+std::string local_date(const TimeZone& zone, std::int64_t unix) {
+  return format_local_date(zone.local(unix));
+}
+
+std::string local_time_text(const TimeZone& zone, std::int64_t unix) {
+  const LocalFields f = zone.local(unix);
   char buffer[32];
-  const std::size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
-  return std::string(buffer, n);
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d", f.year, f.month, f.day, f.hour,
+                f.minute);
+  return buffer;
 }
 
-}  // namespace
-
-std::string local_date(std::int64_t unix) { return format_local(unix, "%Y-%m-%d"); }
-
-std::string local_time_text(std::int64_t unix) { return format_local(unix, "%Y-%m-%d %H:%M"); }
-
-loyalty::LocalTime local_time(std::int64_t unix) {
-  const std::time_t t = static_cast<std::time_t>(unix);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return loyalty::make_local_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                                  tm.tm_min);
+loyalty::LocalTime Clock::local_time(std::int64_t unix) const {
+  const LocalFields f = zone().local(unix);
+  return loyalty::make_local_time(f.year, f.month, f.day, f.hour, f.minute);
 }
 
-void use_time_zone(const std::string& iana_name) {
-  if (iana_name.empty()) return;
-  setenv("TZ", iana_name.c_str(), 1);
-  tzset();
+Result<TimeZone> store_time_zone(const std::string& iana_name) {
+  if (iana_name.empty()) return TimeZone::system();
+  return TimeZone::named(iana_name);
 }
 
 bool is_valid_date(const std::string& date) {

@@ -104,17 +104,18 @@ std::vector<std::string> card_progress_lines(const CardHistory& card, const loya
 }
 
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       int columns, loyalty::Language language) {
+                                       const TimeZone& zone, int columns,
+                                       loyalty::Language language) {
   std::vector<std::string> out{centered(terminal.store_name, columns)};
-  for (auto& line : receipt_body_lines(sale, terminal, columns, language)) {
+  for (auto& line : receipt_body_lines(sale, terminal, zone, columns, language)) {
     out.push_back(std::move(line));
   }
   return out;
 }
 
 std::vector<std::string> receipt_body_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                            int columns, loyalty::Language language,
-                                            const Measure& measure) {
+                                            const TimeZone& zone, int columns,
+                                            loyalty::Language language, const Measure& measure) {
   const bool ru = language == loyalty::Language::kRussian;
   const std::string paid_with =
       sale.payment == "cash" ? (ru ? "наличные" : "cash") : (ru ? "карта" : "card");
@@ -126,7 +127,7 @@ std::vector<std::string> receipt_body_lines(const SaleRecord& sale, const Termin
   const std::string rule(static_cast<std::size_t>(columns), '-');
   std::vector<std::string> out;
   out.push_back(
-      pair(local_time_text(sale.at), (ru ? "Чек " : "Sale ") + std::to_string(sale.sale_id)));
+      pair(local_time_text(zone, sale.at), (ru ? "Чек " : "Sale ") + std::to_string(sale.sale_id)));
   if (!sale.cashier.empty()) {
     out.push_back(cut_to_width((ru ? "Кассир: " : "Cashier: ") + sale.cashier,
                                static_cast<std::size_t>(columns), measure));

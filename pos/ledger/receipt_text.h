@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time_zone.h"
 #include "loyalty/rules.h"
 #include "pos/ledger/ledger.h"
 #include "pos/ledger/sale_service.h"
@@ -19,12 +20,14 @@ namespace loyalpos::pos {
 using Measure = std::function<std::size_t(const std::string&)>;
 std::size_t display_width(const std::string& utf8);
 
+// Times are shown in `zone`, the store's.
 std::vector<std::string> receipt_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                       int columns,
+                                       const TimeZone& zone, int columns,
                                        loyalty::Language language = loyalty::Language::kEnglish);
 // receipt_lines without the shop's name line: what follows the header.
 std::vector<std::string> receipt_body_lines(const SaleRecord& sale, const TerminalInfo& terminal,
-                                            int columns, loyalty::Language language,
+                                            const TimeZone& zone, int columns,
+                                            loyalty::Language language,
                                             const Measure& measure = display_width);
 
 // "Pastry card 3/5 — 2 more for a free one", one line per program.

@@ -208,7 +208,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
   }
 
   // As for a sale, the row is written last and records its events.
-  const std::string date = local_date(now);
+  const std::string date = clock_.local_date(now);
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto refunded = events.append(NewEvent{"sale.refunded", now, sale.card_id, sale_id,
                                          dump_json(json{{"sale", sale_id},

@@ -158,7 +158,7 @@ Result<loyalty::PricingRequest> SaleService::pricing_request(
   loyalty::PricingRequest request;
   request.lines = lines;
   request.now_unix = now;
-  request.local = local_time(now);
+  request.local = clock_.local_time(now);
   request.redeem = redeem;
   request.codes = codes;
   LOYALPOS_TRY(take_coupons(ledger_.db(), rules_, request.codes, request.coupons));
@@ -305,7 +305,7 @@ Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,
   }
   // The event holds everything the sale's row holds (audit rebuilds the
   // row from it), and the lines with the products' names for head office.
-  const std::string date = local_date(now);
+  const std::string date = clock_.local_date(now);
   const std::string messages = json_string_list(priced.messages);
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
   NewEvent completed{

@@ -72,6 +72,8 @@ class SaleService {
   SaleService(Ledger& ledger, const loyalty::Rules& rules, const Clock& clock)
       : ledger_(ledger), rules_(rules), clock_(clock) {}
 
+  const Clock& clock() const { return clock_; }
+
   Result<std::vector<loyalty::BasketLine>> resolve_items(const std::vector<ItemRequest>& items);
   // A token as typed or scanned (any case); unknown or misread cards are errors.
   Result<Card> resolve_card(std::string_view token);

@@ -9,12 +9,14 @@
 
 int main(int argc, char** argv) {
   using loyalpos::Result;
+  using loyalpos::TimeZone;
   using loyalpos::pos::Clock;
-  return loyalpos::pos::run_cli(argc, argv, []() -> Result<std::unique_ptr<Clock>> {
-    const char* now = std::getenv("LOYALPOS_NOW");
-    if (now == nullptr || *now == '\0') return loyalpos::pos::system_clock_source();
-    auto t = loyalpos::pos::parse_time(now);
-    if (!t.ok()) return t.error().with_context("LOYALPOS_NOW: ");
-    return std::unique_ptr<Clock>(std::make_unique<loyalpos::pos::FixedClock>(*t));
-  });
+  return loyalpos::pos::run_cli(
+      argc, argv, [](const TimeZone& zone) -> Result<std::unique_ptr<Clock>> {
+        const char* now = std::getenv("LOYALPOS_NOW");
+        if (now == nullptr || *now == '\0') return loyalpos::pos::system_clock_source(zone);
+        auto t = loyalpos::pos::FixedClock(0, zone).parse_time(now);
+        if (!t.ok()) return t.error().with_context("LOYALPOS_NOW: ");
+        return std::unique_ptr<Clock>(std::make_unique<loyalpos::pos::FixedClock>(*t, zone));
+      });
 }

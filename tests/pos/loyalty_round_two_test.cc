@@ -20,7 +20,7 @@ constexpr std::int64_t kDay = 86400;
 
 class SteppingClock final : public Clock {
  public:
-  explicit SteppingClock(std::int64_t unix) : unix_(unix) {}
+  explicit SteppingClock(std::int64_t unix) : Clock(TimeZone::system()), unix_(unix) {}
   std::int64_t now_unix() const override { return unix_; }
   void advance_days(std::int64_t days) { unix_ += days * kDay; }
 

@@ -97,7 +97,7 @@ TEST_F(PointsSale, RedeemSpendsTheThresholdOnALaterSale) {
   EXPECT_EQ(sale->priced.lines[0].reason(), "Café points");
   EXPECT_EQ(points(card), 1);
   EXPECT_EQ(points_from_events(card), 1);
-  auto day = day_report(*ledger_, local_date(clock_.now_unix()));
+  auto day = day_report(*ledger_, clock_.local_date(clock_.now_unix()));
   ASSERT_TRUE(day.ok()) << day.error().message();
   EXPECT_EQ(day->rewards_redeemed, 1) << "the day report counts a points reward";
 

@@ -14,7 +14,7 @@ TEST_F(ReceiptTextTest, ShowsItemsDiscountReasonsTotalsAndCardProgress) {
   ASSERT_TRUE(sell({{"CROISSANT", 4}}, card).ok());
   auto sale = sell({{"SIMIT", 1}, {"COFFEE", 2}}, card);
   ASSERT_TRUE(sale.ok());
-  const auto lines = receipt_lines(*sale, ledger_->terminal(), 48);
+  const auto lines = receipt_lines(*sale, ledger_->terminal(), clock_.zone(), 48);
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   EXPECT_NE(text.find("Simit"), std::string::npos) << text;
@@ -35,7 +35,7 @@ TEST_F(ReceiptTextTest, NoLineIsWiderThanThePaperEvenInCyrillic) {
   auto sale = sell({{"LONG", 999}, {"CROISSANT", 4}}, card);
   ASSERT_TRUE(sale.ok()) << sale.error().message();
   for (int columns : {32, 42, 48}) {
-    for (const auto& line : receipt_lines(*sale, ledger_->terminal(), columns)) {
+    for (const auto& line : receipt_lines(*sale, ledger_->terminal(), clock_.zone(), columns)) {
       EXPECT_LE(display_width(line), static_cast<std::size_t>(columns)) << line;
     }
   }
@@ -45,7 +45,8 @@ TEST_F(ReceiptTextTest, SpeaksRussianWhenConfigured) {
   auto sale = sell({{"COFFEE", 1}}, std::nullopt, "card");
   ASSERT_TRUE(sale.ok());
   std::string text;
-  for (const auto& l : receipt_lines(*sale, ledger_->terminal(), 32, loyalty::Language::kRussian)) {
+  for (const auto& l :
+       receipt_lines(*sale, ledger_->terminal(), clock_.zone(), 32, loyalty::Language::kRussian)) {
     text += l + "\n";
     EXPECT_LE(display_width(l), 32u) << l;
   }

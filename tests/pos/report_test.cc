@@ -17,7 +17,7 @@ TEST_F(ReportTest, SumsTheDayByPaymentWithStampsRewardsAndRefunds) {
   ASSERT_TRUE(refunded.ok());
   ASSERT_TRUE(sales_->refund(refunded->sale_id).ok());
 
-  auto day = day_report(*ledger_, local_date(clock_.now_unix()));
+  auto day = day_report(*ledger_, clock_.local_date(clock_.now_unix()));
   ASSERT_TRUE(day.ok()) << day.error().message();
   EXPECT_EQ(day->sales, 3);
   EXPECT_EQ(day->revenue, 4 * 15000 + 17000 + 8000);
