@@ -237,12 +237,12 @@ void Counter::add_code(const std::string& text) {
 bool Counter::is_coupon_scan(const std::string& text) {
   const std::string code = loyalty::normal_code(text);
   if (!loyalty::is_coupon_code(code)) return false;
-  auto coupon = find_coupon(ledger_.db(), code);
+  auto coupon = find_coupon(ledger_, code);
   return coupon.ok() && coupon->has_value();
 }
 
 void Counter::add_coupon(const std::string& text) {
-  auto coupon = find_unused_coupon(ledger_.db(), text);
+  auto coupon = find_unused_coupon(ledger_, text);
   if (!coupon.ok()) {
     out_ << "! " << coupon.error().message() << "\n";
     return;

@@ -32,6 +32,7 @@
 #include "pos/app/sale_receipt.h"
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
+#include "pos/ledger/print_jobs.h"
 #include "pos/ledger/sale_service.h"
 
 namespace loyalpos::pos {
@@ -41,22 +42,6 @@ struct PrintOutcome {
   std::int64_t job_id = 0;  // 0: no job row (no printer, or the queue could not be written)
   std::string state;        // "none" (no printer), "printed", "pending", "failed"
   std::string error;        // why not printed; empty when printed
-};
-
-struct PrintJob {
-  std::int64_t job_id = 0;
-  std::int64_t sale_id = 0;
-  bool reprint = false;
-  std::string state;
-  std::int64_t attempts = 0;
-  std::string last_error;
-  std::int64_t next_try_at = 0;
-  std::int64_t created_at = 0;
-  std::optional<std::int64_t> printed_at;
-
-  // A loyalpos has claimed it and is sending it (or died doing so: then the
-  // claim lapses at next_try_at).
-  bool being_printed() const { return state == "pending" && attempts > 0 && last_error.empty(); }
 };
 
 struct RetrySummary {
@@ -71,7 +56,7 @@ class PrintSpool {
   // `printer` may be null (type = "none"): nothing is queued or printed.
   PrintSpool(Ledger& ledger, const Clock& clock, hardware::EscPosPrinter* printer,
              ReceiptOptions options)
-      : ledger_(ledger), clock_(clock), printer_(printer), options_(std::move(options)) {}
+      : ledger_(ledger), jobs_(ledger, clock), printer_(printer), options_(std::move(options)) {}
 
   bool enabled() const { return printer_ != nullptr; }
 
@@ -91,32 +76,19 @@ class PrintSpool {
 
  private:
   Result<hardware::EscPosEncoder*> encoder();
-  Result<std::int64_t> add_job(std::int64_t sale_id, bool reprint, const std::string& state);
-  // Claims `job` as read (attempts unchanged, no live claim); false when
-  // another process got it first.
-  Result<bool> claim(const PrintJob& job);
   // Prints and records one attempt of a job this process has claimed
   // (job.attempts: the claimed attempt).
   PrintOutcome attempt(const PrintJob& job, const std::optional<SaleRecord>& sale);
-  Status record(std::int64_t job_id, const Status& printed, std::int64_t attempts);
 
   Ledger& ledger_;
-  const Clock& clock_;
+  PrintJobs jobs_;
   hardware::EscPosPrinter* printer_;
   ReceiptOptions options_;
   std::optional<hardware::EscPosEncoder> encoder_;  // for layout; made on first use
 };
 
-// How long a claim hides a job from other loyalpos processes: longer than
-// any one job takes to send. A claim of a process that died expires then,
-// and the job is due again.
-inline constexpr std::int64_t kPrintClaimSeconds = 120;
-
 // How long the queue may hold a sale or the counter after the sale's own
 // receipt printed: retrying the backlog starts no job after this.
 inline constexpr std::chrono::milliseconds kBacklogRetryBudget{1500};
-
-// Seconds to wait before attempt `attempts` + 1 of a job the printer did not take.
-std::int64_t print_backoff_seconds(std::int64_t attempts);
 
 }  // namespace loyalpos::pos

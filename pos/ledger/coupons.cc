@@ -16,9 +16,7 @@ Error used_error(const std::string& code, std::int64_t sale_id) {
                          ")");
 }
 
-}  // namespace
-
-Result<std::optional<Coupon>> find_coupon(Database& db, const std::string& code) {
+Result<std::optional<Coupon>> coupon_row(Database& db, const std::string& code) {
   auto stmt =
       db.cached("SELECT code, promotion_id, issued_at, used_sale FROM coupons WHERE code = ?1");
   if (!stmt.ok()) return stmt.error();
@@ -38,17 +36,27 @@ Result<std::optional<Coupon>> find_coupon(Database& db, const std::string& code)
   return out;
 }
 
-Result<std::optional<Coupon>> find_unused_coupon(Database& db, std::string_view code) {
+Result<std::optional<Coupon>> unused_coupon(Database& db, std::string_view code) {
   // As printed under the QR, in groups of four, or typed with dashes.
   std::string normal;
   for (char c : loyalty::normal_code(code)) {
     if (c != ' ' && c != '-') normal.push_back(c);
   }
   if (!loyalty::is_coupon_code(normal)) return std::optional<Coupon>();
-  auto coupon = find_coupon(db, normal);
+  auto coupon = coupon_row(db, normal);
   if (!coupon.ok()) return coupon.error();
   if (*coupon && (*coupon)->used_sale) return used_error(normal, *(*coupon)->used_sale);
   return coupon;
+}
+
+}  // namespace
+
+Result<std::optional<Coupon>> find_coupon(Ledger& ledger, const std::string& code) {
+  return coupon_row(ledger.db(), code);
+}
+
+Result<std::optional<Coupon>> find_unused_coupon(Ledger& ledger, std::string_view code) {
+  return unused_coupon(ledger.db(), code);
 }
 
 Result<std::vector<std::string>> issue_coupons(
@@ -66,7 +74,7 @@ Result<std::vector<std::string>> issue_coupons(
     if (!bits.ok()) return bits.error();
     std::string code = loyalty::encode_coupon_code(*bits);
     if (std::find(codes.begin(), codes.end(), code) != codes.end()) continue;
-    auto existing = find_coupon(db, code);
+    auto existing = coupon_row(db, code);
     if (!existing.ok()) return existing.error();
     if (*existing) continue;
     codes.push_back(std::move(code));
@@ -97,7 +105,7 @@ Status take_coupons(Database& db, const loyalty::Rules& rules, std::vector<std::
       kept.push_back(std::move(given));
       continue;
     }
-    auto coupon = find_unused_coupon(db, given);
+    auto coupon = unused_coupon(db, given);
     if (!coupon.ok()) return coupon.error();
     if (!*coupon) {
       kept.push_back(std::move(given));
@@ -122,10 +130,10 @@ Status use_coupons(Database& db, const std::vector<loyalty::CouponUse>& coupons,
     (*stmt)->reset();
     (*stmt)->bind(1, sale_id).bind(2, coupon.code);
     LOYALPOS_TRY((*stmt)->run());
-    const int changed = sqlite3_changes(db.handle());
+    const std::int64_t changed = db.changes();
     (*stmt)->reset();
     if (changed != 1) {
-      auto found = find_coupon(db, coupon.code);
+      auto found = coupon_row(db, coupon.code);
       if (!found.ok()) return found.error();
       if (*found && (*found)->used_sale) return used_error(coupon.code, *(*found)->used_sale);
       return Error::not_found("unknown code \"" + coupon.code + "\"");

@@ -36,10 +36,10 @@ Result<std::vector<std::string>> issue_coupons(
     const std::function<Result<std::uint64_t>()>& random,
     const std::function<Status(const std::vector<std::string>&)>& publish);
 
-Result<std::optional<Coupon>> find_coupon(Database& db, const std::string& code);
+Result<std::optional<Coupon>> find_coupon(Ledger& ledger, const std::string& code);
 // The coupon `code` (any case, spaces and dashes ignored) names, or null when it names none; a used
 // one is an error naming its sale: "coupon X was already used (sale 12)".
-Result<std::optional<Coupon>> find_unused_coupon(Database& db, std::string_view code);
+Result<std::optional<Coupon>> find_unused_coupon(Ledger& ledger, std::string_view code);
 
 // Moves the coupons among `codes` (a code that is no promotion's own and is
 // a coupon in the ledger) to `coupons`, once each. A used coupon is an error

@@ -149,6 +149,8 @@ Result<Statement*> Database::cached(std::string_view sql) {
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
+std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
+
 Result<Transaction> Transaction::begin(Database& db) {
   auto begin = db.cached("BEGIN IMMEDIATE");
   if (!begin.ok()) return begin.error();

@@ -65,6 +65,8 @@ class Database {
   Result<Statement*> cached(std::string_view sql);
   Result<Statement> prepare(const std::string& sql);
   std::int64_t last_insert_rowid() const;
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  std::int64_t changes() const;
   sqlite3* handle() const { return db_.get(); }
 
  private:

@@ -91,7 +91,7 @@ TEST_F(CouponsTest, ACouponAppliesOnceAndASecondUseIsRefusedAndRecordsNothing) {
   ASSERT_TRUE(first.ok()) << first.error().message();
   EXPECT_EQ(first->priced.discount, 7500);
   EXPECT_EQ(first->priced.promotions_applied, std::vector<std::string>{"flyer"});
-  auto coupon = find_coupon(ledger_->db(), codes[0]);
+  auto coupon = find_coupon(*ledger_, codes[0]);
   ASSERT_TRUE(coupon.ok() && *coupon);
   EXPECT_EQ((*coupon)->used_sale.value_or(0), first->sale_id);
 
