@@ -25,6 +25,7 @@
 #include "pos/app/print_spool.h"
 #include "pos/app/printer_setup.h"
 #include "pos/config/config.h"
+#include "pos/config/home_config.h"
 #include "pos/config/paths.h"
 #include "pos/config/text_file.h"
 #include "pos/ledger/audit.h"
@@ -33,6 +34,7 @@
 #include "pos/ledger/coupons.h"
 #include "pos/ledger/json_output.h"
 #include "pos/ledger/json_text.h"
+#include "pos/ledger/ledger_init.h"
 #include "pos/ledger/phone_lookup.h"
 #include "pos/ledger/random.h"
 #include "pos/ledger/receipt_text.h"
@@ -73,15 +75,7 @@ void print_json(const json& value) { std::cout << dump_json(value) << "\n"; }
 
 Result<Config> load_session_config(const Options& options,
                                    const loyalty::Currency& currency = kDefaultCurrency) {
-  if (!options.config_file.empty()) return load_config(options.config_file, currency);
-  // Anything at the path is the café's config: a folder or an unreadable
-  // file is an error, never a silent fall back to the built-in rules.
-  const std::string path = config_path(options.home);
-  std::error_code ec;
-  if (std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found) {
-    return load_config(path, currency);
-  }
-  return parse_config(default_config_text(), "built-in config", currency);
+  return load_home_config(options.home, options.config_file, currency);
 }
 
 // The clock in the store's time zone.
@@ -112,41 +106,16 @@ Result<Session> open_session(const Options& options, const ClockSource& make_clo
   return session;
 }
 
-// What `init` writes for a real shop: the shipped config, whose sample café
-// prints pictures of its receipts, with no printer until the shop names its own.
-std::string shop_config_text() {
-  std::string text(default_config_text());
-  const std::string sample_printer = "[printer]\ntype = \"virtual\"";
-  if (const auto at = text.find(sample_printer); at != std::string::npos) {
-    text.replace(at, sample_printer.size(), "[printer]\ntype = \"none\"");
-  }
-  return text;
-}
-
-Status write_default_config(const std::string& home, std::string_view text) {
-  const std::string path = config_path(home);
-  if (std::ifstream(path)) return ok_status();
-  std::ofstream out(path);
-  out << text;
-  if (!out) return Error::io("cannot write " + path);
-  return ok_status();
-}
-
-Result<Ledger> init_ledger(const Options& options, const std::string& store,
-                           const std::string& terminal, const std::string& currency,
-                           bool sample_catalog, const Clock& clock, int busy_timeout_ms,
-                           std::string_view config_text) {
-  auto terminal_id = random_terminal_id();
-  if (!terminal_id.ok()) return terminal_id.error();
-  InitRequest request{store, terminal, currency, *terminal_id, clock.now_unix()};
-  auto ledger = Ledger::create(ledger_path(options.home), request, busy_timeout_ms);
+// The ledger, then <home>/config.toml unless one is there (pos/ledger/ledger_init.h).
+Result<Ledger> init_home(const Options& options, const std::string& store,
+                         const std::string& terminal, const std::string& currency,
+                         bool sample_catalog, const Clock& clock, int busy_timeout_ms,
+                         std::string_view config_text) {
+  NewTerminal request{store, terminal, currency, clock.now_unix(), std::nullopt};
+  if (sample_catalog) request.catalog_csv = default_catalog_csv();
+  auto ledger = init_ledger(ledger_path(options.home), request, busy_timeout_ms);
   if (!ledger.ok()) return ledger.error();
-  LOYALPOS_TRY(write_default_config(options.home, config_text));
-  if (sample_catalog) {
-    auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
-    if (!products.ok()) return products.error().with_context("built-in catalog: ");
-    LOYALPOS_TRY(ledger->import_products(*products));
-  }
+  LOYALPOS_TRY(write_config_if_missing(options.home, config_text));
   return ledger;
 }
 
@@ -374,8 +343,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
     if (!config.ok()) return fail(options, config.error());
     auto clock = make_store_clock(*config, make_clock);
     if (!clock.ok()) return fail(options, clock.error());
-    auto ledger = init_ledger(options, store, terminal, currency, sample, **clock,
-                              config->busy_timeout_ms, shop_config_text());
+    auto ledger = init_home(options, store, terminal, currency, sample, **clock,
+                            config->busy_timeout_ms, shop_config_text());
     if (!ledger.ok()) return fail(options, ledger.error());
     const auto& t = ledger->terminal();
     if (options.json) {
@@ -400,8 +369,8 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       if (!config.ok()) return fail(options, config.error());
       auto clock = make_store_clock(*config, make_clock);
       if (!clock.ok()) return fail(options, clock.error());
-      auto ledger = init_ledger(options, "Café", host_name(), "RUB", true, **clock,
-                                config->busy_timeout_ms, default_config_text());
+      auto ledger = init_home(options, "Café", host_name(), "RUB", true, **clock,
+                              config->busy_timeout_ms, default_config_text());
       if (!ledger.ok()) return fail(options, ledger.error());
       std::cerr << "Created a new ledger with the sample café at " << ledger->path() << "\n";
     }
