@@ -1,8 +1,6 @@
 #include "pos/ledger/card_balance.h"
 
-#include <fmt/format.h>
-
-#include "pos/ledger/json_text.h"
+#include "pos/ledger/event_payloads.h"
 
 namespace loyalpos::pos {
 
@@ -19,17 +17,11 @@ Status write_balance(Database& db, const std::string& card_id,
   return (*stmt)->run();
 }
 
-// Payloads are written directly (keys in alphabetical order, as nlohmann
-// would) to keep the sale path cheap.
 Status append_stamps_event(EventWriter& events, const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
                            const char* why, std::int64_t now) {
-  NewEvent event{
-      "card.stamps", now, card_id, sale_id,
-      fmt::format(R"({{"card":{},"program":{},"rewards":{},"sale":{},"stamps":{},"why":{}}})",
-                  json_string(card_id), json_string(program_id), rewards, sale_id, stamps,
-                  json_string(why))};
-  auto seq = events.append(event);
+  auto seq =
+      events.append(card_stamps_event(card_id, sale_id, program_id, stamps, rewards, why, now));
   if (!seq.ok()) return seq.error();
   return ok_status();
 }

@@ -5,6 +5,7 @@
 
 #include "loyalty/coupon_code.h"
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
 
 namespace loyalpos::pos {
@@ -86,9 +87,8 @@ Result<std::vector<std::string>> issue_coupons(
     (*insert)->bind(1, code).bind(2, promotion_id).bind(3, now);
     LOYALPOS_TRY((*insert)->run());
   }
-  const nlohmann::json payload{{"codes", codes}, {"promotion", promotion_id}};
-  NewEvent event{"coupon.issued", now, std::nullopt, std::nullopt, dump_json(payload)};
-  auto seq = append_event(db, ledger.terminal().terminal_id, event);
+  auto seq = append_event(db, ledger.terminal().terminal_id,
+                          coupon_issued_event(codes, promotion_id, now));
   if (!seq.ok()) return seq.error();
   LOYALPOS_TRY(publish(codes));
   LOYALPOS_TRY(tx->commit());

@@ -1,6 +1,7 @@
 #include "pos/ledger/json_text.h"
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "base/utf8.h"
 
@@ -89,6 +90,58 @@ std::string json_string_list(const std::vector<std::string>& texts) {
   }
   out.push_back(']');
   return out;
+}
+
+void JsonObject::key(std::string_view key) {
+  if (out_.size() > 1) {
+    if (key <= last_key_) {
+      throw std::logic_error("JSON key \"" + std::string(key) + "\" after \"" + last_key_ +
+                             "\": keys must be in ascending order");
+    }
+    out_.push_back(',');
+  }
+  last_key_.assign(key);
+  append_json_string(out_, key);
+  out_.push_back(':');
+}
+
+JsonObject& JsonObject::text(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(out_, value);
+  return *this;
+}
+
+JsonObject& JsonObject::number(std::string_view k, std::int64_t value) {
+  key(k);
+  out_.append(std::to_string(value));
+  return *this;
+}
+
+JsonObject& JsonObject::boolean(std::string_view k, bool value) {
+  key(k);
+  out_.append(value ? "true" : "false");
+  return *this;
+}
+
+JsonObject& JsonObject::null(std::string_view k) {
+  key(k);
+  out_.append("null");
+  return *this;
+}
+
+JsonObject& JsonObject::raw(std::string_view k, std::string_view json) {
+  key(k);
+  out_.append(json);
+  return *this;
+}
+
+JsonObject& JsonObject::text_or_null(std::string_view k, const std::optional<std::string>& value) {
+  return value ? text(k, *value) : null(k);
+}
+
+std::string JsonObject::done() {
+  out_.push_back('}');
+  return std::move(out_);
 }
 
 }  // namespace loyalpos::pos

@@ -3,7 +3,9 @@
 // to one buffer).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +29,30 @@ std::string dump_json(const nlohmann::json& value);
 
 // A JSON list of strings: ["a","b"].
 std::string json_string_list(const std::vector<std::string>& texts);
+
+// A JSON object written field by field into one buffer, byte for byte what
+// dump_json writes for the same object: compact, and the keys in ascending
+// byte order (nlohmann's object is a std::map), which the caller keeps —
+// a key out of order is a bug and throws std::logic_error before anything
+// is written anywhere.
+class JsonObject {
+ public:
+  JsonObject() : out_("{") {}
+  JsonObject& text(std::string_view key, std::string_view value);
+  JsonObject& number(std::string_view key, std::int64_t value);
+  JsonObject& boolean(std::string_view key, bool value);
+  JsonObject& null(std::string_view key);
+  // `json` is already JSON text (a list, an object).
+  JsonObject& raw(std::string_view key, std::string_view json);
+  // The text, or null when there is none.
+  JsonObject& text_or_null(std::string_view key, const std::optional<std::string>& value);
+  // The text; the object is empty afterwards.
+  std::string done();
+
+ private:
+  void key(std::string_view key);
+  std::string out_;
+  std::string last_key_;
+};
 
 }  // namespace loyalpos::pos

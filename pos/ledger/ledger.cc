@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/schema.h"
 #include "pos/ledger/text_field.h"
@@ -93,10 +94,8 @@ Result<Ledger> Ledger::create(const std::string& path, const InitRequest& reques
           {"created_at", std::to_string(request.now)}}) {
       if (auto s = set_meta(ledger.db_, key, value); !s.ok()) return fail(s.error());
     }
-    NewEvent event{"terminal.initialized", request.now, std::nullopt, std::nullopt,
-                   dump_json(nlohmann::json{{"store", request.store_name},
-                                            {"terminal", request.terminal_name},
-                                            {"currency", currency->code}})};
+    const NewEvent event = terminal_initialized_event(request.now, request.store_name,
+                                                      request.terminal_name, currency->code);
     if (auto seq = append_event(ledger.db_, request.terminal_id, event); !seq.ok()) {
       return fail(seq.error());
     }
@@ -240,10 +239,8 @@ Status Ledger::insert_card(const Card& card) {
   (*stmt)->bind(1, card.card_id).bind(2, card.token).bind(3, card.issued_at);
   (*stmt)->bind_optional(4, card.referrer);
   LOYALPOS_TRY((*stmt)->run());
-  nlohmann::json payload{{"card", card.card_id}};
-  if (card.referrer) payload["referrer"] = *card.referrer;
-  NewEvent event{"card.issued", card.issued_at, card.card_id, std::nullopt, dump_json(payload)};
-  auto seq = append_event(db_, terminal_.terminal_id, event);
+  auto seq = append_event(db_, terminal_.terminal_id,
+                          card_issued_event(card.card_id, card.issued_at, card.referrer));
   if (!seq.ok()) return seq.error();
   return ok_status();
 }

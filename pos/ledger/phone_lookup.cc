@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
 
 namespace loyalpos::pos {
@@ -169,15 +170,9 @@ Status attach_phone(Ledger& ledger, const Card& card, std::string_view phone,
   (*insert)->bind(1, *hash).bind(2, card.card_id).bind(3, consented_at);
   LOYALPOS_TRY((*insert)->run());
 
-  NewEvent event{
-      "card.phone", consented_at, card.card_id, std::nullopt,
-      dump_json(nlohmann::json{{"card", card.card_id},
-                               {"consent", "phone lookup"},
-                               {"consented_at", consented_at},
-                               // The keyed hash, not the number: audit checks the table against it.
-                               {"phone_hash", hex(*hash)},
-                               {"key_check", *check}})};
-  auto seq = append_event(db, ledger.terminal().terminal_id, event);
+  // The keyed hash, not the number: audit checks the table against it.
+  auto seq = append_event(db, ledger.terminal().terminal_id,
+                          card_phone_event(card.card_id, consented_at, hex(*hash), *check));
   if (!seq.ok()) return seq.error();
   return tx->commit();
 }

@@ -12,6 +12,7 @@
 #include "loyalty/pro_rata.h"
 #include "pos/ledger/card_balance.h"
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/sale_reader.h"
 #include "pos/ledger/sale_service.h"
@@ -177,7 +178,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
   LOYALPOS_TRY(choose_units(sale_id, items, sale));
 
   std::int64_t units = 0, before = 0, after = 0;
-  json returned = json::array();
+  std::vector<RefundLineUnits> returned;
   for (std::size_t i = 0; i < sale.lines.size(); ++i) {
     const SoldLine& line = sale.lines[i];
     units += line.qty;
@@ -189,7 +190,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
     record.amount += amount;
     record.lines.push_back({static_cast<std::int64_t>(i + 1), line.product.sku, line.product.name,
                             line.taking, amount});
-    returned.push_back({{"line", i + 1}, {"qty", line.taking}});
+    returned.push_back({static_cast<std::int64_t>(i + 1), line.taking});
   }
   record.complete = after == units;
   record.stamps_taken_back = loyalty::pro_rata_share(sale.stamps_earned, before, after, units);
@@ -210,12 +211,8 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
   // As for a sale, the row is written last and records its events.
   const std::string date = clock_.local_date(now);
   EventWriter events(db, ledger_.terminal().terminal_id);
-  auto refunded = events.append(NewEvent{"sale.refunded", now, sale.card_id, sale_id,
-                                         dump_json(json{{"sale", sale_id},
-                                                        {"amount", record.amount},
-                                                        {"complete", record.complete},
-                                                        {"lines", returned},
-                                                        {"local_date", date}})});
+  auto refunded = events.append(sale_refunded_event(sale_id, sale.card_id, record.amount,
+                                                    record.complete, returned, date, now));
   if (!refunded.ok()) return refunded.error();
 
   // Every stamp change the sale made, on any card, is undone by its
@@ -270,7 +267,7 @@ Result<RefundRecord> SaleService::refund(std::int64_t sale_id,
       " last_event, lines) VALUES (?5, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert.ok()) return insert.error();
   (*insert)->bind(1, sale_id).bind(2, now).bind(3, date).bind(4, record.amount);
-  (*insert)->bind(5, *refunded).bind(6, events.last_seq()).bind(7, dump_json(returned));
+  (*insert)->bind(5, *refunded).bind(6, events.last_seq()).bind(7, refund_lines_json(returned));
   LOYALPOS_TRY((*insert)->run());
   LOYALPOS_TRY(tx->commit());
   return record;

@@ -9,6 +9,7 @@
 #include "pos/ledger/card_balance.h"
 #include "pos/ledger/coupons.h"
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/text_field.h"
 
@@ -17,47 +18,6 @@ namespace loyalpos::pos {
 namespace {
 
 using nlohmann::json;
-
-// A sale's lines as a JSON list, keys in alphabetical order, as its
-// sale.completed event carries them (the ledger's record of the lines; see
-// the sale_lines_json view in pos/schema.cc).
-std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
-  std::string out = "[";
-  for (const auto& line : lines) {
-    if (out.size() > 1) out.push_back(',');
-    out.append(R"({"category":)");
-    append_json_string(out, line.product.category);
-    out.append(R"(,"discount":)").append(fmt::format_int(line.discount).c_str());
-    out.append(R"(,"name":)");
-    append_json_string(out, line.product.name);
-    out.append(R"(,"qty":)").append(fmt::format_int(line.qty).c_str());
-    out.append(R"(,"reason":)");
-    append_json_string(out, line.reason());
-    out.append(R"(,"sku":)");
-    append_json_string(out, line.product.sku);
-    out.append(R"(,"unit_price":)").append(fmt::format_int(line.product.price).c_str());
-    out.push_back('}');
-  }
-  out.push_back(']');
-  return out;
-}
-
-// The promotion codes a sale was given, with their touchpoints, as its
-// sale.completed event carries them: [{"code":…,"source":…}], keys in
-// alphabetical order, "source" empty when the promotion names none.
-std::string codes_json(const std::vector<loyalty::CodeUse>& codes) {
-  std::string out = "[";
-  for (const auto& code : codes) {
-    if (out.size() > 1) out.push_back(',');
-    out.append(R"({"code":)");
-    append_json_string(out, code.code);
-    out.append(R"(,"source":)");
-    append_json_string(out, code.source);
-    out.push_back('}');
-  }
-  out.push_back(']');
-  return out;
-}
 
 }  // namespace
 
@@ -306,18 +266,11 @@ Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,
   // The event holds everything the sale's row holds (audit rebuilds the
   // row from it), and the lines with the products' names for head office.
   const std::string date = clock_.local_date(now);
-  const std::string messages = json_string_list(priced.messages);
   const auto card_id = card ? std::optional<std::string>(card->card_id) : std::nullopt;
-  NewEvent completed{
-      "sale.completed", now, card_id, sale_id,
-      fmt::format(R"({{"card":{},"cashier":{},"codes":{},"currency":{},"discount":{},)"
-                  R"("free_units":{},"lines":{},"local_date":{},"messages":{},"payment":{},)"
-                  R"("promotions":{},"sale":{},"stamps_earned":{},"subtotal":{},"total":{}}})",
-                  card_id ? json_string(*card_id) : "null", json_string(request.cashier),
-                  codes_json(priced.codes), json_string(currency), priced.discount, free_units,
-                  lines_json(priced.lines), json_string(date), messages,
-                  json_string(request.payment), json_string_list(priced.promotions_applied),
-                  sale_id, stamps_earned, priced.subtotal, priced.total)};
+  const std::string messages = json_string_list(priced.messages);  // the row keeps them too
+  const NewEvent completed =
+      sale_completed_event(SaleCompleted{sale_id, now, card_id, request.cashier, currency, date,
+                                         request.payment, &priced, stamps_earned, free_units});
   EventWriter events(db, ledger_.terminal().terminal_id);
   auto first_event = events.append(completed);
   if (!first_event.ok()) return first_event.error();
@@ -442,10 +395,8 @@ Status SaleService::record_stage_change(EventWriter& events, const Card& card,
   const auto from = loyalty::journey_stage(rules_, before, now);
   const auto to = loyalty::journey_stage(rules_, after, now);
   if (from == to) return ok_status();
-  NewEvent event{"card.stage", now, card.card_id, sale_id,
-                 fmt::format(R"({{"card":{},"from":"{}","to":"{}"}})", json_string(card.card_id),
-                             loyalty::stage_name(from), loyalty::stage_name(to))};
-  auto seq = events.append(event);
+  auto seq = events.append(card_stage_event(card.card_id, sale_id, loyalty::stage_name(from),
+                                            loyalty::stage_name(to), now));
   if (!seq.ok()) return seq.error();
   return ok_status();
 }
