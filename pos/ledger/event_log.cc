@@ -1,48 +1,13 @@
 #include "pos/ledger/event_log.h"
 
-#include <openssl/evp.h>
-
-#include <string_view>
+#include "base/journal_hash.h"
 
 namespace loyalpos::pos {
 
-namespace {
-
-// Length-prefixed so no two different field lists hash the same bytes.
-void put(std::string& bytes, std::string_view field) {
-  const std::uint64_t size = field.size();
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(size >> (8 * (7 - i))));
-  bytes.append(field);
-}
-
-// OpenSSL 3 looks an algorithm up on every EVP_sha256() use; fetching it
-// once keeps hashing off the sale's critical path. Immutable once made.
-const EVP_MD* sha256() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-}  // namespace
-
 Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
                 const NewEvent& event) {
-  // The hashed bytes: prev || len-prefixed fields, in one buffer and one
-  // digest call (cheaper than an update per field).
-  std::string bytes;
-  bytes.reserve(prev.size() + terminal_id.size() + event.type.size() + event.payload.size() + 128);
-  bytes.append(reinterpret_cast<const char*>(prev.data()), prev.size());
-  put(bytes, terminal_id);
-  put(bytes, std::to_string(seq));
-  put(bytes, event.type);
-  put(bytes, std::to_string(event.at));
-  put(bytes, event.card_id.value_or(""));
-  put(bytes, event.sale_id ? std::to_string(*event.sale_id) : "");
-  put(bytes, event.payload);
-  Hash out(EVP_MAX_MD_SIZE);
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, sha256(), nullptr);
-  out.resize(size);
-  return out;
+  return journal_event_hash(prev, terminal_id, seq, event.type, event.at,
+                            event.card_id.value_or(""), event.sale_id, event.payload);
 }
 
 Result<std::int64_t> EventWriter::append(const NewEvent& event) {

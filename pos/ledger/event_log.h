@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/journal_hash.h"
 #include "pos/ledger/sqlite.h"
 
 namespace loyalpos::pos {
@@ -23,8 +24,9 @@ struct NewEvent {
   std::string payload;  // compact JSON
 };
 
-using Hash = std::vector<std::uint8_t>;
+using Hash = JournalHash;
 
+// journal_event_hash (base/journal_hash.h) of one event.
 Hash event_hash(const Hash& prev, const std::string& terminal_id, std::int64_t seq,
                 const NewEvent& event);
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/journal_hash.h"
 #include "pos/ledger/event_log.h"
 #include "pos/ledger/event_payloads.h"
 #include "pos/ledger/json_text.h"
@@ -20,30 +21,10 @@ constexpr std::size_t kKeyBytes = 32;
 
 using Bytes = std::vector<std::uint8_t>;
 
-std::string hex(const Bytes& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
-
 Result<Bytes> unhex(const std::string& text) {
-  auto nibble = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (text.size() != 2 * kKeyBytes) return Error(ErrorCode::kCorrupt, "the phone key is damaged");
-  Bytes out;
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0) return Error(ErrorCode::kCorrupt, "the phone key is damaged");
-    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
-  }
-  return out;
+  auto bytes = from_hex(text);
+  if (!bytes || bytes->size() != kKeyBytes) return Error::corrupt("the phone key is damaged");
+  return *bytes;
 }
 
 // The ledger's phone key, or nothing before the first number was attached.
@@ -75,7 +56,7 @@ Result<Bytes> key_for_writing(Database& db) {
   }
   auto stmt = db.cached("INSERT INTO meta(key, value) VALUES (?1, ?2)");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->bind(1, std::string_view(kKeyName)).bind(2, hex(made));
+  (*stmt)->bind(1, std::string_view(kKeyName)).bind(2, to_hex(made));
   LOYALPOS_TRY((*stmt)->run());
   return made;
 }
@@ -100,7 +81,7 @@ Result<std::string> key_check(const Bytes& key) {
   auto check = phone_hash(key, kKeyCheckText);
   if (!check.ok()) return check.error();
   check->resize(8);
-  return hex(*check);
+  return to_hex(*check);
 }
 
 Error no_card() { return Error::not_found("no card"); }
@@ -172,7 +153,7 @@ Status attach_phone(Ledger& ledger, const Card& card, std::string_view phone,
 
   // The keyed hash, not the number: audit checks the table against it.
   auto seq = append_event(db, ledger.terminal().terminal_id,
-                          card_phone_event(card.card_id, consented_at, hex(*hash), *check));
+                          card_phone_event(card.card_id, consented_at, to_hex(*hash), *check));
   if (!seq.ok()) return seq.error();
   return tx->commit();
 }

@@ -1,0 +1,79 @@
+#include "base/journal_hash.h"
+
+#include <openssl/evp.h>
+
+namespace loyalpos {
+
+namespace {
+
+// Length-prefixed so no two different field lists hash the same bytes.
+void put(std::string& bytes, std::string_view field) {
+  const std::uint64_t size = field.size();
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(size >> (8 * (7 - i))));
+  bytes.append(field);
+}
+
+// OpenSSL 3 looks an algorithm up on every EVP_sha256() use; fetching it
+// once keeps hashing off the sale's critical path. Immutable once made.
+const EVP_MD* sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+JournalHash journal_event_hash(const JournalHash& prev, std::string_view terminal_id,
+                               std::int64_t seq, std::string_view type, std::int64_t at,
+                               std::string_view card_id, std::optional<std::int64_t> sale_id,
+                               std::string_view payload) {
+  // The hashed bytes in one buffer and one digest call (cheaper than an
+  // update per field).
+  std::string bytes;
+  bytes.reserve(prev.size() + terminal_id.size() + type.size() + payload.size() + 128);
+  bytes.append(reinterpret_cast<const char*>(prev.data()), prev.size());
+  put(bytes, terminal_id);
+  put(bytes, std::to_string(seq));
+  put(bytes, type);
+  put(bytes, std::to_string(at));
+  put(bytes, card_id);
+  put(bytes, sale_id ? std::to_string(*sale_id) : "");
+  put(bytes, payload);
+  JournalHash out(EVP_MAX_MD_SIZE);
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, sha256(), nullptr);
+  out.resize(size);
+  return out;
+}
+
+std::string to_hex(const JournalHash& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (std::uint8_t b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xF]);
+  }
+  return out;
+}
+
+std::optional<JournalHash> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  JournalHash out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = hex_value(hex[i]);
+    const int lo = hex_value(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+  }
+  return out;
+}
+
+}  // namespace loyalpos
