@@ -24,6 +24,7 @@
 #include "pos/app/print_messages.h"
 #include "pos/app/print_spool.h"
 #include "pos/app/printer_setup.h"
+#include "pos/app/serve_command.h"
 #include "pos/config/config.h"
 #include "pos/config/paths.h"
 #include "pos/config/text_file.h"
@@ -319,6 +320,10 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   std::string date;
   report_day->add_option("--date", date, "YYYY-MM-DD (default today)");
 
+  auto* serve = app.add_subcommand("serve", "the loopback JSON API for a front end (docs/api.md)");
+  std::string serve_listen;
+  serve->add_option("--listen", serve_listen, "HOST:PORT (default [api] listen, 127.0.0.1:8080)");
+
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   auto* audit = app.add_subcommand("audit", "check the ledger's integrity and event chain");
   std::vector<std::string> receipt_mark;
@@ -405,6 +410,14 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   SaleService sales(ledger, config.rules, *session->clock);
   const auto printer = make_printer(config.printer, options.home);
   PrintSpool spool(ledger, *session->clock, printer.get(), receipt_options(config));
+
+  if (serve->parsed()) {
+    if (auto s = run_serve(options.home, serve_listen, ledger, config, *session->clock, spool);
+        !s.ok()) {
+      return fail(options, s.error());
+    }
+    return 0;
+  }
 
   if (first_use_counter || counter->parsed()) {
     auto reload = [&options, &ledger]() {
@@ -679,16 +692,15 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
       }
       std::cout.flush();
     }
-    const PrintOutcome printed = spool.print_sale(*record);
-    report_print(options, printed);
-    const std::string picture = printed.state == "printed" ? receipt_picture(printer.get()) : "";
+    // The picture is of this sale's receipt: taken before the backlog prints.
+    std::string picture;
+    bool own = true;
+    const PrintOutcome printed = print_after_sale(spool, *record, [&](const PrintOutcome& o) {
+      if (own && o.state == "printed") picture = receipt_picture(printer.get());
+      own = false;
+      report_print(options, o);
+    });
     if (!picture.empty() && !options.json) std::cout << "Receipt picture: " << picture << "\n";
-    if (printed.state == "printed") {
-      // The printer is back: receipts that waited for it go out now.
-      if (auto summary = spool.retry(false, kBacklogRetryBudget); summary.ok()) {
-        for (const auto& outcome : summary->tried) report_print(options, outcome);
-      }
-    }
     if (options.json) {
       json out = sale_json(*record, ledger.terminal(), config.rules);
       out["print"] = print_outcome_json(printed);
