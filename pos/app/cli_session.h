@@ -81,5 +81,6 @@ void add_card_commands(CLI::App& app, std::vector<Command>& commands);
 void add_sale_commands(CLI::App& app, std::vector<Command>& commands);
 void add_print_commands(CLI::App& app, std::vector<Command>& commands);
 void add_ledger_commands(CLI::App& app, std::vector<Command>& commands);
+void add_serve_command(CLI::App& app, std::vector<Command>& commands);  // serve_command.cc
 
 }  // namespace loyalpos::pos

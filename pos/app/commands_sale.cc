@@ -50,16 +50,15 @@ int sale(Context& c, SaleArgs& a) {
     }
     std::cout.flush();
   }
-  const PrintOutcome printed = c.spool.print_sale(*record);
-  report_print(c.options, printed);
-  const std::string picture = printed.state == "printed" ? receipt_picture(c.printer.get()) : "";
+  // The picture is of this sale's receipt: taken before the backlog prints.
+  std::string picture;
+  bool own = true;
+  const PrintOutcome printed = print_after_sale(c.spool, *record, [&](const PrintOutcome& o) {
+    if (own && o.state == "printed") picture = receipt_picture(c.printer.get());
+    own = false;
+    report_print(c.options, o);
+  });
   if (!picture.empty() && !c.options.json) std::cout << "Receipt picture: " << picture << "\n";
-  if (printed.state == "printed") {
-    // The printer is back: receipts that waited for it go out now.
-    if (auto summary = c.spool.retry(false, kBacklogRetryBudget); summary.ok()) {
-      for (const auto& outcome : summary->tried) report_print(c.options, outcome);
-    }
-  }
   if (c.options.json) {
     json out = sale_json(*record, c.ledger.terminal(), c.config.rules);
     out["print"] = print_outcome_json(printed);

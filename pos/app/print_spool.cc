@@ -42,6 +42,18 @@ PrintOutcome PrintSpool::attempt(const PrintJob& job, const std::optional<SaleRe
   return outcome;
 }
 
+PrintOutcome print_after_sale(PrintSpool& spool, const SaleRecord& sale,
+                              const std::function<void(const PrintOutcome&)>& report) {
+  const PrintOutcome printed = spool.print_sale(sale);
+  if (report) report(printed);
+  if (printed.state == "printed") {
+    if (auto summary = spool.retry(false, kBacklogRetryBudget); summary.ok() && report) {
+      for (const auto& outcome : summary->tried) report(outcome);
+    }
+  }
+  return printed;
+}
+
 PrintOutcome PrintSpool::print_sale(const SaleRecord& sale) {
   if (!enabled()) return {sale.sale_id, 0, "none", ""};
   auto job_id = jobs_.add(sale.sale_id, false, "pending");

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,5 +91,13 @@ class PrintSpool {
 // How long the queue may hold a sale or the counter after the sale's own
 // receipt printed: retrying the backlog starts no job after this.
 inline constexpr std::chrono::milliseconds kBacklogRetryBudget{1500};
+
+// What follows every committed sale, rung up by the CLI or the API: its
+// receipt is queued and tried now; when it printed, the printer is back, and
+// receipts that waited for it go out too (starting none after
+// kBacklogRetryBudget). `report` hears of the sale's own outcome first (before
+// any other receipt prints), then of each receipt of the backlog tried.
+PrintOutcome print_after_sale(PrintSpool& spool, const SaleRecord& sale,
+                              const std::function<void(const PrintOutcome&)>& report = {});
 
 }  // namespace loyalpos::pos

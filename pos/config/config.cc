@@ -1,6 +1,7 @@
 #include "pos/config/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +47,16 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
     config.busy_timeout_ms = static_cast<int>(*timeout);
   }
   LOYALPOS_TRY(status);
+  if (const auto* api = r.table_at(root, "api", status)) {
+    LOYALPOS_TRY(r.check_keys(*api, {"listen"}, " in [api]"));
+    auto listen = r.string_at(*api, "listen", config.api_listen, false);
+    if (!listen.ok()) return listen.error();
+    if (auto address = parse_listen_address(*listen); !address.ok()) {
+      return r.error_at(*api->get("listen"), "[api] " + address.error().message());
+    }
+    config.api_listen = *listen;
+  }
+  LOYALPOS_TRY(status);
   LOYALPOS_TRY(read_scanner(r, root, config.scanner));
   config.scanner_prefix = config.scanner.prefix;
   config.scanner_suffix = config.scanner.suffix;
@@ -85,7 +96,7 @@ Status read_referral(const ConfigReader& r, const toml::table& root, Config& con
 Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
   LOYALPOS_TRY(
       r.check_keys(root,
-                   {"language", "card_base_url", "timezone", "ledger", "scanner", "printer",
+                   {"language", "card_base_url", "timezone", "ledger", "api", "scanner", "printer",
                     "receipt", "journey", "referral", "stamp_card", "points", "promotion", "tier"},
                    ""));
   Config config;
@@ -107,6 +118,28 @@ Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
 }
 
 }  // namespace
+
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  const auto bad = [&] {
+    return Error::invalid("listen address \"" + std::string(text) +
+                          "\" must be HOST:PORT, like 127.0.0.1:8080");
+  };
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  ListenAddress address;
+  address.host = std::string(text.substr(0, colon));
+  const auto port = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return bad();
+  }
+  address.port = static_cast<std::uint16_t>(value);
+  const bool ipv4 = address.host.find_first_not_of("0123456789.") == std::string::npos &&
+                    std::count(address.host.begin(), address.host.end(), '.') == 3;
+  if (!ipv4 && address.host != "localhost") return bad();
+  return address;
+}
 
 Result<Config> parse_config(std::string_view text, const std::string& source_name,
                             const loyalty::Currency& currency) {

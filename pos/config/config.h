@@ -6,6 +6,7 @@
 
 #include <loyalpos/result.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -52,11 +53,20 @@ struct Config {
   std::string scanner_suffix;
   ScannerConfig scanner;
   PrinterConfig printer;
-  std::string receipt_join_url;  // QR on a receipt without a card; empty: none
-  loyalty::Rules rules;          // with the language
+  std::string receipt_join_url;               // QR on a receipt without a card; empty: none
+  std::string api_listen = "127.0.0.1:8080";  // [api] listen: where `loyalpos serve` listens
+  loyalty::Rules rules;                       // with the language
 };
 
 inline const loyalty::Currency kDefaultCurrency{"RUB", 2};
+
+// "HOST:PORT" as [api] listen and `serve --listen` take it: an IPv4 address
+// or "localhost", and a port 0-65535 (0: any free one).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+Result<ListenAddress> parse_listen_address(std::string_view text);
 
 // Amounts in the config (promotion prices) are read in `currency`.
 Result<Config> parse_config(std::string_view text, const std::string& source_name,

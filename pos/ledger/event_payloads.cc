@@ -4,11 +4,7 @@
 
 namespace loyalpos::pos {
 
-namespace {
-
-// The lines as the sale.completed event carries them (and as the sales
-// table's lines view reads them: pos/ledger/schema.cc).
-std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
+std::string priced_lines_json(const std::vector<loyalty::PricedLine>& lines) {
   std::string out = "[";
   for (const auto& line : lines) {
     if (out.size() > 1) out.push_back(',');
@@ -25,6 +21,8 @@ std::string lines_json(const std::vector<loyalty::PricedLine>& lines) {
   out.push_back(']');
   return out;
 }
+
+namespace {
 
 // The promotion codes a sale was given, with their touchpoints: "source"
 // empty when the promotion names none.
@@ -107,7 +105,7 @@ NewEvent sale_completed_event(const SaleCompleted& sale) {
               .text("currency", sale.currency)
               .number("discount", priced.discount)
               .number("free_units", sale.free_units)
-              .raw("lines", lines_json(priced.lines))
+              .raw("lines", priced_lines_json(priced.lines))
               .text("local_date", sale.local_date)
               .raw("messages", json_string_list(priced.messages))
               .text("payment", sale.payment)

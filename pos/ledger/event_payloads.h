@@ -53,6 +53,8 @@ struct SaleCompleted {
   std::int64_t free_units = 0;
 };
 NewEvent sale_completed_event(const SaleCompleted& sale);
+// The lines as that event holds them (the sales table's lines view reads them).
+std::string priced_lines_json(const std::vector<loyalty::PricedLine>& lines);
 
 // A refund of `lines` (1-based line numbers and units) of sale `sale_id`.
 struct RefundLineUnits {

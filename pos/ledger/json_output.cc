@@ -51,9 +51,11 @@ json card_json(const CardHistory& card, const loyalty::Rules& rules) {
           {"programs", programs}};
 }
 
-json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyalty::Rules& rules) {
+namespace {
+
+json priced_lines_json(const loyalty::PricedBasket& priced) {
   json lines = json::array();
-  for (const auto& line : sale.priced.lines) {
+  for (const auto& line : priced.lines) {
     lines.push_back({{"sku", line.product.sku},
                      {"name", line.product.name},
                      {"qty", line.qty},
@@ -61,6 +63,25 @@ json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyal
                      {"discount", line.discount},
                      {"reason", line.reason()}});
   }
+  return lines;
+}
+
+}  // namespace
+
+json quote_json(const loyalty::PricedBasket& priced, const std::optional<CardHistory>& card,
+                const TerminalInfo& terminal, const loyalty::Rules& rules) {
+  return {{"subtotal", priced.subtotal},
+          {"discount", priced.discount},
+          {"total", priced.total},
+          {"currency", terminal.currency.code},
+          {"lines", priced_lines_json(priced)},
+          {"promotions", priced.promotions_applied},
+          {"messages", priced.messages},
+          {"card", card ? card_json(*card, rules) : json(nullptr)}};
+}
+
+json sale_json(const SaleRecord& sale, const TerminalInfo& terminal, const loyalty::Rules& rules) {
+  const json lines = priced_lines_json(sale.priced);
   return {{"sale_id", sale.sale_id},
           {"at", sale.at},
           {"payment", sale.payment},

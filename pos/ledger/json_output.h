@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "loyalty/rules.h"
 #include "pos/ledger/ledger.h"
@@ -12,6 +13,11 @@
 namespace loyalpos::pos {
 
 nlohmann::json card_json(const CardHistory& card, const loyalty::Rules& rules);
+// A basket priced but not sold (the API's quote): a sale's shape without
+// its id, time, payment and journal; `card` is the card before the sale.
+nlohmann::json quote_json(const loyalty::PricedBasket& priced,
+                          const std::optional<CardHistory>& card, const TerminalInfo& terminal,
+                          const loyalty::Rules& rules);
 nlohmann::json sale_json(const SaleRecord& sale, const TerminalInfo& terminal,
                          const loyalty::Rules& rules);
 nlohmann::json refund_json(const RefundRecord& refund, const TerminalInfo& terminal,

@@ -10,6 +10,7 @@
 #include "pos/ledger/coupons.h"
 #include "pos/ledger/event_log.h"
 #include "pos/ledger/event_payloads.h"
+#include "pos/ledger/json_output.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/text_field.h"
 
@@ -20,6 +21,12 @@ namespace {
 using nlohmann::json;
 
 }  // namespace
+
+std::string pricing_fingerprint(const loyalty::PricedBasket& priced) {
+  return fmt::format("{}|{}|{}|{}|{}|{}", priced_lines_json(priced.lines), priced.subtotal,
+                     priced.discount, priced.total, json_string_list(priced.promotions_applied),
+                     json_string_list(priced.messages));
+}
 
 Result<ItemRequest> parse_item(std::string_view text) {
   ItemRequest item;
@@ -206,6 +213,11 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     }
     if (!request.card_token) return Error::invalid("redeeming a reward needs the customer's card");
   }
+  if (request.idempotency_key &&
+      (request.idempotency_key->empty() || request.idempotency_key->size() > kMaxIdempotencyKey)) {
+    return Error::invalid("the idempotency key must be 1 to " + std::to_string(kMaxIdempotencyKey) +
+                          " characters");
+  }
   SaleRecord record;
   record.payment = request.payment;
   record.cashier = request.cashier;
@@ -215,6 +227,13 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     // product or the card between the lookup and the commit.
     auto tx = Transaction::begin(ledger_.db());
     if (!tx.ok()) return tx.error();
+    // Under the write lock: a second request with the key waits for the
+    // first to commit, then finds its sale.
+    if (request.idempotency_key) {
+      auto replay = keyed_sale(*request.idempotency_key, request.request_hash);
+      if (!replay.ok()) return replay.error();
+      if (*replay) return std::move(**replay);
+    }
     auto lines = resolve_items(request.items);
     if (!lines.ok()) return lines.error();
     std::optional<Card> card;
@@ -232,13 +251,60 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     pricing->skip_promotions = request.skip_promotions;
     auto priced = loyalty::price_basket(*pricing, rules_);
     if (!priced.ok()) return priced.error();
+    if (request.expected_pricing && *request.expected_pricing != pricing_fingerprint(*priced)) {
+      return Error::conflict(
+          "the basket no longer prices as quoted (a price, promotion or the card's balance "
+          "changed): quote it again");
+    }
     record.priced = std::move(*priced);
     LOYALPOS_TRY(write_sale(record, request, card, *pricing, record.priced));
+    if (card) record.card = after_sale(std::move(before), record.priced, record.at);
+    if (request.idempotency_key) LOYALPOS_TRY(record_key(record, request));
     LOYALPOS_TRY(tx->commit());
     // Nothing after the commit may fail: the sale is recorded.
-    if (card) record.card = after_sale(std::move(before), record.priced, record.at);
   }
   return record;
+}
+
+Result<std::optional<SaleRecord>> SaleService::keyed_sale(const std::string& key,
+                                                          const std::string& request_hash) {
+  auto stmt = ledger_.db().cached(
+      "SELECT request_hash, sale_id, answer FROM sale_keys WHERE idempotency_key = ?1");
+  if (!stmt.ok()) return stmt.error();
+  Statement& found = **stmt;
+  found.bind(1, key);
+  auto row = found.step();
+  if (!row.ok()) {
+    found.reset();
+    return row.error();
+  }
+  if (!*row) {
+    found.reset();
+    return std::optional<SaleRecord>();
+  }
+  const std::string hash = found.column_text(0);
+  SaleRecord record;
+  record.sale_id = found.column_int(1);
+  record.recorded_json = found.column_text(2);
+  record.replayed = true;
+  found.reset();
+  if (hash != request_hash) {
+    return Error::conflict("the idempotency key was used by another request (sale " +
+                           std::to_string(record.sale_id) + ")");
+  }
+  return std::optional<SaleRecord>(std::move(record));
+}
+
+Status SaleService::record_key(SaleRecord& record, const SaleRequest& request) {
+  record.recorded_json = dump_json(sale_json(record, ledger_.terminal(), rules_));
+  auto stmt = ledger_.db().cached(
+      "INSERT INTO sale_keys(idempotency_key, request_hash, sale_id, answer)"
+      " VALUES (?1, ?2, ?3, ?4)");
+  if (!stmt.ok()) return stmt.error();
+  Statement& row = **stmt;
+  row.bind(1, *request.idempotency_key).bind(2, request.request_hash);
+  row.bind(3, record.sale_id).bind(4, *record.recorded_json);
+  return row.run();
 }
 
 Status SaleService::write_sale(SaleRecord& record, const SaleRequest& request,

@@ -33,7 +33,19 @@ struct SaleRequest {
   std::vector<std::string> redeem;  // bank-mode programs whose rewards to use
   std::vector<std::string> codes;   // promotion codes given (any case); unknown ones are errors
   std::vector<std::string> skip_promotions;  // promotion ids the cashier took off this sale
+  // The API's Idempotency-Key (docs/api.md): recorded with the sale in its
+  // transaction, with `request_hash` (any text that identifies the request).
+  // The same key again with the same hash records nothing and answers with
+  // the first sale (SaleRecord::replayed); with another hash it is kConflict.
+  std::optional<std::string> idempotency_key;
+  std::string request_hash;
+  // A quote being committed: the pricing_fingerprint the basket must still
+  // price to now, or kConflict and nothing is recorded.
+  std::optional<std::string> expected_pricing;
 };
+
+// Keys longer than this are refused (kInvalidInput).
+inline constexpr std::size_t kMaxIdempotencyKey = 200;
 
 struct SaleRecord {
   std::int64_t sale_id = 0;
@@ -46,7 +58,17 @@ struct SaleRecord {
   // its sign (receipt_sign), so the paper can be checked against the ledger.
   std::int64_t journal_seq = 0;
   std::string journal_sign;
+  // Sales with an idempotency key only: the sale as sale_json text, as it
+  // was recorded with the key. A replay (`replayed`) is the first sale's
+  // text and sale_id, and nothing else of the record is filled.
+  std::optional<std::string> recorded_json;
+  bool replayed = false;
 };
+
+// What a priced basket charges and says, as one comparable text: its lines
+// (product, quantity, price, discount and reason), totals, promotions and
+// messages. Two pricings with the same fingerprint ring up the same sale.
+std::string pricing_fingerprint(const loyalty::PricedBasket& priced);
 
 // What one refund returned of one line of the sale.
 struct RefundedLine {
@@ -87,6 +109,11 @@ class SaleService {
                                       const std::vector<std::string>& skip_promotions = {});
 
   Result<SaleRecord> sell(const SaleRequest& request);
+  // The sale recorded with idempotency key `key`, as a replay (see
+  // SaleRequest::idempotency_key), or nullopt when the key is unused.
+  // kConflict when the key was used by a request of another hash.
+  Result<std::optional<SaleRecord>> keyed_sale(const std::string& key,
+                                               const std::string& request_hash);
   // Returns `items` of sale `sale_id` (SKU and quantity, as in a sale), or
   // everything not returned yet when `items` is empty. The money, and what
   // the sale did to any card, go back pro rata (loyalty/pro_rata.h): parts
@@ -107,6 +134,8 @@ class SaleService {
   CardHistory after_sale(CardHistory card, const loyalty::PricedBasket& priced,
                          std::int64_t now) const;
   void describe(CardHistory& card, std::int64_t now) const;
+  // Records the sale's key and answer, inside the sale's transaction.
+  Status record_key(SaleRecord& record, const SaleRequest& request);
   // Writes the sale and fills `record`'s sale_id and journal mark.
   Status write_sale(SaleRecord& record, const SaleRequest& request, const std::optional<Card>& card,
                     const loyalty::PricingRequest& pricing, const loyalty::PricedBasket& priced);

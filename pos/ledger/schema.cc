@@ -240,6 +240,19 @@ CREATE TABLE coupons(
   used_sale    INTEGER REFERENCES sales(sale_id)
 ) WITHOUT ROWID;
 )sql",
+    // 7: idempotency keys of the API's sales (docs/api.md). A key is written
+    // in its sale's transaction, with a hash of the request that made the
+    // sale and the answer given then, so the same request again gets the same
+    // answer and no second sale. Not derived from events (keys are never in
+    // the journey log): audit only checks each row's sale is there.
+    R"sql(
+CREATE TABLE sale_keys(
+  idempotency_key TEXT PRIMARY KEY,
+  request_hash    TEXT NOT NULL,
+  sale_id         INTEGER NOT NULL UNIQUE REFERENCES sales(sale_id),
+  answer          TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

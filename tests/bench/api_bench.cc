@@ -1,0 +1,217 @@
+// What the loopback API adds to a sale. BM_CardSaleHttpVsInProcess rings up,
+// in one loop, the durable 3-line card sale of sale_bench through
+// SaleService::sell on one ledger file and the same sale as POST /v1/sales
+// (JSON body, bearer token, keep-alive HttpClient) to an ApiService on a
+// second ledger file in the same directory, served by HttpServer on a thread
+// on 127.0.0.1. The two take turns going first (ABBA), as in sale_bench's
+// BM_CardSaleVsBaseline, so fsync latency drifting falls on both alike.
+// Counters: inproc_per_s, http_per_s (1 / mean latency), their ratio
+// http / in-process (goal >= 0.8), and p50_us / p99_us of each.
+//
+// BM_QuoteOverHttp: POST /v1/quote of the same basket and card, no write:
+// p50_us / p99_us (goal: p99 < 1 ms).
+//
+// Files go to /tmp, which must be a real disk for the sale figures to mean
+// anything (on tmpfs fsync is free). scripts/bench builds this in Release.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pos/api/api_service.h"
+#include "pos/api/http_server.h"
+#include "pos/ledger/clock.h"
+#include "pos/ledger/ledger.h"
+#include "pos/ledger/sale_service.h"
+#include "tests/api/http_client.h"
+#include "tests/e2e/test_ledger.h"
+
+namespace loyalpos::api {
+namespace {
+
+namespace support = loyalpos::pos::test_ledger;
+using Steady = std::chrono::steady_clock;
+using nlohmann::json;
+
+constexpr benchmark::IterationCount kDurableIterations = 2000;
+constexpr const char* kToken = "bench-token-0123456789abcdef";
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+double per_second(const std::vector<double>& us) {
+  const double total = std::accumulate(us.begin(), us.end(), 0.0);
+  return total > 0 ? static_cast<double>(us.size()) * 1e6 / total : 0;
+}
+
+void latencies(benchmark::State& state, const std::string& prefix, const std::vector<double>& us) {
+  state.counters[prefix + "p50_us"] = percentile(us, 50);
+  state.counters[prefix + "p99_us"] = percentile(us, 99);
+  state.counters[prefix + "max_us"] = us.empty() ? 0 : *std::max_element(us.begin(), us.end());
+}
+
+pos::SaleRequest card_sale(const std::string& token) {
+  pos::SaleRequest request;
+  request.items = {{"CROISSANT", 1}, {"SIMIT", 1}, {"LATTE", 1}};
+  request.card_token = token;
+  request.cashier = "bench";
+  request.payment = "card";
+  return request;
+}
+
+std::string card_sale_json(const std::string& token) {
+  return json{{"items", {{{"sku", "CROISSANT"}}, {{"sku", "SIMIT"}}, {{"sku", "LATTE"}}}},
+              {"card", token},
+              {"cashier", "bench"},
+              {"payment", "card"}}
+      .dump();
+}
+
+// A ledger with 100 cards.
+struct LedgerRig {
+  std::optional<loyalty::Rules> rules;
+  std::optional<pos::Ledger> ledger;
+  std::vector<pos::Card> cards;
+  const pos::FixedClock clock{support::kTestNow};
+
+  Status open(const std::string& path) {
+    auto loaded = support::default_rules();
+    if (!loaded.ok()) return loaded.error();
+    rules.emplace(std::move(*loaded));
+    auto made = support::make_ledger(path);
+    if (!made.ok()) return made.error();
+    ledger.emplace(std::move(*made));
+    auto issued = support::issue_cards(*ledger, 100);
+    if (!issued.ok()) return issued.error();
+    cards = std::move(*issued);
+    return ok_status();
+  }
+};
+
+// The API on a ledger, served on a thread until destroyed.
+struct ServedRig : LedgerRig {
+  std::optional<ApiService> service;
+  std::optional<HttpServer> server;
+  std::thread thread;
+  std::optional<HttpClient> client;
+
+  Status start(const std::string& path) {
+    LOYALPOS_TRY(open(path));
+    service.emplace(*ledger, *rules, clock, ApiOptions{});
+    ServerOptions options;
+    options.bearer_token = kToken;
+    server.emplace(options, service->handler());
+    auto port = server->listen();
+    if (!port.ok()) return port.error();
+    thread = std::thread([this] { server->run(); });
+    client.emplace("127.0.0.1", *port);
+    return ok_status();
+  }
+  ~ServedRig() {
+    if (server) server->stop();
+    if (thread.joinable()) thread.join();
+  }
+
+  Status post(const char* target, const std::string& body, int want) {
+    auto r =
+        client->request("POST", target, body, {{"Authorization", std::string("Bearer ") + kToken}});
+    if (!r.ok()) return r.error();
+    if (r->status != want) return Error::internal(std::string(target) + ": " + r->body);
+    return ok_status();
+  }
+};
+
+bool check(benchmark::State& state, const Status& s) {
+  if (!s.ok()) state.SkipWithError(s.error().message().c_str());
+  return s.ok();
+}
+
+void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
+  support::TempDir dir("loyalpos-bench-api");
+  LedgerRig local;
+  ServedRig served;
+  if (!check(state, local.open(dir.file("local.db"))) ||
+      !check(state, served.start(dir.file("served.db")))) {
+    return;
+  }
+  pos::SaleService sales(*local.ledger, *local.rules, local.clock);
+  std::vector<pos::SaleRequest> requests;
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < 100; ++i) {
+    requests.push_back(card_sale(local.cards[i].token));
+    bodies.push_back(card_sale_json(served.cards[i].token));
+  }
+  std::size_t next_local = 0, next_http = 0;
+  auto one_local = [&]() -> Status {
+    auto r = sales.sell(requests[next_local++ % requests.size()]);
+    if (!r.ok()) return r.error();
+    return ok_status();
+  };
+  auto one_http = [&]() -> Status {
+    return served.post("/v1/sales", bodies[next_http++ % bodies.size()], 201);
+  };
+  // One of each outside the timing: statements prepared, connection open.
+  if (!check(state, one_local()) || !check(state, one_http())) return;
+
+  std::vector<double> local_us, http_us;
+  auto timed = [&](std::vector<double>& into, auto&& f) {
+    const auto start = Steady::now();
+    const Status s = f();
+    into.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    return check(state, s);
+  };
+  for (auto _ : state) {
+    const bool local_first = local_us.size() % 2 == 0;
+    const bool ok = local_first ? timed(local_us, one_local) && timed(http_us, one_http)
+                                : timed(http_us, one_http) && timed(local_us, one_local);
+    if (!ok) break;
+  }
+  const double inproc = per_second(local_us), http = per_second(http_us);
+  state.counters["inproc_per_s"] = inproc;
+  state.counters["http_per_s"] = http;
+  state.counters["ratio"] = inproc > 0 ? http / inproc : 0;
+  latencies(state, "inproc_", local_us);
+  latencies(state, "http_", http_us);
+}
+BENCHMARK(BM_CardSaleHttpVsInProcess)
+    ->Iterations(kDurableIterations)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_QuoteOverHttp(benchmark::State& state) {
+  support::TempDir dir("loyalpos-bench-quote");
+  ServedRig served;
+  if (!check(state, served.start(dir.file("served.db")))) return;
+  // Quotes are held 15 minutes, at most 1000: the oldest go as new ones come.
+  json basket = json::parse(card_sale_json(served.cards[0].token));
+  basket.erase("payment");
+  basket.erase("cashier");
+  const std::string body = basket.dump();
+  if (!check(state, served.post("/v1/quote", body, 200))) return;
+  std::vector<double> us;
+  for (auto _ : state) {
+    const auto start = Steady::now();
+    const Status s = served.post("/v1/quote", body, 200);
+    us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    if (!check(state, s)) break;
+  }
+  state.counters["quotes_per_s"] = per_second(us);
+  latencies(state, "", us);
+}
+BENCHMARK(BM_QuoteOverHttp)->Iterations(5000)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace loyalpos::api
+
+BENCHMARK_MAIN();
