@@ -28,6 +28,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"pos/terminal", {"base", "loyalty", "pos/ledger", "pos/config"}},
       {"pos/app",
        {"base", "loyalty", "pos/ledger", "pos/config", "hardware", "pos/api", "pos/terminal"}},
+      {"sync", {"base", "loyalty", "pos/ledger"}},
   };
   return rules;
 }
