@@ -1,0 +1,135 @@
+// journeyd's event store: every terminal's journey events, each stored once,
+// in its terminal's order, after its hash was verified; the terminals
+// enrolled; the rules and catalogs head office publishes.
+//
+// Invariants, whichever store is behind the interface (SQLite or
+// PostgreSQL): per terminal, the stored events are seq 1..head without gaps,
+// each one's prev_hash is the previous one's hash and its hash recomputes
+// from its fields (base/journal_hash.h, as the terminal computes it); nothing is ever changed or
+// removed; a refused append stores nothing. Every event also gets a store-wide cursor, increasing
+// in the order events became visible, so a reader paging with events_after never skips one that
+// commits late.
+//
+// A Store object is one connection: use it from one thread at a time. Any
+// number of Store objects (threads, processes, journeyd instances) may share
+// one database.
+#pragma once
+
+#include <loyalpos/result.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loyalpos::sync {
+
+// A journey event as it travels from the terminal: its chain fields, with the
+// hashes as 64 lowercase or uppercase hex digits.
+struct WireEvent {
+  std::string terminal_id;
+  std::int64_t seq = 0;
+  std::string type;
+  std::int64_t at = 0;
+  std::optional<std::string> card_id;
+  std::optional<std::int64_t> sale_id;
+  std::string payload;
+  std::string prev_hash_hex;
+  std::string hash_hex;
+  // The store-wide ingest position, set by events_after; ignored by append.
+  std::int64_t cursor = 0;
+};
+
+// The last event stored for a terminal: seq 0 and 64 zeros before any.
+struct Ack {
+  std::int64_t seq = 0;
+  std::string hash_hex = std::string(64, '0');
+};
+
+// What append decided. On a refusal nothing was stored.
+struct AppendOutcome {
+  std::optional<Error> refusal;  // absent: accepted (new events stored, or a replay)
+  Ack head;                      // the terminal's head after the call
+  // Set only when refused for a gap (kConflict): the seq the store takes
+  // next, so the server can answer "resend from 43".
+  std::optional<std::int64_t> expected_seq;
+
+  Result<Ack> result() const {
+    if (refusal) return *refusal;
+    return head;
+  }
+};
+
+struct TerminalRecord {
+  std::string terminal_id;
+  std::string store_name;
+  std::string terminal_name;
+  std::string credential_hash;
+  bool revoked = false;
+};
+
+struct Published {
+  std::string kind;  // "rules" | "catalog"
+  std::int64_t version = 0;
+  std::string bytes;
+};
+
+// The most events one append takes; larger batches are kInvalidInput.
+inline constexpr std::size_t kMaxBatch = 1000;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores a batch of `terminal_id`'s events in one transaction. The batch
+  // must be that terminal's events, consecutive, in order. Events at or
+  // below the stored head that are identical to the stored ones (same seq
+  // and hash) are a replay: acknowledged, nothing changes. The first new
+  // event must be head.seq + 1 and chain to the head's hash. Refusals:
+  //   kInvalidInput  malformed batch (too large, another terminal's events,
+  //                  not consecutive, a hash that is not 64 hex digits);
+  //   kConflict      a gap: the message says "expected seq N" and
+  //                  expected_seq holds N; or the terminal was revoked;
+  //   kNotFound      the terminal is not enrolled;
+  //   kCorrupt       a doctored event (hash does not verify, prev does not
+  //                  chain, a different event at a stored seq), naming it;
+  //   kUnavailable   the database is locked or not answering: retry.
+  virtual AppendOutcome append_or_refuse(const std::string& terminal_id,
+                                         const std::vector<WireEvent>& batch) = 0;
+  // The same, as a Result: the new head, or why the batch was refused.
+  Result<Ack> append(const std::string& terminal_id, const std::vector<WireEvent>& batch) {
+    return append_or_refuse(terminal_id, batch).result();
+  }
+  // The terminal's last stored event (seq 0 before any); kNotFound if unknown.
+  virtual Result<Ack> head(const std::string& terminal_id) = 0;
+  // Up to `limit` events with a cursor above `cursor`, in cursor order, of
+  // every terminal but `except_terminal`; with `cards_only`, only events with
+  // a card. Each event's `cursor` is set: pass the last one to page on.
+  virtual Result<std::vector<WireEvent>> events_after(std::int64_t cursor,
+                                                      const std::string& except_terminal,
+                                                      std::size_t limit, bool cards_only) = 0;
+  virtual Result<std::int64_t> count_events() = 0;
+
+  // Enrolls a terminal (kConflict if the id is taken). The credential is
+  // stored as given: pass a hash, never the secret.
+  virtual Status add_terminal(const std::string& store_name, const std::string& terminal_name,
+                              const std::string& terminal_id,
+                              const std::string& credential_hash) = 0;
+  // From now on its appends are refused; its stored events stay.
+  virtual Status revoke_terminal(const std::string& terminal_id) = 0;
+  virtual Result<TerminalRecord> find_terminal(const std::string& terminal_id) = 0;
+
+  // Publishes rules or a catalog; returns its version (increasing).
+  virtual Result<std::int64_t> publish(const std::string& kind, const std::string& bytes) = 0;
+  // The newest of `kind` if its version is above `after_version`, else none.
+  virtual Result<std::optional<Published>> latest(const std::string& kind,
+                                                  std::int64_t after_version) = 0;
+};
+
+// Opens (creating and migrating as needed) the store at `url`:
+// "sqlite:PATH" or "postgresql://…" / "postgres://…" (any libpq URI).
+Result<std::unique_ptr<Store>> make_store(const std::string& url);
+
+}  // namespace loyalpos::sync

@@ -1,0 +1,524 @@
+// journeyd's store (sync/store/store.h), one suite run against both stores:
+// SQLite (a fresh file per test) and PostgreSQL 15 (a fresh database per
+// test in the binary's throwaway cluster, tests/sync/pg_cluster.h). The
+// events are real chains made with the terminal's own pos::event_hash.
+#include "sync/store/store.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "pos/ledger/event_log.h"
+#include "tests/support/temp_dir.h"
+#include "tests/sync/pg_cluster.h"
+
+namespace loyalpos::sync {
+namespace {
+
+enum class Backend { kSqlite, kPostgres };
+
+std::string hex(const pos::Hash& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const auto b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xF]);
+  }
+  return out;
+}
+
+WireEvent wire(const std::string& terminal, std::int64_t seq, const pos::NewEvent& e,
+               const pos::Hash& prev, const pos::Hash& hash) {
+  return WireEvent{terminal,  seq,       e.type,    e.at,     e.card_id,
+                   e.sale_id, e.payload, hex(prev), hex(hash)};
+}
+
+// seq 1..n of `terminal`'s chain; every other event is about a card, every
+// third names a sale. `flavour` changes the payloads (a different chain).
+std::vector<WireEvent> chain(const std::string& terminal, int n, const std::string& flavour = "") {
+  std::vector<WireEvent> out;
+  pos::Hash prev(32, 0);
+  for (std::int64_t seq = 1; seq <= n; ++seq) {
+    pos::NewEvent e;
+    e.type = seq % 2 == 0 ? "card.stamps" : "sale.completed";
+    e.at = 1767225600 + seq;
+    if (seq % 2 == 0) e.card_id = "CARD" + std::to_string(seq % 7);
+    if (seq % 3 == 0) e.sale_id = seq;
+    e.payload = R"({"n":)" + std::to_string(seq) + R"(,"f":")" + flavour + R"("})";
+    pos::Hash hash = pos::event_hash(prev, terminal, seq, e);
+    out.push_back(wire(terminal, seq, e, prev, hash));
+    prev = std::move(hash);
+  }
+  return out;
+}
+
+// Events seq from..to (inclusive) of a chain.
+std::vector<WireEvent> slice(const std::vector<WireEvent>& c, std::int64_t from, std::int64_t to) {
+  to = std::min<std::int64_t>(to, static_cast<std::int64_t>(c.size()));
+  return {c.begin() + (from - 1), c.begin() + to};
+}
+
+// Recomputes an event's hash after its fields were changed.
+void rehash(WireEvent& e) {
+  pos::NewEvent fields{e.type, e.at, e.card_id, e.sale_id, e.payload};
+  pos::Hash prev(32);
+  for (std::size_t i = 0; i < 32; ++i) {
+    prev[i] = static_cast<std::uint8_t>(std::stoi(e.prev_hash_hex.substr(2 * i, 2), nullptr, 16));
+  }
+  e.hash_hex = hex(pos::event_hash(prev, e.terminal_id, e.seq, fields));
+}
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kSqlite) {
+      ASSERT_TRUE(dir_.ok());
+      url_ = "sqlite:" + dir_.file("journeyd.db");
+    } else {
+      auto cluster = testing::PgCluster::shared();
+      ASSERT_TRUE(cluster.ok()) << cluster.error().message();
+      auto db = (*cluster)->create_database();
+      ASSERT_TRUE(db.ok()) << db.error().message();
+      url_ = *db;
+    }
+    store_ = open();
+    ASSERT_NE(store_, nullptr);
+    for (const char* t : {"T1", "T2", "T3", "T4"}) {
+      ASSERT_TRUE(store_
+                      ->add_terminal("Cafe Central", std::string("till ") + t, t,
+                                     std::string("argon2:") + t)
+                      .ok());
+    }
+  }
+
+  std::unique_ptr<Store> open() {
+    auto store = make_store(url_);
+    EXPECT_TRUE(store.ok()) << store.error().message();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  std::int64_t count() {
+    auto n = store_->count_events();
+    EXPECT_TRUE(n.ok()) << n.error().message();
+    return n.ok() ? *n : -1;
+  }
+
+  void expect_acked(const Result<Ack>& ack, const WireEvent& last) {
+    ASSERT_TRUE(ack.ok()) << ack.error().message();
+    EXPECT_EQ(ack->seq, last.seq);
+    EXPECT_EQ(ack->hash_hex, last.hash_hex);
+  }
+
+  // Every event of `terminal` as a peer sees it, paging `page` at a time.
+  std::vector<WireEvent> all_of(const std::string& terminal, std::size_t page = 7) {
+    std::vector<WireEvent> out;
+    std::int64_t cursor = 0;
+    for (;;) {
+      auto events = store_->events_after(cursor, "nobody", page, false);
+      EXPECT_TRUE(events.ok()) << events.error().message();
+      if (!events.ok() || events->empty()) break;
+      for (auto& e : *events) {
+        EXPECT_GT(e.cursor, cursor);
+        cursor = e.cursor;
+        if (e.terminal_id == terminal) out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  // The stored chain of `terminal` equals `expected` event for event.
+  void expect_chain(const std::string& terminal, const std::vector<WireEvent>& expected) {
+    const auto stored = all_of(terminal);
+    ASSERT_EQ(stored.size(), expected.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      EXPECT_EQ(stored[i].seq, expected[i].seq);
+      EXPECT_EQ(stored[i].hash_hex, expected[i].hash_hex);
+      EXPECT_EQ(stored[i].prev_hash_hex, expected[i].prev_hash_hex);
+      EXPECT_EQ(stored[i].payload, expected[i].payload);
+      EXPECT_EQ(stored[i].card_id, expected[i].card_id);
+      EXPECT_EQ(stored[i].sale_id, expected[i].sale_id);
+    }
+  }
+
+  testing::TempDir dir_{"journeyd-store"};
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, AppendsInOrderAndAcknowledgesTheHead) {
+  const auto c = chain("T1", 20);
+  auto before = store_->head("T1");
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->seq, 0);
+  EXPECT_EQ(before->hash_hex, std::string(64, '0'));
+
+  expect_acked(store_->append("T1", slice(c, 1, 10)), c[9]);
+  expect_acked(store_->append("T1", slice(c, 11, 20)), c[19]);
+  expect_acked(store_->head("T1"), c[19]);
+  EXPECT_EQ(count(), 20);
+  expect_chain("T1", c);
+  EXPECT_EQ(store_->head("T9").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, ReplayIsAcknowledgedAndChangesNothing) {
+  const auto c = chain("T1", 10);
+  expect_acked(store_->append("T1", c), c[9]);
+  expect_acked(store_->append("T1", c), c[9]);
+  expect_acked(store_->append("T1", slice(c, 3, 7)), c[9]);
+  expect_acked(store_->append("T1", {}), c[9]);
+  EXPECT_EQ(count(), 10);
+  expect_chain("T1", c);
+}
+
+TEST_P(StoreTest, OverlappingBatchStoresOnlyTheNewEvents) {
+  const auto c = chain("T1", 15);
+  ASSERT_TRUE(store_->append("T1", slice(c, 1, 10)).ok());
+  expect_acked(store_->append("T1", slice(c, 6, 15)), c[14]);
+  EXPECT_EQ(count(), 15);
+  expect_chain("T1", c);
+}
+
+TEST_P(StoreTest, GapIsRefusedWithTheExpectedSeq) {
+  const auto c = chain("T1", 20);
+  const auto first = store_->append_or_refuse("T1", slice(c, 2, 5));
+  ASSERT_TRUE(first.refusal);
+  EXPECT_EQ(first.refusal->code(), ErrorCode::kConflict);
+  EXPECT_EQ(first.expected_seq, 1);
+
+  ASSERT_TRUE(store_->append("T1", slice(c, 1, 10)).ok());
+  const auto gap = store_->append_or_refuse("T1", slice(c, 12, 20));
+  ASSERT_TRUE(gap.refusal);
+  EXPECT_EQ(gap.refusal->code(), ErrorCode::kConflict);
+  EXPECT_NE(gap.refusal->message().find("expected seq 11"), std::string::npos)
+      << gap.refusal->message();
+  ASSERT_TRUE(gap.expected_seq);
+  EXPECT_EQ(*gap.expected_seq, 11);
+  EXPECT_EQ(gap.head.seq, 10);
+  EXPECT_EQ(gap.head.hash_hex, c[9].hash_hex);
+  EXPECT_EQ(count(), 10);
+  // Resending from there works.
+  expect_acked(store_->append("T1", slice(c, *gap.expected_seq, 20)), c[19]);
+}
+
+TEST_P(StoreTest, DoctoredEventsAreCorruptAndNothingIsStored) {
+  const auto c = chain("T1", 20);
+  ASSERT_TRUE(store_->append("T1", slice(c, 1, 10)).ok());
+  const auto refused = [&](const std::function<void(std::vector<WireEvent>&)>& doctor) {
+    auto batch = slice(c, 11, 20);
+    doctor(batch);
+    auto outcome = store_->append_or_refuse("T1", batch);
+    EXPECT_EQ(count(), 10);
+    return outcome.refusal ? *outcome.refusal : Error::internal("accepted");
+  };
+  const auto expect_corrupt_at = [](const Error& e, const std::string& seq) {
+    EXPECT_EQ(e.code(), ErrorCode::kCorrupt) << e.message();
+    EXPECT_NE(e.message().find("journey event " + seq), std::string::npos) << e.message();
+  };
+  // A payload changed, its hash kept.
+  expect_corrupt_at(refused([](auto& b) { b[4].payload = R"({"n":15,"f":"free coffee"})"; }), "15");
+  // A hash changed.
+  expect_corrupt_at(
+      refused([](auto& b) { b[2].hash_hex[0] = b[2].hash_hex[0] == 'a' ? 'b' : 'a'; }), "13");
+  // A prev changed, the hash left as it was.
+  expect_corrupt_at(refused([](auto& b) { b[6].prev_hash_hex = std::string(64, 'e'); }), "17");
+  // A card moved and the event rehashed: it verifies alone but no longer chains.
+  expect_corrupt_at(refused([](auto& b) {
+                      b[5].card_id = "SOMEONE-ELSE";
+                      rehash(b[5]);
+                    }),
+                    "17");
+  // The first new event chained to something else, rehashed: a fork off the head.
+  expect_corrupt_at(refused([](auto& b) {
+                      b.resize(1);
+                      b[0].prev_hash_hex = std::string(64, '1');
+                      rehash(b[0]);
+                    }),
+                    "11");
+  expect_acked(store_->head("T1"), c[9]);
+  expect_chain("T1", slice(c, 1, 10));
+}
+
+TEST_P(StoreTest, ADifferentEventAtAStoredSeqIsCorrupt) {
+  const auto c = chain("T1", 12);
+  ASSERT_TRUE(store_->append("T1", slice(c, 1, 10)).ok());
+  // Another chain altogether, from seq 1.
+  const auto other = chain("T1", 12, "rewritten");
+  auto outcome = store_->append_or_refuse("T1", slice(other, 1, 12));
+  ASSERT_TRUE(outcome.refusal);
+  EXPECT_EQ(outcome.refusal->code(), ErrorCode::kCorrupt);
+  EXPECT_NE(outcome.refusal->message().find("journey event 1 "), std::string::npos)
+      << outcome.refusal->message();
+  // The same chain up to 8, then a fork from 9 that verifies on its own.
+  auto fork = slice(c, 7, 12);
+  for (std::size_t i = 2; i < fork.size(); ++i) {
+    fork[i].payload += " ";
+    if (i > 2) fork[i].prev_hash_hex = fork[i - 1].hash_hex;
+    rehash(fork[i]);
+  }
+  outcome = store_->append_or_refuse("T1", fork);
+  ASSERT_TRUE(outcome.refusal);
+  EXPECT_EQ(outcome.refusal->code(), ErrorCode::kCorrupt);
+  EXPECT_NE(outcome.refusal->message().find("journey event 9 "), std::string::npos)
+      << outcome.refusal->message();
+  EXPECT_EQ(count(), 10);
+  expect_chain("T1", slice(c, 1, 10));
+}
+
+TEST_P(StoreTest, UnknownRevokedAndForeignBatchesAreRefused) {
+  const auto unknown = store_->append("T9", chain("T9", 3));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->append("T2", chain("T2", 3)).ok());
+  ASSERT_TRUE(store_->revoke_terminal("T2").ok());
+  auto record = store_->find_terminal("T2");
+  ASSERT_TRUE(record.ok());
+  EXPECT_TRUE(record->revoked);
+  EXPECT_EQ(record->terminal_name, "till T2");
+  EXPECT_EQ(record->credential_hash, "argon2:T2");
+  const auto revoked = store_->append("T2", slice(chain("T2", 6), 4, 6));
+  ASSERT_FALSE(revoked.ok());
+  EXPECT_EQ(revoked.error().code(), ErrorCode::kConflict);
+  EXPECT_NE(revoked.error().message().find("revoked"), std::string::npos);
+
+  // T1 sending T3's events: a terminal writes only its own.
+  const auto foreign = store_->append("T1", chain("T3", 3));
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code(), ErrorCode::kInvalidInput);
+  // Not consecutive.
+  auto holey = chain("T1", 5);
+  holey.erase(holey.begin() + 2);
+  EXPECT_EQ(store_->append("T1", holey).error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(count(), 3);
+
+  EXPECT_EQ(store_->add_terminal("x", "y", "T1", "z").error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(store_->revoke_terminal("T9").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->find_terminal("T9").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, EventsAfterPagesOtherTerminalsCardEventsInCursorOrder) {
+  const auto t1 = chain("T1", 20);
+  const auto t2 = chain("T2", 10);
+  const auto t3 = chain("T3", 5);
+  ASSERT_TRUE(store_->append("T1", slice(t1, 1, 10)).ok());
+  ASSERT_TRUE(store_->append("T2", t2).ok());
+  ASSERT_TRUE(store_->append("T3", t3).ok());
+  ASSERT_TRUE(store_->append("T1", slice(t1, 11, 20)).ok());
+
+  std::vector<WireEvent> seen;
+  std::int64_t cursor = 0;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto page = store_->events_after(cursor, "T1", 2, true);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    if (page->empty()) break;
+    EXPECT_LE(page->size(), 2u);
+    for (const auto& e : *page) {
+      EXPECT_GT(e.cursor, cursor);
+      cursor = e.cursor;
+      seen.push_back(e);
+    }
+  }
+  std::vector<std::pair<std::string, std::int64_t>> got, want;
+  for (const auto& e : seen) {
+    EXPECT_NE(e.terminal_id, "T1");
+    EXPECT_TRUE(e.card_id.has_value());
+    got.emplace_back(e.terminal_id, e.seq);
+  }
+  for (const auto* c : {&t2, &t3}) {
+    for (const auto& e : *c) {
+      if (e.card_id) want.emplace_back(e.terminal_id, e.seq);
+    }
+  }
+  EXPECT_EQ(got, want);  // T2's before T3's: the order they were stored in
+  // Without cards_only: all of T2's and T3's events.
+  auto everything = store_->events_after(0, "T1", 100, false);
+  ASSERT_TRUE(everything.ok());
+  EXPECT_EQ(everything->size(), 15u);
+  // Past the last cursor: nothing.
+  auto after = store_->events_after(cursor, "T1", 100, true);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+}
+
+TEST_P(StoreTest, BatchesAreBounded) {
+  const auto c = chain("T1", static_cast<int>(kMaxBatch) + 1);
+  const auto big = store_->append("T1", c);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(count(), 0);
+  expect_acked(store_->append("T1", slice(c, 1, kMaxBatch)), c[kMaxBatch - 1]);
+  EXPECT_EQ(count(), static_cast<std::int64_t>(kMaxBatch));
+}
+
+TEST_P(StoreTest, MigrationsAreIdempotent) {
+  const auto c = chain("T1", 10);
+  ASSERT_TRUE(store_->append("T1", slice(c, 1, 5)).ok());
+  auto again = open();
+  ASSERT_NE(again, nullptr);
+  auto third = open();
+  ASSERT_NE(third, nullptr);
+  EXPECT_TRUE(third->find_terminal("T1").ok());
+  expect_acked(third->append("T1", slice(c, 4, 10)), c[9]);
+  auto n = again->count_events();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 10);
+}
+
+TEST_P(StoreTest, PublishedRulesAndCatalogs) {
+  auto none = store_->latest("rules", 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  const std::string rules("[programs]\0binary\xff", 19);
+  auto v1 = store_->publish("rules", rules);
+  ASSERT_TRUE(v1.ok()) << v1.error().message();
+  auto v2 = store_->publish("catalog", "sku,name\n");
+  ASSERT_TRUE(v2.ok());
+  EXPECT_GT(*v2, *v1);
+  auto latest = store_->latest("rules", 0);
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->version, *v1);
+  EXPECT_EQ((*latest)->bytes, rules);
+  auto current = store_->latest("rules", *v1);
+  ASSERT_TRUE(current.ok());
+  EXPECT_FALSE(current->has_value());
+  EXPECT_EQ(store_->publish("menu", "x").error().code(), ErrorCode::kInvalidInput);
+}
+
+// One thread's part in the races below: appends overlapping 50-event
+// windows of `c` (the first half a replay of what it last saw stored),
+// resending from the expected seq after a gap and retrying when the
+// store is busy, until the whole chain is stored. False on any other refusal.
+bool push_chain(Store& store, const std::vector<WireEvent>& c, std::int64_t start,
+                std::string* why) {
+  const auto last = static_cast<std::int64_t>(c.size());
+  std::int64_t next = start;
+  for (int calls = 0; calls < 10000; ++calls) {
+    const auto outcome = store.append_or_refuse(c[0].terminal_id, slice(c, next, next + 49));
+    if (!outcome.refusal) {
+      if (outcome.head.seq == last) return true;
+      next = std::max<std::int64_t>(1, outcome.head.seq - 24);
+    } else if (outcome.expected_seq) {
+      next = *outcome.expected_seq;
+    } else if (outcome.refusal->code() != ErrorCode::kUnavailable) {
+      *why = outcome.refusal->message();
+      return false;
+    }
+  }
+  *why = "no progress";
+  return false;
+}
+
+TEST_P(StoreTest, ConcurrentAppendsOfOneTerminalStoreTheChainOnce) {
+  const auto c = chain("T1", 600);
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(4);
+  std::atomic<int> done{0};
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      auto store = open();  // one connection per thread
+      if (store == nullptr) return;
+      if (push_chain(*store, c, 1 + 10 * k, &errors[k])) ++done;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(done.load(), 4) << errors[0] << errors[1] << errors[2] << errors[3];
+  EXPECT_EQ(count(), 600);
+  expect_acked(store_->head("T1"), c.back());
+  expect_chain("T1", c);
+}
+
+// The same race from two processes (each with two connections): what two
+// journeyd behind a load balancer do to one database.
+TEST_P(StoreTest, ConcurrentAppendsFromTwoProcessesStoreTheChainOnce) {
+  const auto c = chain("T1", 400);
+  const auto race = [&](int first) {
+    std::vector<std::thread> threads;
+    std::atomic<int> done{0};
+    std::string errors[2];
+    for (int k = 0; k < 2; ++k) {
+      threads.emplace_back([&, k] {
+        auto store = open();
+        if (store != nullptr && push_chain(*store, c, 1 + 10 * (first + k), &errors[k])) ++done;
+      });
+    }
+    for (auto& t : threads) t.join();
+    return done.load() == 2;
+  };
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(race(2) ? 0 : 1);  // _exit: the cluster belongs to the parent
+  const bool parent_ok = race(0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(parent_ok);
+  EXPECT_EQ(count(), 400);
+  expect_chain("T1", c);
+}
+
+// Writers of three terminals commit while a reader pages by cursor: the
+// reader must see every event exactly once, none skipped by a commit that
+// landed behind its cursor.
+TEST_P(StoreTest, CursorReadersNeverSkipEventsCommittedConcurrently) {
+  constexpr int kEvents = 300;
+  std::atomic<int> writers_done{0};
+  std::vector<std::thread> writers;
+  for (const char* t : {"T1", "T2", "T3"}) {
+    writers.emplace_back([&, terminal = std::string(t)] {
+      auto store = open();
+      const auto c = chain(terminal, kEvents);
+      for (std::int64_t s = 1; store != nullptr && s <= kEvents;) {
+        auto ack = store->append(terminal, slice(c, s, s + 9));
+        if (ack.ok()) {
+          s = ack->seq + 1;
+        } else if (ack.error().code() != ErrorCode::kUnavailable) {
+          ADD_FAILURE() << ack.error().message();
+          break;
+        }
+      }
+      ++writers_done;
+    });
+  }
+  auto reader = open();
+  ASSERT_NE(reader, nullptr);
+  std::map<std::string, std::set<std::int64_t>> seen;
+  std::int64_t cursor = 0;
+  std::size_t total = 0;
+  bool duplicate = false;
+  for (int idle = 0; idle < 3;) {
+    const bool writing = writers_done.load() < 3;
+    auto page = reader->events_after(cursor, "T4", 25, false);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    for (const auto& e : *page) {
+      cursor = e.cursor;
+      duplicate |= !seen[e.terminal_id].insert(e.seq).second;
+      ++total;
+    }
+    if (!writing && page->empty()) ++idle;
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_FALSE(duplicate);
+  EXPECT_EQ(total, 3u * kEvents);
+  for (const char* t : {"T1", "T2", "T3"}) EXPECT_EQ(seen[t].size(), std::size_t{kEvents}) << t;
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& param_info) {
+                           return param_info.param == Backend::kSqlite ? "sqlite" : "postgresql";
+                         });
+
+TEST(MakeStore, RefusesAnUnknownUrl) {
+  EXPECT_EQ(make_store("mysql://x").error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(make_store("sqlite:").error().code(), ErrorCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace loyalpos::sync
