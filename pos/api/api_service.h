@@ -25,12 +25,16 @@
 
 #include "loyalty/rules.h"
 #include "loyalty/scan_input.h"
-#include "pos/api/http_server.h"
+#include "net/http_server.h"
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
 #include "pos/ledger/sale_service.h"
 
 namespace loyalpos::api {
+
+using net::Handler;
+using net::HttpRequest;
+using net::HttpResponse;
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 

@@ -11,8 +11,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "net/http_server.h"
 #include "pos/api/api_service.h"
-#include "pos/api/http_server.h"
 #include "pos/app/cli_session.h"
 #include "pos/app/print_messages.h"
 #include "pos/ledger/random.h"
@@ -98,11 +98,11 @@ Status run_serve(const std::string& home, const std::string& listen, Ledger& led
   }
   api::ApiService service(ledger, config.rules, clock, std::move(options));
 
-  api::ServerOptions server_options;
+  net::ServerOptions server_options;
   server_options.host = address->host;
   server_options.port = address->port;
   server_options.bearer_token = *token;
-  api::HttpServer server(server_options, service.handler());
+  net::HttpServer server(server_options, service.handler());
   auto port = server.listen();
   if (!port.ok()) return port.error();
   std::cout << "listening on " << address->host << ":" << *port << std::endl;

@@ -13,13 +13,17 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "pos/api/http_server.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
 #include "pos/ledger/audit.h"
 #include "pos/ledger/json_output.h"
-#include "tests/api/http_client.h"
 #include "tests/pos/pos_fixture.h"
 
 namespace loyalpos::api {
+
+using net::HttpClient;
+using net::HttpServer;
+using net::ServerOptions;
 namespace {
 
 using nlohmann::json;

@@ -1,7 +1,7 @@
 // HttpServer over real sockets on 127.0.0.1 (port 0), served by a thread
 // of the test; requests come from HttpClient or, where the bytes matter
 // (malformed, partial, silent), from a raw socket.
-#include "pos/api/http_server.h"
+#include "net/http_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,11 +23,11 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "pos/api/http_parse.h"
-#include "tests/api/http_client.h"
+#include "net/http_client.h"
+#include "net/http_parse.h"
 #include "tests/support/temp_dir.h"
 
-namespace loyalpos::api {
+namespace loyalpos::net {
 namespace {
 
 using namespace std::chrono_literals;
@@ -692,4 +692,4 @@ TEST(HandleRawRequest, SerializedResponseIsFramedAndCarriesTheServerHeaders) {
 }
 
 }  // namespace
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net

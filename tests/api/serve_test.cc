@@ -22,10 +22,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/api/http_client.h"
+#include "net/http_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace loyalpos::api {
+
+using net::HttpClient;
+using net::HttpServer;
+using net::ServerOptions;
 namespace {
 
 using loyalpos::testing::TempDir;

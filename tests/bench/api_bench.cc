@@ -25,15 +25,19 @@
 #include <thread>
 #include <vector>
 
+#include "net/http_client.h"
+#include "net/http_server.h"
 #include "pos/api/api_service.h"
-#include "pos/api/http_server.h"
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
 #include "pos/ledger/sale_service.h"
-#include "tests/api/http_client.h"
 #include "tests/e2e/test_ledger.h"
 
 namespace loyalpos::api {
+
+using net::HttpClient;
+using net::HttpServer;
+using net::ServerOptions;
 namespace {
 
 namespace support = loyalpos::pos::test_ledger;

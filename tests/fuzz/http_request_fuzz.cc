@@ -11,14 +11,14 @@
 #include <string>
 #include <string_view>
 
-#include "pos/api/http_parse.h"
-#include "pos/api/http_server.h"
+#include "net/http_parse.h"
+#include "net/http_server.h"
 
 namespace {
 
-using loyalpos::api::HttpRequest;
-using loyalpos::api::HttpResponse;
-using loyalpos::api::ServerOptions;
+using loyalpos::net::HttpRequest;
+using loyalpos::net::HttpResponse;
+using loyalpos::net::ServerOptions;
 
 [[noreturn]] void fail(const char* what, std::string_view detail) {
   std::fprintf(stderr, "http_request_fuzz: %s: '%.*s'\n", what, static_cast<int>(detail.size()),
@@ -73,8 +73,8 @@ HttpResponse handler(const HttpRequest& req, int& calls) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   int calls = 0;
-  const loyalpos::api::Handler h = [&calls](const HttpRequest& req) { return handler(req, calls); };
-  const HttpResponse r = loyalpos::api::handle_raw_request(raw, options(), h);
+  const loyalpos::net::Handler h = [&calls](const HttpRequest& req) { return handler(req, calls); };
+  const HttpResponse r = loyalpos::net::handle_raw_request(raw, options(), h);
 
   if (r.status < 200 || r.status > 599) fail("status out of range", std::to_string(r.status));
   if (calls > 1) fail("handler called more than once", raw);

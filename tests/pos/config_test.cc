@@ -45,6 +45,7 @@ TEST(Config, TheShippedConfigsExamplesReadWhenUncommented) {
     if (!promo.code.empty()) codes.push_back(promo.code + " " + promo.source);
   }
   EXPECT_EQ(codes, std::vector<std::string>{"VK2611 vk-post-2026-11"});
+  EXPECT_EQ(config->api_listen, "127.0.0.1:8080");
 }
 
 TEST(Config, ReadsEveryKey) {
@@ -323,6 +324,31 @@ max_discount = "300"
                      "categories = [\"pastry\"]\n[promotion.trigger]\nskus = [\"TEA\"]\n")
                 .find("[promotion.trigger] is for kind = \"gift\""),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace loyalpos::pos
+
+namespace loyalpos::pos {
+namespace {
+
+TEST(ConfigApi, ListenAddressIsReadAndBadOnesNameTheLine) {
+  auto config = parse_config("[api]\nlisten = \"127.0.0.1:9090\"\n", "shop.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  EXPECT_EQ(config->api_listen, "127.0.0.1:9090");
+  auto fallback = parse_config("", "shop.toml");
+  ASSERT_TRUE(fallback.ok());
+  EXPECT_EQ(fallback->api_listen, "127.0.0.1:8080");
+
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:99999", "my host:80", ":80"}) {
+    auto r = parse_config(std::string("[api]\nlisten = \"") + bad + "\"\n", "shop.toml");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message().find("shop.toml:2"), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find("[api]"), std::string::npos) << r.error().message();
+  }
+  auto unknown = parse_config("[api]\nport = 80\n", "shop.toml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("port"), std::string::npos) << unknown.error().message();
 }
 
 }  // namespace

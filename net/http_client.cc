@@ -19,9 +19,9 @@
 #include <limits>
 #include <optional>
 
-#include "tests/api/http_client.h"
+#include "net/http_client.h"
 
-namespace loyalpos::api {
+namespace loyalpos::net {
 
 namespace {
 
@@ -177,4 +177,4 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
   }
 }
 
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net

@@ -7,6 +7,8 @@
 // Not thread-safe: one client per thread.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -15,10 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include <loyalpos/result.h>
-#include "pos/api/http_server.h"
+#include "net/http_server.h"
 
-namespace loyalpos::api {
+namespace loyalpos::net {
 
 class HttpClient {
  public:
@@ -45,4 +46,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net

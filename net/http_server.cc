@@ -41,10 +41,10 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "pos/api/http_parse.h"
-#include "pos/api/http_server.h"
+#include "net/http_parse.h"
+#include "net/http_server.h"
 
-namespace loyalpos::api {
+namespace loyalpos::net {
 
 namespace {
 
@@ -642,4 +642,4 @@ Status HttpServer::run_until_signal() {
   return ok_status();
 }
 
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net

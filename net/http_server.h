@@ -29,6 +29,8 @@
 // Boost.Beast stays inside http_server.cc: it is slow to compile.
 #pragma once
 
+#include <loyalpos/result.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,9 +40,7 @@
 #include <utility>
 #include <vector>
 
-#include <loyalpos/result.h>
-
-namespace loyalpos::api {
+namespace loyalpos::net {
 
 struct HttpRequest {
   std::string method;  // as sent: "GET", "POST", ...
@@ -104,4 +104,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "pos/api/http_server.h"
+#include "net/http_server.h"
 
-namespace loyalpos::api {
+namespace loyalpos::net {
 
 // Parses the first request in `bytes` (the whole input: a request cut short
 // is a 400) and answers it as the server would: the parse errors, the
@@ -25,4 +25,4 @@ HttpResponse handle_raw_request(std::string_view bytes, const ServerOptions& opt
 std::string serialize_response(const HttpResponse& response, unsigned version, bool keep_alive,
                                bool head_request);
 
-}  // namespace loyalpos::api
+}  // namespace loyalpos::net
