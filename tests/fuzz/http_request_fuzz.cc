@@ -88,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const bool head = raw.rfind("HEAD ", 0) == 0;
-  const std::string out = loyalpos::api::serialize_response(r, 11, true, head);
+  const std::string out = loyalpos::net::serialize_response(r, 11, true, head);
   const std::size_t end = out.find("\r\n\r\n");
   if (out.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) fail("bad status line", out);
   const std::string_view header(out.data(), end + 2);
