@@ -31,6 +31,7 @@
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
 #include "pos/ledger/sale_service.h"
+#include "tests/bench/durable_bench.h"
 #include "tests/e2e/test_ledger.h"
 
 namespace loyalpos::api {
@@ -82,36 +83,15 @@ std::string card_sale_json(const std::string& token) {
       .dump();
 }
 
-// A ledger with 100 cards.
-struct LedgerRig {
-  std::optional<loyalty::Rules> rules;
-  std::optional<pos::Ledger> ledger;
-  std::vector<pos::Card> cards;
-  const pos::FixedClock clock{support::kTestNow};
-
-  Status open(const std::string& path) {
-    auto loaded = support::default_rules();
-    if (!loaded.ok()) return loaded.error();
-    rules.emplace(std::move(*loaded));
-    auto made = support::make_ledger(path);
-    if (!made.ok()) return made.error();
-    ledger.emplace(std::move(*made));
-    auto issued = support::issue_cards(*ledger, 100);
-    if (!issued.ok()) return issued.error();
-    cards = std::move(*issued);
-    return ok_status();
-  }
-};
-
 // The API on a ledger, served on a thread until destroyed.
-struct ServedRig : LedgerRig {
+struct ServedRig : pos::durable_bench::LedgerWithCards {
   std::optional<ApiService> service;
   std::optional<HttpServer> server;
   std::thread thread;
   std::optional<HttpClient> client;
 
   Status start(const std::string& path) {
-    LOYALPOS_TRY(open(path));
+    LOYALPOS_TRY(open_ledger(path, 100));
     service.emplace(*ledger, *rules, clock, ApiOptions{});
     ServerOptions options;
     options.bearer_token = kToken;
@@ -143,9 +123,9 @@ bool check(benchmark::State& state, const Status& s) {
 
 void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
   support::TempDir dir("loyalpos-bench-api");
-  LedgerRig local;
+  pos::durable_bench::LedgerWithCards local;
   ServedRig served;
-  if (!check(state, local.open(dir.file("local.db"))) ||
+  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
       !check(state, served.start(dir.file("served.db")))) {
     return;
   }

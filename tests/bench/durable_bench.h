@@ -111,23 +111,14 @@ inline Result<std::int64_t> wal_pages_of(Database& db, const std::string& path, 
   return (static_cast<std::int64_t>(st.st_size) - kWalHeader) / (*page_size + kFrameHeader);
 }
 
-// A fresh ledger with `card_count` cards and a SaleService on it; run_one()
-// rings up the benchmarked sale for the next card in turn. Made in place: the
-// service holds references into it.
-struct SaleRig {
+// A ledger of the sample café with `card_count` cards issued.
+struct LedgerWithCards {
   std::optional<loyalty::Rules> rules;
   std::optional<Ledger> ledger;
   std::vector<Card> cards;
-  std::vector<SaleRequest> requests;
   const FixedClock clock{support::kTestNow};
-  std::optional<SaleService> service;
-  std::size_t next = 0;
 
-  SaleRig() = default;
-  SaleRig(const SaleRig&) = delete;
-  SaleRig& operator=(const SaleRig&) = delete;
-
-  Status open(const std::string& path, int card_count) {
+  Status open_ledger(const std::string& path, int card_count) {
     auto loaded = support::default_rules();
     if (!loaded.ok()) return loaded.error();
     rules.emplace(std::move(*loaded));
@@ -137,6 +128,24 @@ struct SaleRig {
     auto issued = support::issue_cards(*ledger, card_count);
     if (!issued.ok()) return issued.error();
     cards = std::move(*issued);
+    return ok_status();
+  }
+};
+
+// A fresh ledger with `card_count` cards and a SaleService on it; run_one()
+// rings up the benchmarked sale for the next card in turn. Made in place: the
+// service holds references into it.
+struct SaleRig : LedgerWithCards {
+  std::vector<SaleRequest> requests;
+  std::optional<SaleService> service;
+  std::size_t next = 0;
+
+  SaleRig() = default;
+  SaleRig(const SaleRig&) = delete;
+  SaleRig& operator=(const SaleRig&) = delete;
+
+  Status open(const std::string& path, int card_count) {
+    LOYALPOS_TRY(open_ledger(path, card_count));
     for (const auto& card : cards) requests.push_back(card_sale(card.token));
     service.emplace(*ledger, *rules, clock);
     return ok_status();
@@ -320,6 +329,24 @@ void run_interleaved(benchmark::State& state, SaleRigT& sale, BaselineRig& base,
   state.counters["sale_wal_pages_per_tx"] = static_cast<double>(*sale_pages);
   state.counters["baseline_wal_pages_per_tx"] = static_cast<double>(*base_pages);
   state.counters["bytes_per_tx"] = static_cast<double>(bytes);
+}
+
+// The whole benchmark of a sale rig against the bare commit: measures the
+// card sale's bytes, opens both rigs in one temporary folder (the sale's at
+// `sale_file` in it: a ledger file or a home folder) and runs them
+// interleaved.
+template <typename SaleRigT>
+void run_against_baseline(benchmark::State& state, const char* dir_name, const char* sale_file) {
+  auto bytes = measure_card_sale_bytes();
+  if (!check(state, bytes)) return;
+  support::TempDir dir(dir_name);
+  SaleRigT sale;
+  BaselineRig base;
+  if (!check(state, sale.open(dir.file(sale_file), static_cast<int>(state.range(0)))) ||
+      !check(state, base.open(dir.file("raw.db"), *bytes))) {
+    return;
+  }
+  run_interleaved(state, sale, base, *bytes);
 }
 
 }  // namespace loyalpos::pos::durable_bench

@@ -69,16 +69,7 @@ BENCHMARK(BM_RawSqliteBaseline)
 // A card sale and a baseline transaction in every iteration, interleaved
 // (durable_bench.h, run_interleaved).
 void BM_CardSaleVsBaseline(benchmark::State& state) {
-  auto bytes = measure_card_sale_bytes();
-  if (!check(state, bytes)) return;
-  support::TempDir dir("loyalpos-bench-vs");
-  SaleRig sale;
-  BaselineRig base;
-  if (!check(state, sale.open(dir.file("ledger.db"), static_cast<int>(state.range(0)))) ||
-      !check(state, base.open(dir.file("raw.db"), *bytes))) {
-    return;
-  }
-  run_interleaved(state, sale, base, *bytes);
+  run_against_baseline<SaleRig>(state, "loyalpos-bench-vs", "ledger.db");
 }
 BENCHMARK(BM_CardSaleVsBaseline)
     ->ArgName("cards")

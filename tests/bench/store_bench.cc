@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "base/journal_hash.h"
 #include "pos/ledger/event_log.h"
 #include "sync/store/store.h"
 #include "tests/sync/pg_cluster.h"
@@ -34,15 +35,7 @@ constexpr int kBatch = 500;
 constexpr int kBatches = 40;
 using Clock = std::chrono::steady_clock;
 
-std::string hex(const pos::Hash& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const auto b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
+std::string hex(const pos::Hash& bytes) { return to_hex(bytes); }
 
 struct Row {
   WireEvent wire;

@@ -62,16 +62,7 @@ struct TerminalRig {
 };
 
 void BM_TerminalSaleVsBaseline(benchmark::State& state) {
-  auto bytes = measure_card_sale_bytes();
-  if (!check(state, bytes)) return;
-  support::TempDir dir("loyalpos-bench-terminal");
-  TerminalRig sale;
-  BaselineRig base;
-  if (!check(state, sale.open(dir.file("home"), static_cast<int>(state.range(0)))) ||
-      !check(state, base.open(dir.file("raw.db"), *bytes))) {
-    return;
-  }
-  run_interleaved(state, sale, base, *bytes);
+  run_against_baseline<TerminalRig>(state, "loyalpos-bench-terminal", "home");
 }
 BENCHMARK(BM_TerminalSaleVsBaseline)
     ->ArgName("cards")

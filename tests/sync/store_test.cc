@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "base/journal_hash.h"
 #include "pos/ledger/event_log.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
@@ -24,15 +25,7 @@ namespace {
 
 enum class Backend { kSqlite, kPostgres };
 
-std::string hex(const pos::Hash& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const auto b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
+std::string hex(const pos::Hash& bytes) { return to_hex(bytes); }
 
 WireEvent wire(const std::string& terminal, std::int64_t seq, const pos::NewEvent& e,
                const pos::Hash& prev, const pos::Hash& hash) {
