@@ -5,6 +5,10 @@
 // timeout, a restart) before any of the response came back, it reconnects
 // once and sends the request again. Every step is bounded by `timeout`.
 // Not thread-safe: one client per thread.
+//
+// With ClientTls it speaks HTTPS only: the server's certificate must chain
+// to the CA given (never the system's trust store) and name the host
+// (a DNS or IP subjectAltName); a client certificate is offered when set.
 #pragma once
 
 #include <loyalpos/result.h>
@@ -21,18 +25,30 @@
 
 namespace loyalpos::net {
 
+// All PEM text.
+struct ClientTls {
+  std::string ca_pem;           // the CA(s) the server's certificate must chain to
+  std::string client_cert_pem;  // optional: this client's certificate (then its key)
+  std::string client_key_pem;
+};
+
 class HttpClient {
  public:
   using Headers = std::vector<std::pair<std::string, std::string>>;
 
   HttpClient(std::string host, std::uint16_t port,
              std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  // HTTPS. A CA or client certificate OpenSSL refuses makes every request
+  // fail with kInvalidInput saying so.
+  HttpClient(std::string host, std::uint16_t port, ClientTls tls,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
   // The response (headers with lower-case names, content_type from its
-  // Content-Type) or kIo: could not connect, timed out, connection broken.
+  // Content-Type) or kIo: could not connect, timed out, connection broken,
+  // TLS handshake refused (either side's certificate did not verify).
   // A response with "Connection: close" closes the connection after it.
   Result<HttpResponse> request(std::string_view method, std::string_view target,
                                std::string body = {}, const Headers& headers = {});

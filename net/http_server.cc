@@ -1,10 +1,11 @@
 // The only translation unit of the API that includes Boost.Beast (about a
 // minute to compile under ASan): keep it that way.
 //
-// Shape (after Beast's http_server_async): the pure part, from a parsed
+// Shape (after Beast's http_server_async and http_server_async_ssl): the pure part, from a parsed
 // request to the response bytes, is free functions shared with
 // handle_raw_request (and so with the fuzz target); a Session per
-// connection does the I/O only, each read and write under a deadline; one
+// connection does the I/O only, each read and write under a deadline (the
+// Session is a template on its stream, plain TCP or TLS over it); one
 // io_context run by one thread, so the handler, the sessions and the
 // server's bookkeeping never run concurrently.
 
@@ -12,6 +13,9 @@
 #include <utility>
 // (separate block: keep clang-format from sorting it after Boost)
 
+#include <openssl/bn.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -20,6 +24,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -30,15 +36,19 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <csignal>
 #include <cstddef>
 #include <exception>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 
 #include "net/http_parse.h"
@@ -236,9 +246,34 @@ HttpResponse dispatch(const HttpRequest& request, const Handler& handler) {
   return response;
 }
 
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return text;
+}
+
 unsigned response_version(unsigned request_version) { return request_version == 10 ? 10 : 11; }
 
 }  // namespace
+
+Result<TlsOptions> TlsOptions::from_files(const std::string& cert_chain_path,
+                                          const std::string& key_path,
+                                          const std::string& client_ca_path,
+                                          bool require_client_cert) {
+  TlsOptions tls;
+  tls.require_client_cert = require_client_cert;
+  for (auto [path, text] :
+       {std::pair{&cert_chain_path, &tls.cert_chain_pem}, std::pair{&key_path, &tls.key_pem},
+        std::pair{&client_ca_path, &tls.client_ca_pem}}) {
+    if (path->empty()) continue;
+    auto read = read_file(*path);
+    if (!read) return Error::io("cannot read " + *path);
+    *text = std::move(*read);
+  }
+  return tls;
+}
 
 const std::string* HttpRequest::header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
@@ -307,7 +342,16 @@ HttpResponse handle_raw_request(std::string_view bytes, const ServerOptions& opt
 
 namespace {
 
-class Session;
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // The server is stopping: a connection with no accepted request in
+  // progress is closed now; the others after their response.
+  virtual void on_server_stop() = 0;
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // The server's state; HttpServer::Impl is this (a separate name so that
 // Session, in this file's anonymous namespace, may use it).
@@ -317,13 +361,15 @@ struct ServerCore {
   void start_accept();
   void on_accept(const error_code& ec, tcp::socket socket);
   void do_stop();
+  template <typename Stream>
+  void spawn(tcp::socket socket, bool counted);
 
   const ServerOptions options;
   const Handler handler;
 
   // Declared before ioc: sessions still queued in ioc when it is destroyed
   // deregister themselves from here.
-  std::unordered_set<Session*> sessions;
+  std::unordered_set<SessionBase*> sessions;
   std::size_t serving = 0;    // sessions counted against max_connections
   std::size_t rejecting = 0;  // connections being told 503
   bool listening = false;
@@ -332,6 +378,7 @@ struct ServerCore {
   std::atomic<bool> stop_requested{false};
 
   asio::io_context ioc{1};
+  std::optional<asio::ssl::context> ssl;  // set by listen() when options.tls is
   tcp::acceptor acceptor{ioc};
   asio::steady_timer accept_retry{ioc};
   std::optional<asio::signal_set> signals;
@@ -341,14 +388,26 @@ struct ServerCore {
 // it to the server's handler, writes the answer; again while keep-alive.
 // Owned by the shared_ptr in its pending completion handlers: it dies when
 // the connection is done. Every member runs on the server's one thread.
-class Session : public std::enable_shared_from_this<Session> {
+// Stream is PlainStream or TlsStream; with TLS the handshake comes first.
+template <typename Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  static Stream make_stream(tcp::socket socket, ServerCore& server) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *server.ssl);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
  public:
   Session(ServerCore& server, tcp::socket socket, bool counted)
-      : server_(server), stream_(std::move(socket)), counted_(counted) {
+      : server_(server), stream_(make_stream(std::move(socket), server)), counted_(counted) {
     server_.sessions.insert(this);
     (counted_ ? server_.serving : server_.rejecting) += 1;
     error_code ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    tcp().socket().set_option(tcp::no_delay(true), ignored);
   }
   ~Session() {
     server_.sessions.erase(this);
@@ -357,19 +416,25 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void start() {
+  // Serves the connection, or (`reject`) tells it 503 and closes it.
+  void start(bool reject) {
     deadline_ = std::chrono::steady_clock::now() + server_.options.header_timeout;
-    wait_for_request();
+    if constexpr (kTls) {
+      tcp().expires_at(deadline_);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this(), reject](const error_code& ec) {
+                                // Plain HTTP, an unknown CA, no certificate when one is
+                                // required: nothing to answer in.
+                                if (ec) return self->close();
+                                self->record_peer();
+                                self->begin(reject);
+                              });
+    } else {
+      begin(reject);
+    }
   }
 
-  void reject() {
-    write(error_response(503, "unavailable", "too many open connections; try again shortly"), 11,
-          false, false);
-  }
-
-  // The server is stopping: a connection with no accepted request in
-  // progress is closed now; the others after their response.
-  void on_server_stop() {
+  void on_server_stop() override {
     if (state_ != State::kHandling) close();
   }
 
@@ -382,6 +447,36 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   const ServerOptions& options() const { return server_.options; }
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  void begin(bool reject) {
+    if (!reject) return wait_for_request();
+    write(error_response(503, "unavailable", "too many open connections; try again shortly"), 11,
+          false, false);
+  }
+
+  // The verified client certificate's CN and serial, for the handler.
+  void record_peer() {
+    if constexpr (kTls) {
+      SSL* ssl = stream_.native_handle();
+      X509* cert = SSL_get0_peer_certificate(ssl);
+      if (cert == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return;
+      X509_NAME* subject = X509_get_subject_name(cert);
+      const int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+      if (index >= 0) {
+        const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+        peer_cn_.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
+                        static_cast<std::size_t>(ASN1_STRING_length(cn)));
+      }
+      std::unique_ptr<BIGNUM, decltype(&BN_free)> serial(
+          ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr), &BN_free);
+      if (serial) {
+        std::unique_ptr<char, void (*)(char*)> hex(BN_bn2hex(serial.get()),
+                                                   [](char* p) { OPENSSL_free(p); });
+        if (hex) peer_serial_ = lower(hex.get());
+      }
+    }
+  }
 
   void wait_for_request() {
     state_ = State::kWaiting;
@@ -389,12 +484,12 @@ class Session : public std::enable_shared_from_this<Session> {
     configure(*parser_, options());
     if (buffer_.size() > 0) return read_header();  // pipelined
     if (!first_request_) {
-      stream_.expires_after(options().idle_timeout);
+      tcp().expires_after(options().idle_timeout);
     } else {
-      stream_.expires_at(deadline_);
+      tcp().expires_at(deadline_);
     }
     stream_.async_read_some(buffer_.prepare(1024),
-                            [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->close();  // closed, idle, stopped
                               self->read_header();
@@ -406,10 +501,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!first_request_) {
       deadline_ = std::chrono::steady_clock::now() + options().header_timeout;
     }
-    stream_.expires_at(deadline_);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_header(ec); });
+    tcp().expires_at(deadline_);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](const error_code& ec, std::size_t) {
+                              self->on_header(ec);
+                            });
   }
 
   void on_header(const error_code& ec) {
@@ -423,9 +519,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request.version() >= 11 && expects_continue(request) && !parser_->is_done() &&
         buffer_.size() == 0) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_at(deadline_);
+      tcp().expires_at(deadline_);
       return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                               [self = shared_from_this()](const error_code& e, std::size_t) {
+                               [self = this->shared_from_this()](const error_code& e, std::size_t) {
                                  if (e) return self->close();
                                  self->read_body();
                                });
@@ -435,9 +531,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     if (parser_->is_done()) return handle();
-    stream_.expires_at(deadline_);
+    tcp().expires_at(deadline_);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](const error_code& ec, std::size_t) {
+                     [self = this->shared_from_this()](const error_code& ec, std::size_t) {
                        if (ec) return self->on_read_error(ec);
                        self->handle();
                      });
@@ -463,23 +559,27 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     const bool head = request.method() == http::verb::head;
-    const HttpResponse response = dispatch(to_request(std::move(request)), server_.handler);
+    HttpRequest r = to_request(std::move(request));
+    r.peer_cn = peer_cn_;
+    r.peer_serial = peer_serial_;
+    const HttpResponse response = dispatch(r, server_.handler);
     write(response, version, keep_alive && !server_.stopping, head);
   }
 
   void write(const HttpResponse& response, unsigned version, bool keep_alive, bool head) {
     state_ = State::kHandling;
     out_ = serialize_response(response, version, keep_alive, head);
-    stream_.expires_after(options().header_timeout);
-    asio::async_write(stream_, asio::buffer(out_),
-                      [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
-                        self->out_.clear();
-                        if (ec) return self->close();
-                        if (self->server_.stopping) return self->shutdown_and_close();
-                        if (!keep_alive) return self->linger();
-                        self->first_request_ = false;
-                        self->wait_for_request();
-                      });
+    tcp().expires_after(options().header_timeout);
+    asio::async_write(
+        stream_, asio::buffer(out_),
+        [self = this->shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+          self->out_.clear();
+          if (ec) return self->close();
+          if (self->server_.stopping) return self->shutdown_and_close();
+          if (!keep_alive) return self->linger();
+          self->first_request_ = false;
+          self->wait_for_request();
+        });
   }
 
   // After the last response: no more sending, read (and drop) what the
@@ -487,34 +587,37 @@ class Session : public std::enable_shared_from_this<Session> {
   void linger() {
     state_ = State::kClosing;
     error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::min(kMaxLinger, options().header_timeout));
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp().expires_after(std::min(kMaxLinger, options().header_timeout));
     drain();
   }
 
   void drain() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                              self->drained_ += n;
-                              if (ec || self->drained_ > kMaxLingerBytes) return self->close();
-                              self->drain();
-                            });
+    // Raw bytes, TLS or not: they are dropped unread.
+    tcp().async_read_some(buffer_.prepare(4096),
+                          [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
+                            self->drained_ += n;
+                            if (ec || self->drained_ > kMaxLingerBytes) return self->close();
+                            self->drain();
+                          });
   }
 
   void shutdown_and_close() {
     error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
     close();
   }
 
   void close() {
     state_ = State::kClosing;
-    stream_.close();  // pending operations end with operation_aborted, timers cancelled
+    tcp().close();  // pending operations end with operation_aborted, timers cancelled
   }
 
   ServerCore& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
+  std::string peer_cn_;
+  std::string peer_serial_;
   const bool counted_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
@@ -541,15 +644,54 @@ void ServerCore::on_accept(const error_code& ec, tcp::socket socket) {
     });
     return;
   }
-  if (serving < options.max_connections) {
-    std::make_shared<Session>(*this, std::move(socket), true)->start();
-  } else if (rejecting < kMaxRejecting) {
-    std::make_shared<Session>(*this, std::move(socket), false)->reject();
+  if (serving < options.max_connections || rejecting < kMaxRejecting) {
+    const bool counted = serving < options.max_connections;
+    if (ssl) {
+      spawn<TlsStream>(std::move(socket), counted);
+    } else {
+      spawn<PlainStream>(std::move(socket), counted);
+    }
   } else {
     error_code ignored;
     socket.close(ignored);
   }
   start_accept();
+}
+
+template <typename Stream>
+void ServerCore::spawn(tcp::socket socket, bool counted) {
+  std::make_shared<Session<Stream>>(*this, std::move(socket), counted)->start(!counted);
+}
+
+// The context every TLS session of the server shares, from options.tls.
+Status make_tls_context(const TlsOptions& tls, std::optional<asio::ssl::context>& out) {
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                  asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  error_code ec;
+  ctx.use_certificate_chain(asio::buffer(tls.cert_chain_pem), ec);
+  if (ec) return Error::invalid("the server certificate is not usable PEM: " + ec.message());
+  ctx.use_private_key(asio::buffer(tls.key_pem), asio::ssl::context::pem, ec);
+  if (ec) return Error::invalid("the server key is not usable PEM: " + ec.message());
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return Error::invalid("the server key does not match its certificate");
+  }
+  if (!tls.client_ca_pem.empty()) {
+    ctx.add_certificate_authority(asio::buffer(tls.client_ca_pem), ec);
+    if (ec) return Error::invalid("the client CA is not usable PEM: " + ec.message());
+    ctx.set_verify_mode(
+        asio::ssl::verify_peer | (tls.require_client_cert ? asio::ssl::verify_fail_if_no_peer_cert
+                                                          : asio::ssl::verify_none),
+        ec);
+    if (ec) return Error::invalid("cannot ask for client certificates: " + ec.message());
+    // Verified sessions need an id context, or their resumption fails.
+    static constexpr unsigned char kContext[] = "loyalpos";
+    SSL_CTX_set_session_id_context(ctx.native_handle(), kContext, sizeof kContext - 1);
+  }
+  out.emplace(std::move(ctx));
+  return ok_status();
 }
 
 void ServerCore::do_stop() {
@@ -560,7 +702,7 @@ void ServerCore::do_stop() {
   accept_retry.cancel();
   if (signals) signals->cancel(ignored);
   if (notify_systemd) (void)sd_notify(0, "STOPPING=1");
-  for (Session* s : sessions) s->on_server_stop();
+  for (SessionBase* s : sessions) s->on_server_stop();
 }
 
 }  // namespace
@@ -577,6 +719,7 @@ HttpServer::~HttpServer() = default;
 Result<std::uint16_t> HttpServer::listen() {
   Impl& s = *impl_;
   if (s.listening) return Error::internal("the API server is already listening");
+  if (s.options.tls) LOYALPOS_TRY(make_tls_context(*s.options.tls, s.ssl));
   const std::string host = s.options.host == "localhost" ? "127.0.0.1" : s.options.host;
   error_code ec;
   const auto address = asio::ip::make_address(host, ec);

@@ -26,6 +26,12 @@
 // the first request); a keep-alive connection with no request for
 // idle_timeout is closed.
 //
+// With ServerOptions::tls set the server speaks HTTPS only (TLS 1.2 or
+// newer): a connection that does not complete the TLS handshake within
+// header_timeout (plain HTTP, a client certificate from another CA, none when
+// one is required) is closed without an answer. A verified client
+// certificate's subject CN and serial reach the handler in HttpRequest.
+//
 // Boost.Beast stays inside http_server.cc: it is slow to compile.
 #pragma once
 
@@ -35,6 +41,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +54,10 @@ struct HttpRequest {
   std::string target;  // path and query, as sent ("/cards/ABC?x=1")
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case, in order
+  // The client certificate TLS verified: its subject's CN and its serial as
+  // lower-case hex. Both empty without TLS or without a client certificate.
+  std::string peer_cn;
+  std::string peer_serial;
 
   // The value of the first header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view lower_name) const;
@@ -61,6 +72,23 @@ struct HttpResponse {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// The server's side of TLS, all PEM text (from_files reads it from files).
+struct TlsOptions {
+  std::string cert_chain_pem;  // the server's certificate, then any intermediates
+  std::string key_pem;         // its private key (unencrypted)
+  // CA certificates a client certificate must chain to; empty: none asked for.
+  std::string client_ca_pem;
+  // Refuse, in the handshake, a client that sends no certificate. When
+  // false a client without one gets through with empty peer_cn/peer_serial
+  // (a certificate that does not verify is refused either way).
+  bool require_client_cert = false;
+
+  // kIo naming the file that cannot be read; client_ca_path may be empty.
+  static Result<TlsOptions> from_files(const std::string& cert_chain_path,
+                                       const std::string& key_path,
+                                       const std::string& client_ca_path, bool require_client_cert);
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address, or "localhost"
   std::uint16_t port = 0;          // 0: any free port (listen() says which)
@@ -68,7 +96,8 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 64;
-  std::string bearer_token;  // required on every request when non-empty
+  std::string bearer_token;       // required on every request when non-empty
+  std::optional<TlsOptions> tls;  // HTTPS only when set
 };
 
 class HttpServer {
@@ -79,7 +108,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds and starts listening; returns the port actually bound. Errors:
-  // kInvalidInput for a host that is not an IP address, kIo when the port
+  // kInvalidInput for a host that is not an IP address or TLS certificates
+  // or keys OpenSSL will not take (naming which), kIo when the port
   // is taken or cannot be bound. Call once, before run().
   Result<std::uint16_t> listen();
 

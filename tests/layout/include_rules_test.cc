@@ -31,6 +31,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
        {"base", "loyalty", "pos/ledger", "pos/config", "hardware", "net", "pos/api",
         "pos/terminal"}},
       {"sync", {"base", "loyalty", "net"}},
+      {"sync/journeyd", {"base", "loyalty", "net", "sync/store"}},
+      {"sync/store", {"base"}},
   };
   return rules;
 }

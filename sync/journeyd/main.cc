@@ -1,0 +1,51 @@
+// journeyd: head office's sync server and its administration (docs/journeyd.md).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "sync/journeyd/commands.h"
+
+int main(int argc, char** argv) {
+  namespace j = loyalpos::journeyd;
+  CLI::App app{"journeyd: head office's sync server for loyalpos terminals"};
+  app.require_subcommand(1);
+
+  j::InitOptions init;
+  auto* c_init = app.add_subcommand("init", "make the data folder: CA, server certificate, store");
+  c_init->add_option("--data", init.dir, "data folder (made 0700)")->required();
+  c_init->add_option("--listen", init.listen, "HOST:PORT to serve on")->capture_default_str();
+  c_init->add_option("--store", init.store_url, "store URL (default sqlite:DIR/journey.db)");
+  c_init->add_option("--public-url", init.public_url,
+                     "URL terminals dial (default https://LISTEN)");
+
+  j::ServeOptions serve;
+  auto* c_serve = app.add_subcommand("serve", "serve HTTPS until SIGTERM");
+  c_serve->add_option("--data", serve.dir, "data folder")->capture_default_str();
+  c_serve->add_option("--listen", serve.listen, "HOST:PORT (default: the config's)");
+  c_serve->add_option("--store", serve.store_url, "store URL (default: the config's)");
+
+  j::EnrollOptions enroll;
+  auto* c_enroll = app.add_subcommand("enroll", "issue a terminal's certificate bundle");
+  c_enroll->add_option("--data", enroll.dir, "data folder")->required();
+  c_enroll->add_option("--store", enroll.store_name, "the store's name")->required();
+  c_enroll->add_option("--terminal", enroll.terminal_name, "the terminal's name")->required();
+  c_enroll->add_option("--out", enroll.out_file, "bundle file to write (0600)")->required();
+
+  j::RevokeOptions revoke;
+  auto* c_revoke = app.add_subcommand("revoke", "cut a terminal off at once");
+  c_revoke->add_option("--data", revoke.dir, "data folder")->required();
+  c_revoke->add_option("--terminal", revoke.terminal_name, "the terminal's name")->required();
+  c_revoke->add_option("--store", revoke.store_name, "only that store's terminal of that name");
+
+  j::PublishOptions publish;
+  auto* c_publish = app.add_subcommand("publish", "publish rules.toml or catalog.csv");
+  c_publish->add_option("--data", publish.dir, "data folder")->required();
+  c_publish->add_option("file", publish.file, "rules (.toml) or catalog (.csv)")->required();
+  c_publish->add_option("--kind", publish.kind, "rules | catalog (default: from the extension)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*c_init) return j::init(init, std::cout, std::cerr);
+  if (*c_serve) return j::serve(serve, std::cout, std::cerr);
+  if (*c_enroll) return j::enroll(enroll, std::cout, std::cerr);
+  if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
+  return j::publish(publish, std::cout, std::cerr);
+}
