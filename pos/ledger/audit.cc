@@ -1,9 +1,12 @@
 #include "pos/ledger/audit.h"
 
+#include "base/journal_hash.h"
 #include "base/utf8.h"
 #include "loyalty/card_token.h"
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/peer_events.h"
 #include "pos/ledger/phone_lookup.h"
+#include "pos/ledger/sync_outbox.h"
 
 namespace loyalpos::pos {
 
@@ -53,9 +56,9 @@ struct Check {
 // a refund, a phone number's consent, a batch of coupons); every other event (card.stamps,
 // card.stage) belongs to the sale or refund whose events it follows, and lies
 // in that row's first_event..last_event.
-#define LOYALPOS_ROW_STARTS                                                                  \
-  "('terminal.initialized', 'card.issued', 'sale.completed', 'sale.refunded', 'card.phone'," \
-  " 'coupon.issued')"
+#define LOYALPOS_ROW_STARTS                                                                 \
+  "('terminal.initialized', 'card.issued', 'card.seen', 'sale.completed', 'sale.refunded'," \
+  " 'card.phone', 'coupon.issued')"
 
 // Sales whose refunds returned all of them: a refund event saying so, or a
 // whole-sale refund from before partial refunds (no list of lines).
@@ -177,12 +180,18 @@ constexpr Check kChecks[] = {
      " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.sale_id = e.sale_id"
      " AND e.seq BETWEEN r.first_event AND r.last_event)",
      "journey event belongs to no sale or refund"},
-    // Cards: one card.issued event each, saying what the row says.
-    {"SELECT card_id FROM cards EXCEPT SELECT card_id FROM events WHERE type = 'card.issued'",
+    // Cards: one card.issued event each (card.seen for a card issued
+    // elsewhere, first scanned here), saying what the row says.
+    {"SELECT card_id FROM cards EXCEPT SELECT card_id FROM events"
+     " WHERE type IN ('card.issued', 'card.seen')",
      "card has no card.issued event"},
-    {"SELECT card_id FROM events WHERE type = 'card.issued' EXCEPT SELECT card_id FROM cards",
+    {"SELECT card_id FROM events WHERE type IN ('card.issued', 'card.seen')"
+     " EXCEPT SELECT card_id FROM cards",
      "card.issued event has no card"},
-    {"SELECT c.card_id FROM cards c JOIN events e ON e.type = 'card.issued'"
+    {"SELECT card_id FROM events WHERE type IN ('card.issued', 'card.seen')"
+     " GROUP BY card_id HAVING COUNT(*) > 1",
+     "card has more than one card.issued or card.seen event"},
+    {"SELECT c.card_id FROM cards c JOIN events e ON e.type IN ('card.issued', 'card.seen')"
      " AND e.card_id = c.card_id"
      " WHERE c.issued_at IS NOT e.at OR c.card_id IS NOT json_extract(e.payload, '$.card')"
      " OR c.referrer IS NOT json_extract(e.payload, '$.referrer')",
@@ -200,10 +209,14 @@ constexpr Check kChecks[] = {
     {"SELECT value FROM json_each('[\"terminal_id\", \"terminal_name\", \"store_name\","
      " \"currency\", \"created_at\"]') EXCEPT SELECT key FROM meta",
      "the terminal's identity is missing"},
+    // Own and peer card.stamps events alike (peer events count for the
+    // cards known here: the others have no cached balance yet).
     {"WITH derived AS (SELECT card_id, json_extract(payload, '$.program') AS program_id,"
      " SUM(json_extract(payload, '$.stamps')) AS stamps,"
      " SUM(json_extract(payload, '$.rewards')) AS rewards"
-     " FROM events WHERE type = 'card.stamps' GROUP BY 1, 2)"
+     " FROM (SELECT card_id, payload FROM events WHERE type = 'card.stamps'"
+     " UNION ALL SELECT card_id, payload FROM peer_events WHERE type = 'card.stamps'"
+     " AND card_id IN (SELECT card_id FROM cards)) GROUP BY 1, 2)"
      " SELECT COALESCE(c.card_id, d.card_id) || '/' || COALESCE(c.program_id, d.program_id)"
      " FROM card_programs c FULL OUTER JOIN derived d"
      " ON d.card_id = c.card_id AND d.program_id = c.program_id"
@@ -286,6 +299,31 @@ Status phone_key(Ledger& ledger) {
   return ok_status();
 }
 
+// Head office's acknowledged (seq, hash): the chain must still pass
+// through it. A history rewritten before it, every hash recomputed, passes
+// verify_chain but not this.
+Status anchor_holds(Ledger& ledger) {
+  auto held = anchor(ledger);
+  if (!held.ok()) return held.error();
+  if (held->seq == 0) return ok_status();
+  const std::string seq = std::to_string(held->seq);
+  auto stmt = ledger.db().prepare("SELECT hash FROM events WHERE terminal_id = ?1 AND seq = ?2");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, ledger.terminal().terminal_id).bind(2, held->seq);
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) {
+    return broken("journey event " + seq +
+                  ", which head office acknowledged, is missing: the ledger lost synced history");
+  }
+  if (to_hex(stmt->column_blob(0)) != held->hash) {
+    return broken("journey event " + seq +
+                  " is not the one head office acknowledged: history synced to head office "
+                  "was rewritten");
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<AuditReport> audit_ledger(Ledger& ledger) {
@@ -308,6 +346,9 @@ Result<AuditReport> audit_ledger(Ledger& ledger) {
   LOYALPOS_TRY(phone_key(ledger));
   auto chain = verify_chain(db, ledger.terminal().terminal_id);
   if (!chain.ok()) return chain.error();
+  LOYALPOS_TRY(anchor_holds(ledger));
+  auto peers = verify_peer_events(ledger);
+  if (!peers.ok()) return peers.error();
   AuditReport report;
   report.events = chain->events;
   auto sales = count(db, "SELECT COUNT(*) FROM sales");

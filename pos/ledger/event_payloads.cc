@@ -56,6 +56,12 @@ NewEvent card_issued_event(const std::string& card_id, std::int64_t at,
   return {"card.issued", at, card_id, std::nullopt, payload.done()};
 }
 
+NewEvent card_seen_event(const std::string& card_id, std::int64_t at) {
+  JsonObject payload;
+  payload.text("card", card_id);
+  return {"card.seen", at, card_id, std::nullopt, payload.done()};
+}
+
 NewEvent card_stamps_event(const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
                            const char* why, std::int64_t at) {

@@ -23,6 +23,11 @@ NewEvent card_issued_event(const std::string& card_id, std::int64_t at,
 
 // A change of a stamp card's (or a points card's) balance: `why` is "sale",
 // "redeem", "lapsed", "referral", "refund".
+// A card issued elsewhere (its token's check passed) first scanned here: the
+// row this terminal keeps for it is rebuilt from this event, as an issued
+// card's is from its card.issued event.
+NewEvent card_seen_event(const std::string& card_id, std::int64_t at);
+
 NewEvent card_stamps_event(const std::string& card_id, std::int64_t sale_id,
                            const std::string& program_id, std::int64_t stamps, std::int64_t rewards,
                            const char* why, std::int64_t at);

@@ -304,6 +304,43 @@ Result<std::optional<Card>> Ledger::find_card(const std::string& token) {
   return card;
 }
 
+Result<Card> Ledger::known_card(const loyalty::CardId& id, std::int64_t now) {
+  const std::string token = loyalty::encode_token(id);
+  auto found = find_card(token);
+  if (!found.ok()) return found.error();
+  if (*found) return **found;
+  std::optional<Transaction> own;
+  if (sqlite3_get_autocommit(db_.handle()) != 0) {
+    auto tx = Transaction::begin(db_);
+    if (!tx.ok()) return tx.error();
+    own.emplace(std::move(*tx));
+    // Another process may have recorded it while we waited for the lock.
+    auto again = read_card(db_, "token", token);
+    if (!again.ok()) return again.error();
+    if (*again) return **again;
+  }
+  Card card{loyalty::card_id_hex(id), token, now, std::nullopt};
+  auto row = db_.cached(
+      "INSERT INTO cards(card_id, token, issued_at, referrer) VALUES (?1, ?2, ?3, NULL)");
+  if (!row.ok()) return row.error();
+  (*row)->bind(1, card.card_id).bind(2, card.token).bind(3, card.issued_at);
+  LOYALPOS_TRY((*row)->run());
+  auto seq = append_event(db_, terminal_.terminal_id, card_seen_event(card.card_id, now));
+  if (!seq.ok()) return seq.error();
+  // What other shops did with it so far: the cached balance is the sum of
+  // its peer card.stamps events (no own ones yet).
+  auto balances = db_.cached(
+      "INSERT INTO card_programs(card_id, program_id, stamps, rewards, last_stamp_at)"
+      " SELECT card_id, payload ->> 'program', SUM(payload ->> 'stamps'),"
+      " SUM(payload ->> 'rewards'), MAX(CASE WHEN payload ->> 'stamps' > 0 THEN at ELSE 0 END)"
+      " FROM peer_events WHERE card_id = ?1 AND type = 'card.stamps' GROUP BY 1, 2");
+  if (!balances.ok()) return balances.error();
+  (*balances)->bind(1, card.card_id);
+  LOYALPOS_TRY((*balances)->run());
+  if (own) LOYALPOS_TRY(own->commit());
+  return card;
+}
+
 Result<std::optional<Card>> Ledger::find_card_by_id(const std::string& card_id) {
   return read_card(db_, "card_id", card_id);
 }
@@ -334,12 +371,19 @@ Result<CardHistory> Ledger::card_history(const Card& card, std::int64_t now, int
   // Visits (how many, first, last, and the times of those in the last
   // `window_days`), and whether a card it recommended has made a purchase
   // (it "referred someone"), in one statement: this runs in every card sale.
+  // Visits in other shops are their sale.completed peer events with the
+  // card, less those refunded in full there.
   auto stmt = db_.cached(
       "SELECT COUNT(*), MIN(created_at), MAX(created_at),"
       " group_concat(CASE WHEN created_at > ?2 THEN created_at END),"
       " EXISTS (SELECT 1 FROM cards c JOIN sales r ON r.card_id = c.card_id"
       " WHERE c.referrer = ?1 AND r.refunded = 0)"
-      " FROM sales WHERE card_id = ?1 AND refunded = 0");
+      " FROM (SELECT created_at FROM sales WHERE card_id = ?1 AND refunded = 0"
+      " UNION ALL SELECT p.at FROM peer_events p WHERE p.card_id = ?1"
+      " AND p.type = 'sale.completed' AND NOT EXISTS (SELECT 1 FROM peer_events r"
+      " WHERE r.card_id = ?1 AND r.type = 'sale.refunded' AND r.terminal_id = p.terminal_id"
+      " AND r.sale_id = p.sale_id AND (json_type(r.payload, '$.lines') IS NULL"
+      " OR json_extract(r.payload, '$.complete'))))");
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;
   const std::int64_t window_start = window_days > 0

@@ -47,7 +47,7 @@ struct Card {
 struct CardHistory {
   Card card;
   std::vector<loyalty::ProgramBalance> balances;
-  std::int64_t visits = 0;  // sales with this card that were not refunded
+  std::int64_t visits = 0;  // its unrefunded sales, here and (peer events) in other shops
   std::optional<std::int64_t> first_visit;
   std::optional<std::int64_t> last_visit;
   loyalty::CardJourney journey;  // for tiers and the journey stage
@@ -80,6 +80,12 @@ class Ledger {
       const std::vector<loyalty::CardId>& ids, std::int64_t now,
       const std::function<Status(const std::vector<Card>&)>& publish);
   Result<std::optional<Card>> find_card(const std::string& token);
+  // The card of a token whose check symbols passed (loyalty::parse_token):
+  // found, or, when this terminal has never seen it, recorded as a card
+  // known from elsewhere (its row and a card.seen event, its balance summed
+  // from the peer events held), inside the caller's transaction if there is
+  // one, else in one of its own. A card works in every shop.
+  Result<Card> known_card(const loyalty::CardId& id, std::int64_t now);
   Result<std::optional<Card>> find_card_by_id(const std::string& card_id);
   // Visits in the last `window_days` (0: none) are listed in journey.recent_visits.
   Result<CardHistory> card_history(const Card& card, std::int64_t now, int window_days);

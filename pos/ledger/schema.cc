@@ -253,6 +253,44 @@ CREATE TABLE sale_keys(
   answer          TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 8: sync with head office (docs/sync-protocol.md, docs/ledger.md).
+    // sync_state is one row: the anchor (the last (seq, hash) of this
+    // terminal's chain head office acknowledged), the peer-events cursor and
+    // how the last exchange went. peer_events holds other terminals' card
+    // events as head office relays them, apart from the own chain in
+    // `events` (which stays this terminal's alone); append-only like it.
+    R"sql(
+CREATE TABLE sync_state(
+  only_row        INTEGER PRIMARY KEY CHECK (only_row = 1),
+  ack_seq         INTEGER NOT NULL DEFAULT 0 CHECK (ack_seq >= 0),
+  ack_hash        BLOB,
+  peer_cursor     INTEGER NOT NULL DEFAULT 0,
+  last_success_at INTEGER,
+  last_error      TEXT,
+  last_error_at   INTEGER
+);
+INSERT INTO sync_state(only_row) VALUES (1);
+
+CREATE TABLE peer_events(
+  terminal_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL CHECK (seq > 0),
+  type        TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  card_id     TEXT,
+  sale_id     INTEGER,
+  payload     TEXT NOT NULL,
+  prev_hash   BLOB NOT NULL,
+  hash        BLOB NOT NULL,
+  cursor      INTEGER NOT NULL,
+  PRIMARY KEY (terminal_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX peer_events_by_card ON peer_events(card_id, type) WHERE card_id IS NOT NULL;
+
+CREATE TRIGGER peer_events_are_append_only_update BEFORE UPDATE ON peer_events
+BEGIN SELECT RAISE(ABORT, 'peer events are append-only'); END;
+CREATE TRIGGER peer_events_are_append_only_delete BEFORE DELETE ON peer_events
+BEGIN SELECT RAISE(ABORT, 'peer events are append-only'); END;
+)sql",
 }};
 
 Result<int> user_version(Database& db) {
