@@ -123,6 +123,7 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   add_sale_commands(app, commands);
   add_ledger_commands(app, commands);
   add_serve_command(app, commands);
+  add_sync_commands(app, commands);
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   add_print_commands(app, commands);
   fall_through(app);

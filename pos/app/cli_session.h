@@ -82,5 +82,6 @@ void add_sale_commands(CLI::App& app, std::vector<Command>& commands);
 void add_print_commands(CLI::App& app, std::vector<Command>& commands);
 void add_ledger_commands(CLI::App& app, std::vector<Command>& commands);
 void add_serve_command(CLI::App& app, std::vector<Command>& commands);  // serve_command.cc
+void add_sync_commands(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace loyalpos::pos

@@ -87,10 +87,15 @@ struct Terminal::Impl {
   const pos::TerminalInfo& info() const { return ledger->terminal(); }
 
   // The card a scan names, as the counter reads it.
-  Result<pos::Card> resolve(const std::string& scanned) {
+  // The card's code as the counter reads a scan (no ledger read).
+  Result<std::string> card_code(const std::string& scanned) const {
     const loyalty::ScanSettings settings{config.card_base_url, config.scanner_prefix,
                                          config.scanner_suffix};
-    auto token = loyalty::read_card_code(scanned, settings);
+    return loyalty::read_card_code(scanned, settings);
+  }
+
+  Result<pos::Card> resolve(const std::string& scanned) {
+    auto token = card_code(scanned);
     if (!token.ok()) return token.error();
     return sales->resolve_card(*token);
   }
@@ -119,9 +124,10 @@ struct Terminal::Impl {
     pos::SaleRequest request;
     request.items = item_requests(basket.items);
     if (!basket.card.empty()) {
-      auto found = resolve(basket.card);
-      if (!found.ok()) return found.error();
-      request.card_token = found->token;
+      // The sale finds the card in its own transaction: one read, not two.
+      auto token = card_code(basket.card);
+      if (!token.ok()) return token.error();
+      request.card_token = *token;
     }
     request.cashier = basket.cashier;
     request.payment = payment == Payment::kCard ? "card" : "cash";

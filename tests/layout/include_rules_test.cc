@@ -28,9 +28,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"pos/api", {"base", "loyalty", "pos/ledger", "pos/config", "net"}},
       {"pos/terminal", {"base", "loyalty", "pos/ledger", "pos/config"}},
       {"pos/app",
-       {"base", "loyalty", "pos/ledger", "pos/config", "hardware", "net", "pos/api",
-        "pos/terminal"}},
+       {"base", "loyalty", "pos/ledger", "pos/config", "hardware", "net", "pos/api", "pos/terminal",
+        "sync/agent"}},
       {"sync", {"base", "loyalty", "net"}},
+      {"sync/agent", {"base", "loyalty", "pos/ledger", "net"}},
       {"sync/journeyd", {"base", "loyalty", "net", "sync/store"}},
       {"sync/store", {"base"}},
   };

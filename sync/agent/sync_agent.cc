@@ -1,0 +1,204 @@
+#include "sync/agent/sync_agent.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "pos/ledger/peer_events.h"
+#include "pos/ledger/sync_outbox.h"
+
+namespace loyalpos::sync {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kPullLimit = 500;
+
+json event_json(const pos::OutboxEvent& e) {
+  return {{"seq", e.seq},
+          {"type", e.type},
+          {"at", e.at},
+          {"card_id", e.card_id ? json(*e.card_id) : json(nullptr)},
+          {"sale_id", e.sale_id ? json(*e.sale_id) : json(nullptr)},
+          {"payload", e.payload},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+// What head office said, in words, for an answer that is not the one hoped for.
+Error refusal(const net::HttpResponse& r, const std::string& what) {
+  const json body = json::parse(r.body, nullptr, false);
+  std::string message = "head office answered " + std::to_string(r.status);
+  if (!body.is_discarded() && body.contains("error") && body["error"].is_object()) {
+    message += ": " + body["error"].value("message", std::string());
+  }
+  const std::string text = what + ": " + message;
+  if (r.status == 401 || r.status == 403) return Error::invalid(text);
+  if (r.status == 422) return Error::corrupt(text);
+  if (r.status >= 500) return Error::unavailable(text);
+  return Error::conflict(text);
+}
+
+Result<json> json_of(const net::HttpResponse& r, const std::string& what) {
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error::corrupt(what + ": head office's answer is not JSON");
+  }
+  return body;
+}
+
+std::optional<pos::PeerEvent> peer_event(const json& j) {
+  try {
+    pos::PeerEvent e;
+    e.terminal_id = j.at("terminal_id").get<std::string>();
+    e.seq = j.at("seq").get<std::int64_t>();
+    e.type = j.at("type").get<std::string>();
+    e.at = j.at("at").get<std::int64_t>();
+    if (!j.at("card_id").is_null()) e.card_id = j.at("card_id").get<std::string>();
+    if (!j.at("sale_id").is_null()) e.sale_id = j.at("sale_id").get<std::int64_t>();
+    e.payload = j.at("payload").get<std::string>();
+    e.prev_hash = j.at("prev_hash").get<std::string>();
+    e.hash = j.at("hash").get<std::string>();
+    e.cursor = j.at("cursor").get<std::int64_t>();
+    return e;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+SyncAgent::SyncAgent(pos::Ledger& ledger, Enrollment enrollment, const pos::Clock& clock,
+                     std::chrono::milliseconds timeout)
+    : ledger_(ledger), enrollment_(std::move(enrollment)), clock_(clock) {
+  client_ = std::make_unique<net::HttpClient>(
+      enrollment_.host, enrollment_.port,
+      net::ClientTls{enrollment_.ca_pem, enrollment_.cert_pem, enrollment_.key_pem}, timeout);
+}
+
+Status SyncAgent::claim() {
+  const json body{{"terminal_id", ledger_.terminal().terminal_id}};
+  auto r = client_->request("POST", "/v1/claim", body.dump(),
+                            {{"Content-Type", "application/json"}, {"Loyalpos-Sync", "1"}});
+  if (!r.ok()) return Error::unavailable("cannot reach head office: " + r.error().message());
+  if (r->status != 200) return refusal(*r, "claiming this terminal");
+  return ok_status();
+}
+
+Result<std::int64_t> SyncAgent::push(const SyncProgress& progress) {
+  auto start = pos::anchor(ledger_);
+  if (!start.ok()) return start.error();
+  auto waiting = pos::unsent_count(ledger_);
+  if (!waiting.ok()) return waiting.error();
+  std::int64_t after = start->seq;
+  std::int64_t pushed = 0;
+  std::int64_t last_gap_resend = -1;
+  for (;;) {
+    auto batch = pos::read_outbox(ledger_, after);
+    if (!batch.ok()) return batch.error();
+    if (batch->events.empty()) return pushed;
+    json events = json::array();
+    for (const auto& e : batch->events) events.push_back(event_json(e));
+    const json body{{"terminal_id", ledger_.terminal().terminal_id}, {"events", std::move(events)}};
+    auto r = client_->request("POST", "/v1/events", body.dump(),
+                              {{"Content-Type", "application/json"}, {"Loyalpos-Sync", "1"}});
+    if (!r.ok()) return Error::unavailable("cannot reach head office: " + r.error().message());
+    auto answer = json_of(*r, "pushing events");
+    if (r->status == 409 && answer.ok() && answer->contains("expected_seq")) {
+      // Head office holds less (or more) than the anchor says: resend from
+      // where it stands, once per position.
+      const std::int64_t expected = (*answer)["expected_seq"].get<std::int64_t>();
+      if (expected - 1 == last_gap_resend || expected < 1) {
+        return Error::conflict("head office keeps asking for event " + std::to_string(expected));
+      }
+      last_gap_resend = expected - 1;
+      after = expected - 1;
+      continue;
+    }
+    if (r->status != 200) return refusal(*r, "pushing events");
+    if (!answer.ok()) return answer.error();
+    const json& ack = (*answer)["ack"];
+    if (!ack.is_object() || !ack.contains("seq") || !ack.contains("hash")) {
+      return Error::corrupt("pushing events: head office's answer has no ack");
+    }
+    const std::int64_t seq = ack["seq"].get<std::int64_t>();
+    LOYALPOS_TRY(pos::record_ack(ledger_, seq, ack["hash"].get<std::string>(), clock_.now_unix()));
+    if (seq <= after) {
+      return Error::conflict("head office acknowledged event " + std::to_string(seq) +
+                             " for a batch after " + std::to_string(after));
+    }
+    pushed += seq - std::max(after, start->seq);
+    after = seq;
+    if (progress) progress(pushed, *waiting);
+  }
+}
+
+Result<std::int64_t> SyncAgent::pull() {
+  std::int64_t pulled = 0;
+  for (;;) {
+    auto cursor = pos::peer_cursor(ledger_);
+    if (!cursor.ok()) return cursor.error();
+    auto r = client_->request(
+        "GET",
+        "/v1/peer-events?after=" + std::to_string(*cursor) + "&limit=" + std::to_string(kPullLimit),
+        {}, {{"Loyalpos-Sync", "1"}});
+    if (!r.ok()) return Error::unavailable("cannot reach head office: " + r.error().message());
+    if (r->status != 200) return refusal(*r, "pulling other terminals' events");
+    auto answer = json_of(*r, "pulling other terminals' events");
+    if (!answer.ok()) return answer.error();
+    const json& list = (*answer)["events"];
+    if (!list.is_array()) return Error::corrupt("pulling: head office's answer has no events");
+    if (list.empty()) return pulled;
+    std::vector<pos::PeerEvent> batch;
+    batch.reserve(list.size());
+    for (const auto& j : list) {
+      auto e = peer_event(j);
+      if (!e) return Error::corrupt("pulling: head office sent an event without its fields");
+      batch.push_back(std::move(*e));
+    }
+    const std::int64_t next = (*answer).value("cursor", batch.back().cursor);
+    if (next <= *cursor) return Error::corrupt("pulling: head office's cursor went back");
+    auto stored = pos::store_peer_events(ledger_, batch, next);
+    if (!stored.ok()) return stored.error();
+    pulled += stored->stored;
+  }
+}
+
+Result<SyncReport> SyncAgent::exchange(const SyncProgress& progress) {
+  SyncReport report;
+  LOYALPOS_TRY(claim());
+  auto pushed = push(progress);
+  if (!pushed.ok()) return pushed.error();
+  report.pushed = *pushed;
+  auto pulled = pull();
+  if (!pulled.ok()) return pulled.error();
+  report.pulled = *pulled;
+  auto a = pos::anchor(ledger_);
+  if (!a.ok()) return a.error();
+  report.acked_seq = a->seq;
+  auto unsent = pos::unsent_count(ledger_);
+  if (!unsent.ok()) return unsent.error();
+  report.unsent = *unsent;
+  return report;
+}
+
+Result<SyncReport> SyncAgent::run_once(const SyncProgress& progress) {
+  auto report = exchange(progress);
+  if (!report.ok()) {
+    // Best effort: the error is what matters to the caller.
+    (void)pos::record_sync_error(ledger_, report.error().message(), clock_.now_unix());
+  }
+  return report;
+}
+
+std::chrono::milliseconds sync_backoff(int failures, std::chrono::milliseconds every,
+                                       std::chrono::milliseconds most, double jitter) {
+  auto wait = every;
+  for (int i = 0; i < failures && wait < most; ++i) wait *= 2;
+  wait = std::min(wait, most);
+  const double factor = 0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0);
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(wait.count()) * factor));
+}
+
+}  // namespace loyalpos::sync
