@@ -13,24 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "base/journal_event.h"
 #include "pos/ledger/ledger.h"
 
 namespace loyalpos::pos {
 
 // One event of another terminal, as it travels (hashes in hex) with head
 // office's cursor.
-struct PeerEvent {
-  std::string terminal_id;
-  std::int64_t seq = 0;
-  std::string type;
-  std::int64_t at = 0;
-  std::optional<std::string> card_id;
-  std::optional<std::int64_t> sale_id;
-  std::string payload;
-  std::string prev_hash;
-  std::string hash;
-  std::int64_t cursor = 0;
-};
+using PeerEvent = JournalEvent;
 
 struct PeerStoreReport {
   std::int64_t stored = 0;        // new events kept

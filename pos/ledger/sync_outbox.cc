@@ -49,6 +49,7 @@ Result<OutboxBatch> read_outbox(Ledger& ledger, std::int64_t after_seq,
       break;
     }
     OutboxEvent event;
+    event.terminal_id = ledger.terminal().terminal_id;
     event.seq = s.column_int(0);
     event.type = s.column_text(1);
     event.at = s.column_int(2);

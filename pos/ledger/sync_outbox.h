@@ -14,22 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "base/journal_event.h"
 #include "pos/ledger/ledger.h"
 
 namespace loyalpos::pos {
 
-// One own event as it travels: hashes in lower-case hex, the payload's text
-// exactly as it was hashed.
-struct OutboxEvent {
-  std::int64_t seq = 0;
-  std::string type;
-  std::int64_t at = 0;
-  std::optional<std::string> card_id;
-  std::optional<std::int64_t> sale_id;
-  std::string payload;
-  std::string prev_hash;
-  std::string hash;
-};
+// One own event as it travels (base/journal_event.h; its terminal_id is this
+// terminal's, its cursor 0).
+using OutboxEvent = JournalEvent;
 
 // A batch holds at most `max_events` events and at most `max_bytes` of
 // their estimated JSON size (outbox_wire_size); one event is always taken,

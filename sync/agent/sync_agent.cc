@@ -5,6 +5,7 @@
 
 #include "pos/ledger/peer_events.h"
 #include "pos/ledger/sync_outbox.h"
+#include "sync/wire/event_json.h"
 
 namespace loyalpos::sync {
 
@@ -13,17 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t kPullLimit = 500;
-
-json event_json(const pos::OutboxEvent& e) {
-  return {{"seq", e.seq},
-          {"type", e.type},
-          {"at", e.at},
-          {"card_id", e.card_id ? json(*e.card_id) : json(nullptr)},
-          {"sale_id", e.sale_id ? json(*e.sale_id) : json(nullptr)},
-          {"payload", e.payload},
-          {"prev_hash", e.prev_hash},
-          {"hash", e.hash}};
-}
 
 // What head office said, in words, for an answer that is not the one hoped for.
 Error refusal(const net::HttpResponse& r, const std::string& what) {
@@ -45,25 +35,6 @@ Result<json> json_of(const net::HttpResponse& r, const std::string& what) {
     return Error::corrupt(what + ": head office's answer is not JSON");
   }
   return body;
-}
-
-std::optional<pos::PeerEvent> peer_event(const json& j) {
-  try {
-    pos::PeerEvent e;
-    e.terminal_id = j.at("terminal_id").get<std::string>();
-    e.seq = j.at("seq").get<std::int64_t>();
-    e.type = j.at("type").get<std::string>();
-    e.at = j.at("at").get<std::int64_t>();
-    if (!j.at("card_id").is_null()) e.card_id = j.at("card_id").get<std::string>();
-    if (!j.at("sale_id").is_null()) e.sale_id = j.at("sale_id").get<std::int64_t>();
-    e.payload = j.at("payload").get<std::string>();
-    e.prev_hash = j.at("prev_hash").get<std::string>();
-    e.hash = j.at("hash").get<std::string>();
-    e.cursor = j.at("cursor").get<std::int64_t>();
-    return e;
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
 }
 
 }  // namespace
@@ -98,7 +69,7 @@ Result<std::int64_t> SyncAgent::push(const SyncProgress& progress) {
     if (!batch.ok()) return batch.error();
     if (batch->events.empty()) return pushed;
     json events = json::array();
-    for (const auto& e : batch->events) events.push_back(event_json(e));
+    for (const auto& e : batch->events) events.push_back(event_json(e, WireForm::kPush));
     const json body{{"terminal_id", ledger_.terminal().terminal_id}, {"events", std::move(events)}};
     auto r = client_->request("POST", "/v1/events", body.dump(),
                               {{"Content-Type", "application/json"}, {"Loyalpos-Sync", "1"}});
@@ -152,8 +123,10 @@ Result<std::int64_t> SyncAgent::pull() {
     std::vector<pos::PeerEvent> batch;
     batch.reserve(list.size());
     for (const auto& j : list) {
-      auto e = peer_event(j);
-      if (!e) return Error::corrupt("pulling: head office sent an event without its fields");
+      std::string why;
+      auto e = parse_event_json(j, WireForm::kPull, why);
+      if (!e)
+        return Error::corrupt("pulling: head office sent an event that does not read: " + why);
       batch.push_back(std::move(*e));
     }
     const std::int64_t next = (*answer).value("cursor", batch.back().cursor);

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sync/wire/event_json.h"
+
 namespace loyalpos::journeyd {
 namespace {
 
@@ -58,88 +60,6 @@ std::optional<json> parse_object(const std::string& body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
-}
-
-std::optional<std::int64_t> as_int64(const json& j) {
-  if (j.is_number_unsigned()) {
-    const auto v = j.get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-    return static_cast<std::int64_t>(v);
-  }
-  if (j.is_number_integer()) return j.get<std::int64_t>();
-  return std::nullopt;
-}
-
-// An event as the protocol spells it; anything else (a missing or unknown
-// field, a wrong type) is nullopt with `why` set.
-std::optional<sync::WireEvent> parse_event(const json& j, const std::string& terminal_id,
-                                           std::string& why) {
-  static const std::set<std::string> kFields = {"seq",     "type",    "at",        "card_id",
-                                                "sale_id", "payload", "prev_hash", "hash"};
-  if (!j.is_object()) {
-    why = "an event is not a JSON object";
-    return std::nullopt;
-  }
-  for (const auto& [key, value] : j.items()) {
-    if (kFields.count(key) == 0) {
-      why = "an event has an unknown field \"" + key + "\"";
-      return std::nullopt;
-    }
-  }
-  for (const auto& f : kFields) {
-    if (!j.contains(f)) {
-      why = "an event lacks \"" + f + "\"";
-      return std::nullopt;
-    }
-  }
-  sync::WireEvent e;
-  e.terminal_id = terminal_id;
-  const auto seq = as_int64(j["seq"]);
-  const auto at = as_int64(j["at"]);
-  if (!seq || !at) {
-    why = "an event's seq and at must be integers";
-    return std::nullopt;
-  }
-  e.seq = *seq;
-  e.at = *at;
-  for (const char* f : {"type", "payload", "prev_hash", "hash"}) {
-    if (!j[f].is_string()) {
-      why = std::string("event ") + std::to_string(e.seq) + ": \"" + f + "\" must be a string";
-      return std::nullopt;
-    }
-  }
-  e.type = j["type"].get<std::string>();
-  e.payload = j["payload"].get<std::string>();
-  e.prev_hash_hex = j["prev_hash"].get<std::string>();
-  e.hash_hex = j["hash"].get<std::string>();
-  if (j["card_id"].is_string()) {
-    e.card_id = j["card_id"].get<std::string>();
-  } else if (!j["card_id"].is_null()) {
-    why = "event " + std::to_string(e.seq) + ": card_id must be a string or null";
-    return std::nullopt;
-  }
-  if (!j["sale_id"].is_null()) {
-    const auto sale = as_int64(j["sale_id"]);
-    if (!sale) {
-      why = "event " + std::to_string(e.seq) + ": sale_id must be an integer or null";
-      return std::nullopt;
-    }
-    e.sale_id = *sale;
-  }
-  return e;
-}
-
-json event_json(const sync::WireEvent& e) {
-  return {{"seq", e.seq},
-          {"type", e.type},
-          {"at", e.at},
-          {"card_id", e.card_id ? json(*e.card_id) : json(nullptr)},
-          {"sale_id", e.sale_id ? json(*e.sale_id) : json(nullptr)},
-          {"payload", e.payload},
-          {"prev_hash", e.prev_hash_hex},
-          {"hash", e.hash_hex},
-          {"terminal_id", e.terminal_id},
-          {"cursor", e.cursor}};
 }
 
 // The seq a corrupt refusal names ("journey event 15 of terminal …").
@@ -333,8 +253,9 @@ class Request {
     batch.reserve(list.size());
     for (const json& j : list) {
       std::string why;
-      auto e = parse_event(j, terminal_id, why);
+      auto e = sync::parse_event_json(j, sync::WireForm::kPush, why);
       if (!e) return error(400, "invalid_input", why);
+      e->terminal_id = terminal_id;
       batch.push_back(std::move(*e));
     }
     const sync::AppendOutcome outcome = store_.append_or_refuse(terminal_id, batch);
@@ -377,7 +298,7 @@ class Request {
     json list = json::array();
     std::int64_t cursor = after;
     for (const auto& e : *got) {
-      list.push_back(event_json(e));
+      list.push_back(sync::event_json(e, sync::WireForm::kPull));
       cursor = e.cursor;
     }
     return answer(200, {{"events", std::move(list)}, {"cursor", cursor}});

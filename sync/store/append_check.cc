@@ -35,8 +35,8 @@ Result<CheckedBatch> check_batch(const std::string& terminal_id,
       return Error::invalid(name + " follows seq " + std::to_string(batch[i - 1].seq) +
                             " in the batch: a batch must be consecutive");
     }
-    auto prev = from_hex(e.prev_hash_hex);
-    auto hash = from_hex(e.hash_hex);
+    auto prev = from_hex(e.prev_hash);
+    auto hash = from_hex(e.hash);
     if (!prev || prev->size() != 32 || !hash || hash->size() != 32) {
       return Error::invalid(name + ": prev_hash and hash must be 64 hex digits");
     }

@@ -165,8 +165,8 @@ class PgStore final : public Store {
       if (!PQgetisnull(r, i, 5)) e.card_id = PQgetvalue(r, i, 5);
       if (!PQgetisnull(r, i, 6)) e.sale_id = std::atoll(PQgetvalue(r, i, 6));
       e.payload = PQgetvalue(r, i, 7);
-      e.prev_hash_hex = hex_of_bytea(PQgetvalue(r, i, 8));
-      e.hash_hex = hex_of_bytea(PQgetvalue(r, i, 9));
+      e.prev_hash = hex_of_bytea(PQgetvalue(r, i, 8));
+      e.hash = hex_of_bytea(PQgetvalue(r, i, 9));
       out.push_back(std::move(e));
     }
     return out;
@@ -435,8 +435,8 @@ class PgStore final : public Store {
       params.push_back(e.card_id ? e.card_id->c_str() : nullptr);
       params.push_back(e.sale_id ? keep(std::to_string(*e.sale_id)) : nullptr);
       params.push_back(e.payload.c_str());
-      params.push_back(keep(bytea_param(e.prev_hash_hex)));
-      params.push_back(keep(bytea_param(e.hash_hex)));
+      params.push_back(keep(bytea_param(e.prev_hash)));
+      params.push_back(keep(bytea_param(e.hash)));
     }
     ResPtr res(PQexecPrepared(conn_.get(), name->c_str(), static_cast<int>(params.size()),
                               params.data(), nullptr, nullptr, 0));

@@ -209,8 +209,8 @@ class SqliteStore final : public Store {
       if (!s.null_at(5)) e.card_id = s.text_at(5);
       if (!s.null_at(6)) e.sale_id = s.int_at(6);
       e.payload = s.text_at(7);
-      e.prev_hash_hex = to_hex(s.blob_at(8));
-      e.hash_hex = to_hex(s.blob_at(9));
+      e.prev_hash = to_hex(s.blob_at(8));
+      e.hash = to_hex(s.blob_at(9));
       out.push_back(std::move(e));
     }
     return out;

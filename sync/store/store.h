@@ -24,23 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "base/journal_event.h"
+
 namespace loyalpos::sync {
 
-// A journey event as it travels from the terminal: its chain fields, with the
-// hashes as 64 lowercase or uppercase hex digits.
-struct WireEvent {
-  std::string terminal_id;
-  std::int64_t seq = 0;
-  std::string type;
-  std::int64_t at = 0;
-  std::optional<std::string> card_id;
-  std::optional<std::int64_t> sale_id;
-  std::string payload;
-  std::string prev_hash_hex;
-  std::string hash_hex;
-  // The store-wide ingest position, set by events_after; ignored by append.
-  std::int64_t cursor = 0;
-};
+// A journey event as it travels from the terminal (base/journal_event.h);
+// append ignores its cursor, events_after sets it.
+using WireEvent = JournalEvent;
 
 // The last event stored for a terminal: seq 0 and 64 zeros before any.
 struct Ack {

@@ -187,8 +187,8 @@ class PgBaseline final : public Baseline {
       params.push_back(e.card_id ? e.card_id->c_str() : nullptr);
       params.push_back(e.sale_id ? keep(std::to_string(*e.sale_id)) : nullptr);
       params.push_back(e.payload.c_str());
-      params.push_back(keep("\\x" + e.prev_hash_hex));
-      params.push_back(keep("\\x" + e.hash_hex));
+      params.push_back(keep("\\x" + e.prev_hash));
+      params.push_back(keep("\\x" + e.hash));
     }
     PGresult* res = PQexecPrepared(conn_, "baseline", static_cast<int>(params.size()),
                                    params.data(), nullptr, nullptr, 0);

@@ -63,9 +63,9 @@ void rehash(WireEvent& e) {
   pos::NewEvent fields{e.type, e.at, e.card_id, e.sale_id, e.payload};
   pos::Hash prev(32);
   for (std::size_t i = 0; i < 32; ++i) {
-    prev[i] = static_cast<std::uint8_t>(std::stoi(e.prev_hash_hex.substr(2 * i, 2), nullptr, 16));
+    prev[i] = static_cast<std::uint8_t>(std::stoi(e.prev_hash.substr(2 * i, 2), nullptr, 16));
   }
-  e.hash_hex = hex(pos::event_hash(prev, e.terminal_id, e.seq, fields));
+  e.hash = hex(pos::event_hash(prev, e.terminal_id, e.seq, fields));
 }
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
@@ -106,7 +106,7 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
   void expect_acked(const Result<Ack>& ack, const WireEvent& last) {
     ASSERT_TRUE(ack.ok()) << ack.error().message();
     EXPECT_EQ(ack->seq, last.seq);
-    EXPECT_EQ(ack->hash_hex, last.hash_hex);
+    EXPECT_EQ(ack->hash_hex, last.hash);
   }
 
   // Every event of `terminal` as a peer sees it, paging `page` at a time.
@@ -132,8 +132,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     ASSERT_EQ(stored.size(), expected.size());
     for (std::size_t i = 0; i < stored.size(); ++i) {
       EXPECT_EQ(stored[i].seq, expected[i].seq);
-      EXPECT_EQ(stored[i].hash_hex, expected[i].hash_hex);
-      EXPECT_EQ(stored[i].prev_hash_hex, expected[i].prev_hash_hex);
+      EXPECT_EQ(stored[i].hash, expected[i].hash);
+      EXPECT_EQ(stored[i].prev_hash, expected[i].prev_hash);
       EXPECT_EQ(stored[i].payload, expected[i].payload);
       EXPECT_EQ(stored[i].card_id, expected[i].card_id);
       EXPECT_EQ(stored[i].sale_id, expected[i].sale_id);
@@ -194,7 +194,7 @@ TEST_P(StoreTest, GapIsRefusedWithTheExpectedSeq) {
   ASSERT_TRUE(gap.expected_seq);
   EXPECT_EQ(*gap.expected_seq, 11);
   EXPECT_EQ(gap.head.seq, 10);
-  EXPECT_EQ(gap.head.hash_hex, c[9].hash_hex);
+  EXPECT_EQ(gap.head.hash_hex, c[9].hash);
   EXPECT_EQ(count(), 10);
   // Resending from there works.
   expect_acked(store_->append("T1", slice(c, *gap.expected_seq, 20)), c[19]);
@@ -217,10 +217,9 @@ TEST_P(StoreTest, DoctoredEventsAreCorruptAndNothingIsStored) {
   // A payload changed, its hash kept.
   expect_corrupt_at(refused([](auto& b) { b[4].payload = R"({"n":15,"f":"free coffee"})"; }), "15");
   // A hash changed.
-  expect_corrupt_at(
-      refused([](auto& b) { b[2].hash_hex[0] = b[2].hash_hex[0] == 'a' ? 'b' : 'a'; }), "13");
+  expect_corrupt_at(refused([](auto& b) { b[2].hash[0] = b[2].hash[0] == 'a' ? 'b' : 'a'; }), "13");
   // A prev changed, the hash left as it was.
-  expect_corrupt_at(refused([](auto& b) { b[6].prev_hash_hex = std::string(64, 'e'); }), "17");
+  expect_corrupt_at(refused([](auto& b) { b[6].prev_hash = std::string(64, 'e'); }), "17");
   // A card moved and the event rehashed: it verifies alone but no longer chains.
   expect_corrupt_at(refused([](auto& b) {
                       b[5].card_id = "SOMEONE-ELSE";
@@ -230,7 +229,7 @@ TEST_P(StoreTest, DoctoredEventsAreCorruptAndNothingIsStored) {
   // The first new event chained to something else, rehashed: a fork off the head.
   expect_corrupt_at(refused([](auto& b) {
                       b.resize(1);
-                      b[0].prev_hash_hex = std::string(64, '1');
+                      b[0].prev_hash = std::string(64, '1');
                       rehash(b[0]);
                     }),
                     "11");
@@ -252,7 +251,7 @@ TEST_P(StoreTest, ADifferentEventAtAStoredSeqIsCorrupt) {
   auto fork = slice(c, 7, 12);
   for (std::size_t i = 2; i < fork.size(); ++i) {
     fork[i].payload += " ";
-    if (i > 2) fork[i].prev_hash_hex = fork[i - 1].hash_hex;
+    if (i > 2) fork[i].prev_hash = fork[i - 1].hash;
     rehash(fork[i]);
   }
   outcome = store_->append_or_refuse("T1", fork);
