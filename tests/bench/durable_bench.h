@@ -349,4 +349,15 @@ void run_against_baseline(benchmark::State& state, const char* dir_name, const c
   run_interleaved(state, sale, base, *bytes);
 }
 
+// A durable benchmark binary's main: Google Benchmark's, noting which file
+// system /tmp (where the ledgers go) is on, since fsync is what is measured.
+inline int run_main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("ledger_dir", "/tmp, " + tmp_file_system());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace loyalpos::pos::durable_bench

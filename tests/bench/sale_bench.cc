@@ -116,12 +116,4 @@ BENCHMARK(BM_PriceBasket)->Unit(benchmark::kNanosecond);
 }  // namespace
 }  // namespace loyalpos::pos
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("ledger_dir",
-                              "/tmp, " + loyalpos::pos::durable_bench::tmp_file_system());
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return loyalpos::pos::durable_bench::run_main(argc, argv); }

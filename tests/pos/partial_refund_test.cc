@@ -112,21 +112,13 @@ TEST_F(PartialRefund, PartsInAnyOrderAddUpToTheWholeRefund) {
     auto sale = sell(items, card);
     ASSERT_TRUE(sale.ok()) << sale.error().message();
     // The units, one entry each, shuffled, cut into random parts.
-    std::vector<std::string> units;
-    for (const auto& line : sale->priced.lines) {
-      for (std::int64_t i = 0; i < line.qty; ++i) units.push_back(line.product.sku);
-    }
-    std::shuffle(units.begin(), units.end(), rng);
+    const auto parts = random_refund_parts(*sale, rng);
     std::int64_t refunded_total = 0;
-    std::size_t at = 0;
-    while (at < units.size()) {
-      const std::size_t take = 1 + rng() % (units.size() - at);
-      std::vector<ItemRequest> part;
-      for (std::size_t i = at; i < at + take; ++i) part.push_back({units[i], 1});
-      at += take;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const auto& part = parts[i];
       auto refund = sales_->refund(sale->sale_id, part);
       ASSERT_TRUE(refund.ok()) << refund.error().message();
-      EXPECT_EQ(refund->complete, at == units.size());
+      EXPECT_EQ(refund->complete, i + 1 == parts.size());
       refunded_total += refund->amount;
       EXPECT_LE(refunded_total, sale->priced.total);
     }

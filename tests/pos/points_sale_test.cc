@@ -202,18 +202,8 @@ TEST_F(PointsSale, BalancesAreTheirEventsAndRefundPartsAddUpToTheWhole) {
     auto sale = before >= 50 && rng() % 2 == 0 ? redeem(items, card) : sell(items, card);
     ASSERT_TRUE(sale.ok()) << sale.error().message();
     EXPECT_EQ(points_from_events(card), points(card)) << "round " << round;
-    std::vector<std::string> units;
-    for (const auto& line : sale->priced.lines) {
-      for (std::int64_t i = 0; i < line.qty; ++i) units.push_back(line.product.sku);
-    }
-    std::shuffle(units.begin(), units.end(), rng);
     std::int64_t refunded_total = 0;
-    std::size_t at = 0;
-    while (at < units.size()) {
-      const std::size_t take = 1 + rng() % (units.size() - at);
-      std::vector<ItemRequest> part;
-      for (std::size_t i = at; i < at + take; ++i) part.push_back({units[i], 1});
-      at += take;
+    for (const auto& part : random_refund_parts(*sale, rng)) {
       auto refund = sales_->refund(sale->sale_id, part);
       ASSERT_TRUE(refund.ok()) << refund.error().message();
       refunded_total += refund->amount;

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "pos/config/config.h"
 #include "pos/ledger/catalog_csv.h"
@@ -22,6 +25,27 @@ namespace loyalpos::pos::testing {
 using loyalpos::testing::TempDir;
 
 inline Config default_config() { return *parse_config(default_config_text(), "built-in"); }
+
+// The sale's units, one each, shuffled and cut into random consecutive
+// parts: a partial refund of each part, in order, returns the whole sale.
+inline std::vector<std::vector<ItemRequest>> random_refund_parts(const SaleRecord& sale,
+                                                                 std::mt19937& rng) {
+  std::vector<std::string> units;
+  for (const auto& line : sale.priced.lines) {
+    for (std::int64_t i = 0; i < line.qty; ++i) units.push_back(line.product.sku);
+  }
+  std::shuffle(units.begin(), units.end(), rng);
+  std::vector<std::vector<ItemRequest>> parts;
+  std::size_t at = 0;
+  while (at < units.size()) {
+    const std::size_t take = 1 + rng() % (units.size() - at);
+    std::vector<ItemRequest> part;
+    for (std::size_t i = at; i < at + take; ++i) part.push_back({units[i], 1});
+    at += take;
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
 
 class LedgerTest : public ::testing::Test {
  protected:
