@@ -158,6 +158,9 @@ struct Rules {
   ReferralBonus referral;
   JourneySettings journey;
   Language language = Language::kEnglish;
+  // The version of head office's published rules these are (`journeyd
+  // publish`, pos/ledger/published.h); 0: the terminal's own config.
+  std::int64_t published_version = 0;
 };
 
 // A code as the rules keep it: ASCII letters upper-cased, nothing else changed.

@@ -250,7 +250,11 @@ ApiService::ApiService(pos::Ledger& ledger, const loyalty::Rules& rules, const p
       rules_(rules),
       clock_(clock),
       options_(std::move(options)),
-      sales_(ledger, rules, clock) {}
+      sales_(ledger, rules_, clock, options_.published_rules) {
+  // Rules head office published that do not read are passed over (the
+  // sync agent reported them); sales go on with the rules in force.
+  (void)sales_.refresh_published_rules();
+}
 
 HttpResponse ApiService::handle(const HttpRequest& request) {
   drop_expired_quotes();

@@ -47,6 +47,9 @@ struct ApiOptions {
   std::function<nlohmann::json(const pos::SaleRecord&)> after_sale;
   // Quotes expire by this clock (tests turn it forward).
   std::function<SteadyTime()> steady_now = [] { return std::chrono::steady_clock::now(); };
+  // Given: quotes and sales follow the rules head office publishes
+  // (pos/config's parse_published_rules; SaleService's following constructor).
+  pos::PublishedRulesReader published_rules = nullptr;
 };
 
 // The HTTP status an error code answers with.
@@ -54,6 +57,7 @@ int http_status(ErrorCode code);
 
 class ApiService {
  public:
+  // Keeps its own copy of `rules`, which published rules may replace.
   ApiService(pos::Ledger& ledger, const loyalty::Rules& rules, const pos::Clock& clock,
              ApiOptions options);
 
@@ -90,7 +94,7 @@ class ApiService {
   void drop_expired_quotes();
 
   pos::Ledger& ledger_;
-  const loyalty::Rules& rules_;
+  loyalty::Rules rules_;
   const pos::Clock& clock_;
   ApiOptions options_;
   pos::SaleService sales_;

@@ -162,7 +162,10 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   if (!session.ok()) return fail(options, session.error());
   Ledger& ledger = *session->ledger;
   const Config& config = session->config;
-  SaleService sales(ledger, config.rules, *session->clock);
+  SaleService sales(ledger, session->config.rules, *session->clock, parse_published_rules);
+  if (Status s = sales.refresh_published_rules(); !s.ok()) {
+    std::cerr << "loyalpos: " << s.error().message() << " (the rules in force stay)\n";
+  }
   const auto printer = make_printer(config.printer, options.home);
   PrintSpool spool(ledger, *session->clock, printer.get(), receipt_options(config));
 

@@ -64,11 +64,22 @@ void say_report(const Options& options, const sync::SyncReport& report) {
     print_json({{"pushed", report.pushed},
                 {"pulled", report.pulled},
                 {"acknowledged", report.acked_seq},
-                {"unsent", report.unsent}});
+                {"unsent", report.unsent},
+                {"rules_version", report.rules_version},
+                {"catalog_version", report.catalog_version},
+                {"catalog_products", report.catalog_products}});
   } else {
     std::cout << "Sent " << report.pushed << " events (head office holds up to " << report.acked_seq
               << "), received " << report.pulled << " from other terminals, " << report.unsent
               << " waiting\n";
+    if (report.rules_version > 0) {
+      std::cout << "Received head office's rules version " << report.rules_version
+                << ": sales use them from the next one\n";
+    }
+    if (report.catalog_version > 0) {
+      std::cout << "Received head office's catalog version " << report.catalog_version << ": "
+                << report.catalog_products << " products added or updated\n";
+    }
   }
 }
 
@@ -105,7 +116,10 @@ int sync_daemon(Context& c, sync::SyncAgent& agent, std::chrono::seconds every) 
       if (report.ok()) {
         failures = 0;
         next = std::chrono::steady_clock::now() + every;
-        if (report->pushed > 0 || report->pulled > 0) say_report(c.options, *report);
+        if (report->pushed > 0 || report->pulled > 0 || report->rules_version > 0 ||
+            report->catalog_version > 0) {
+          say_report(c.options, *report);
+        }
       } else {
         ++failures;
         const auto wait = sync::sync_backoff(failures, every, std::chrono::minutes(5), jitter(rng));

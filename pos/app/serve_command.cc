@@ -96,6 +96,7 @@ Status run_serve(const std::string& home, const std::string& listen, Ledger& led
       return print_outcome_json(printed);
     };
   }
+  options.published_rules = parse_published_rules;
   api::ApiService service(ledger, config.rules, clock, std::move(options));
 
   net::ServerOptions server_options;

@@ -62,6 +62,11 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
   config.scanner_suffix = config.scanner.suffix;
   LOYALPOS_TRY(read_printer(r, root, config.printer));
   LOYALPOS_TRY(read_receipt(r, root, config));
+  return status;
+}
+
+Status read_journey(const ConfigReader& r, const toml::table& root, loyalty::Rules& rules) {
+  Status status = ok_status();
   if (const auto* journey = r.table_at(root, "journey", status)) {
     LOYALPOS_TRY(
         r.check_keys(*journey, {"retention_visits", "lapsed_after_days"}, " in [journey]"));
@@ -69,19 +74,19 @@ Status read_settings(const ConfigReader& r, const toml::table& root, Config& con
     if (!visits.ok()) return visits.error();
     auto lapsed = r.int_at(*journey, "lapsed_after_days", 60, 1, 3650);
     if (!lapsed.ok()) return lapsed.error();
-    config.rules.journey = {static_cast<int>(*visits), static_cast<int>(*lapsed)};
+    rules.journey = {static_cast<int>(*visits), static_cast<int>(*lapsed)};
   }
   return status;
 }
 
-Status read_referral(const ConfigReader& r, const toml::table& root, Config& config) {
+Status read_referral(const ConfigReader& r, const toml::table& root, loyalty::Rules& rules) {
   Status status = ok_status();
   const auto* referral = r.table_at(root, "referral", status);
   if (referral == nullptr) return status;
   LOYALPOS_TRY(r.check_keys(*referral, {"program", "bonus_stamps"}, " in [referral]"));
   auto program = r.string_at(*referral, "program", "", true);
   if (!program.ok()) return program.error();
-  const auto& programs = config.rules.stamp_programs;
+  const auto& programs = rules.stamp_programs;
   if (std::none_of(programs.begin(), programs.end(),
                    [&](const loyalty::StampProgram& p) { return p.id == *program; })) {
     return r.error_at(*referral->get("program"),
@@ -89,8 +94,40 @@ Status read_referral(const ConfigReader& r, const toml::table& root, Config& con
   }
   auto stamps = r.int_at(*referral, "bonus_stamps", 1, 1, 100);
   if (!stamps.ok()) return stamps.error();
-  config.rules.referral = {*program, static_cast<int>(*stamps)};
+  rules.referral = {*program, static_cast<int>(*stamps)};
   return ok_status();
+}
+
+// Parses `text` as TOML and reads it with `read`; a TOML syntax error names
+// the source and the line.
+template <typename T, typename Read>
+Result<T> parse_toml(std::string_view text, const std::string& source_name, Read read) {
+  try {
+    const toml::table root = toml::parse(text, source_name);
+    return read(root);
+  } catch (const toml::parse_error& e) {
+    return Error::invalid(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                          std::string(e.description()));
+  }
+}
+
+// The tables that make the loyalty rules, as config.toml and a rules file
+// head office publishes both hold them.
+Status read_rules(const ConfigReader& r, const toml::table& root, loyalty::Rules& rules) {
+  LOYALPOS_TRY(read_journey(r, root, rules));
+  auto cards = r.stamp_cards(root);
+  if (!cards.ok()) return cards.error();
+  rules.stamp_programs = std::move(*cards);
+  auto points = r.points_programs(root, rules.stamp_programs);
+  if (!points.ok()) return points.error();
+  rules.points_programs = std::move(*points);
+  auto tiers = r.tiers(root);
+  if (!tiers.ok()) return tiers.error();
+  rules.tiers = std::move(*tiers);
+  auto promotions = r.promotions(root, rules.tiers);
+  if (!promotions.ok()) return promotions.error();
+  rules.promotions = std::move(*promotions);
+  return read_referral(r, root, rules);
 }
 
 Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
@@ -101,19 +138,7 @@ Result<Config> read_config(const ConfigReader& r, const toml::table& root) {
                    ""));
   Config config;
   LOYALPOS_TRY(read_settings(r, root, config));
-  auto cards = r.stamp_cards(root);
-  if (!cards.ok()) return cards.error();
-  config.rules.stamp_programs = std::move(*cards);
-  auto points = r.points_programs(root, config.rules.stamp_programs);
-  if (!points.ok()) return points.error();
-  config.rules.points_programs = std::move(*points);
-  auto tiers = r.tiers(root);
-  if (!tiers.ok()) return tiers.error();
-  config.rules.tiers = std::move(*tiers);
-  auto promotions = r.promotions(root, config.rules.tiers);
-  if (!promotions.ok()) return promotions.error();
-  config.rules.promotions = std::move(*promotions);
-  LOYALPOS_TRY(read_referral(r, root, config));
+  LOYALPOS_TRY(read_rules(r, root, config.rules));
   return config;
 }
 
@@ -144,13 +169,24 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
 Result<Config> parse_config(std::string_view text, const std::string& source_name,
                             const loyalty::Currency& currency) {
   ConfigReader reader(source_name, currency);
-  try {
-    const toml::table root = toml::parse(text, source_name);
-    return read_config(reader, root);
-  } catch (const toml::parse_error& e) {
-    return Error::invalid(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
-                          std::string(e.description()));
-  }
+  return parse_toml<Config>(text, source_name,
+                            [&](const toml::table& root) { return read_config(reader, root); });
+}
+
+Result<loyalty::Rules> parse_published_rules(std::string_view text, const std::string& source_name,
+                                             const loyalty::Currency& currency,
+                                             loyalty::Language language) {
+  ConfigReader reader(source_name, currency);
+  return parse_toml<loyalty::Rules>(
+      text, source_name, [&](const toml::table& root) -> Result<loyalty::Rules> {
+        LOYALPOS_TRY(reader.check_keys(
+            root, {"journey", "referral", "stamp_card", "points", "promotion", "tier"},
+            " (head office's rules hold only the loyalty rules)"));
+        loyalty::Rules rules;
+        rules.language = language;
+        LOYALPOS_TRY(read_rules(reader, root, rules));
+        return rules;
+      });
 }
 
 Result<Config> load_config(const std::string& path, const loyalty::Currency& currency) {

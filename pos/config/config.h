@@ -71,6 +71,14 @@ Result<ListenAddress> parse_listen_address(std::string_view text);
 // Amounts in the config (promotion prices) are read in `currency`.
 Result<Config> parse_config(std::string_view text, const std::string& source_name,
                             const loyalty::Currency& currency = kDefaultCurrency);
+// Rules head office publishes (`journeyd publish rules.toml`, docs/sync-protocol.md):
+// the loyalty tables of config.toml alone ([[stamp_card]], [[points]],
+// [[promotion]], [[tier]], [referral], [journey]), read exactly as the
+// config reads them. The shop's own settings (its language among them) stay
+// the terminal's: `language` is carried over into the rules returned.
+Result<loyalty::Rules> parse_published_rules(std::string_view text, const std::string& source_name,
+                                             const loyalty::Currency& currency,
+                                             loyalty::Language language);
 // A config over this size is refused (a café's is a few KiB).
 inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 // The file must be a regular file: a folder or a device is an error.

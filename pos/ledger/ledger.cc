@@ -143,7 +143,8 @@ Status Ledger::load_terminal() {
   return ok_status();
 }
 
-Status Ledger::import_products(const std::vector<loyalty::Product>& products) {
+Status Ledger::import_products(const std::vector<loyalty::Product>& products,
+                               const std::function<Status()>& also) {
   remembered_.products.clear();
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
@@ -168,6 +169,7 @@ Status Ledger::import_products(const std::vector<loyalty::Product>& products) {
       return s;
     }
   }
+  if (also) LOYALPOS_TRY(also());
   return tx->commit();
 }
 

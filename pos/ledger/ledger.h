@@ -66,7 +66,10 @@ class Ledger {
   Database& db() { return db_; }
 
   // Adds or updates every product in one transaction: all or nothing.
-  Status import_products(const std::vector<loyalty::Product>& products);
+  // `also`, when given, runs in the same transaction before the commit (a
+  // published catalog records its version), and its error imports nothing.
+  Status import_products(const std::vector<loyalty::Product>& products,
+                         const std::function<Status()>& also = {});
   Result<std::vector<loyalty::Product>> products();
   // By SKU (case-insensitive) or barcode.
   Result<std::optional<loyalty::Product>> find_product(const std::string& sku_or_barcode);

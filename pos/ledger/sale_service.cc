@@ -179,11 +179,18 @@ Result<std::vector<loyalty::PromotionUses>> SaleService::promotion_uses(
   return out;
 }
 
+Status SaleService::refresh_published_rules() {
+  if (followed_ == nullptr || read_rules_ == nullptr) return ok_status();
+  return refresh_rules(ledger_, *followed_, read_rules_, unreadable_rules_);
+}
+
 Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::BasketLine>& lines,
                                                  const std::optional<Card>& card,
                                                  const std::vector<std::string>& redeem,
                                                  const std::vector<std::string>& codes,
                                                  const std::vector<std::string>& skip_promotions) {
+  (void)refresh_published_rules();  // passed over when unreadable: the rules in force price the
+                                    // basket
   auto request = pricing_request(lines, card, redeem, codes, clock_.now_unix());
   if (!request.ok()) return request.error();
   request->skip_promotions = skip_promotions;
@@ -191,6 +198,8 @@ Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::Bask
 }
 
 Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
+  (void)
+      refresh_published_rules();  // passed over when unreadable: the rules in force price the sale
   if (request.payment != "cash" && request.payment != "card") {
     return Error::invalid("payment must be cash or card, not \"" + request.payment + "\"");
   }

@@ -14,6 +14,7 @@
 #include "pos/ledger/clock.h"
 #include "pos/ledger/event_log.h"
 #include "pos/ledger/ledger.h"
+#include "pos/ledger/published.h"
 
 namespace loyalpos::pos {
 
@@ -91,8 +92,22 @@ struct RefundRecord {
 
 class SaleService {
  public:
+  // Prices with `rules` as they are.
   SaleService(Ledger& ledger, const loyalty::Rules& rules, const Clock& clock)
       : ledger_(ledger), rules_(rules), clock_(clock) {}
+  // Prices with `rules`, which follow what head office publishes: before
+  // each quote and sale, rules the sync agent stored (pos/ledger/published.h)
+  // that are newer replace `rules` (read with `read`; null: never): between sales, never
+  // inside one. `rules` stays the caller's, so what it shows (stages,
+  // progress lines) and what sales price with are one object.
+  SaleService(Ledger& ledger, loyalty::Rules& rules, const Clock& clock, PublishedRulesReader read)
+      : ledger_(ledger), rules_(rules), clock_(clock), followed_(&rules), read_rules_(read) {}
+
+  // Applies newer published rules now (a front end calls it once when it
+  // opens, to show what it sells with). The error is that of rules that do
+  // not read: they are passed over, and sales go on with the rules in force
+  // until newer ones arrive. Nothing to do for fixed rules.
+  Status refresh_published_rules();
 
   const Clock& clock() const { return clock_; }
 
@@ -153,6 +168,9 @@ class SaleService {
   Ledger& ledger_;
   const loyalty::Rules& rules_;
   const Clock& clock_;
+  loyalty::Rules* followed_ = nullptr;  // = &rules_ when following published rules
+  PublishedRulesReader read_rules_ = nullptr;
+  std::int64_t unreadable_rules_ = 0;  // the version that did not read, passed over
 };
 
 }  // namespace loyalpos::pos

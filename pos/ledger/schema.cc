@@ -291,6 +291,19 @@ BEGIN SELECT RAISE(ABORT, 'peer events are append-only'); END;
 CREATE TRIGGER peer_events_are_append_only_delete BEFORE DELETE ON peer_events
 BEGIN SELECT RAISE(ABORT, 'peer events are append-only'); END;
 )sql",
+    // 9: what head office published (docs/sync-protocol.md, "Pull"): the
+    // newest rules and catalog this terminal received, with their versions.
+    // The rules are applied from here at the next sale, also after a restart
+    // without the network; a catalog's products are imported in the same
+    // transaction as its row. Not journey data: audit does not read it.
+    R"sql(
+CREATE TABLE published(
+  kind        TEXT PRIMARY KEY CHECK (kind IN ('rules', 'catalog')),
+  version     INTEGER NOT NULL CHECK (version > 0),
+  text        TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

@@ -80,7 +80,11 @@ struct Terminal::Impl {
       if (!again.ok()) return again.error();
       impl->config = std::move(*again);
     }
-    impl->sales.emplace(*impl->ledger, impl->config.rules, *impl->clock);
+    impl->sales.emplace(*impl->ledger, impl->config.rules, *impl->clock,
+                        pos::parse_published_rules);
+    // Rules head office published that do not read are passed over (the
+    // sales go on with the config's); the sync agent reported them.
+    (void)impl->sales->refresh_published_rules();
     return impl;
   }
 

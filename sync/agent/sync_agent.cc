@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pos/config/config.h"
 #include "pos/ledger/peer_events.h"
+#include "pos/ledger/published.h"
 #include "pos/ledger/sync_outbox.h"
 #include "sync/wire/event_json.h"
 
@@ -137,6 +139,42 @@ Result<std::int64_t> SyncAgent::pull() {
   }
 }
 
+Result<std::int64_t> SyncAgent::pull_published(const std::string& kind, SyncReport& report) {
+  auto held = pos::published_version(ledger_, kind);
+  if (!held.ok()) return held.error();
+  const std::string what = "pulling head office's " + kind;
+  auto r = client_->request("GET", "/v1/published/" + kind + "?after=" + std::to_string(*held), {},
+                            {{"Loyalpos-Sync", "1"}});
+  if (!r.ok()) return Error::unavailable("cannot reach head office: " + r.error().message());
+  if (r->status == 204) return std::int64_t{0};
+  if (r->status != 200) return refusal(*r, what);
+  auto answer = json_of(*r, what);
+  if (!answer.ok()) return answer.error();
+  const json& version = (*answer)["version"];
+  const json& text = (*answer)["text"];
+  if (!version.is_number_integer() || version.get<std::int64_t>() <= *held || !text.is_string()) {
+    return Error::corrupt(what + ": head office's answer has no newer version and text");
+  }
+  const std::int64_t v = version.get<std::int64_t>();
+  const std::string source = "head office's " + kind + " version " + std::to_string(v);
+  const std::int64_t now = clock_.now_unix();
+  if (kind == "rules") {
+    // Read now, so rules that do not read are refused here, where the sync
+    // reports them, and never reach a sale. The language is the shop's own.
+    auto rules = pos::parse_published_rules(text.get<std::string>(), source,
+                                            ledger_.terminal().currency, loyalty::Language{});
+    if (!rules.ok()) return rules.error();
+    LOYALPOS_TRY(pos::store_published_rules(ledger_, v, text.get<std::string>(), now));
+    report.rules_version = v;
+  } else {
+    auto imported = pos::apply_published_catalog(ledger_, v, text.get<std::string>(), now);
+    if (!imported.ok()) return imported.error();
+    report.catalog_version = v;
+    report.catalog_products = *imported;
+  }
+  return v;
+}
+
 Result<SyncReport> SyncAgent::exchange(const SyncProgress& progress) {
   SyncReport report;
   LOYALPOS_TRY(claim());
@@ -146,6 +184,13 @@ Result<SyncReport> SyncAgent::exchange(const SyncProgress& progress) {
   auto pulled = pull();
   if (!pulled.ok()) return pulled.error();
   report.pulled = *pulled;
+  // Rules that do not read do not hold back the catalog, nor it them.
+  std::optional<Error> refused;
+  for (const char* kind : {"rules", "catalog"}) {
+    auto got = pull_published(kind, report);
+    if (!got.ok() && !refused) refused = got.error();
+  }
+  if (refused) return *refused;
   auto a = pos::anchor(ledger_);
   if (!a.ok()) return a.error();
   report.acked_seq = a->seq;

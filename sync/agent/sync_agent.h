@@ -1,6 +1,8 @@
 // The terminal's sync agent (docs/sync-protocol.md): claims its enrollment,
-// pushes its own journey chain from the anchor in bounded batches, and pulls
-// the chain's other terminals' card events. The ledger holds the state (the
+// pushes its own journey chain from the anchor in bounded batches, pulls
+// the chain's other terminals' card events, and the rules and catalog head
+// office published (read before they are kept: ones that do not read are
+// refused and change nothing). The ledger holds the state (the
 // anchor, the peer cursor, the last error: pos/ledger/sync_outbox.h), so a
 // sync interrupted at any point starts again where it stands; sales go on
 // meanwhile, each batch only reading the chain.
@@ -25,6 +27,12 @@ struct SyncReport {
   std::int64_t pulled = 0;  // peer events newly stored
   std::int64_t acked_seq = 0;
   std::int64_t unsent = 0;  // own events still waiting
+  // What head office published that this run received (0: nothing new):
+  // the rules' version (applied at the next sale) and the catalog's, with
+  // the products it added or updated.
+  std::int64_t rules_version = 0;
+  std::int64_t catalog_version = 0;
+  std::size_t catalog_products = 0;
 };
 
 // Told after every acknowledged batch: events acknowledged so far in this
@@ -46,6 +54,10 @@ class SyncAgent {
   Result<SyncReport> exchange(const SyncProgress& progress);
   Result<std::int64_t> push(const SyncProgress& progress);
   Result<std::int64_t> pull();
+  // The newest published `kind` ("rules" | "catalog") when newer than the
+  // one held: read, then kept (rules) or imported (catalog). Its version, or
+  // 0 when nothing is new.
+  Result<std::int64_t> pull_published(const std::string& kind, SyncReport& report);
 
   pos::Ledger& ledger_;
   Enrollment enrollment_;

@@ -18,6 +18,7 @@
 
 #include "net/http_server.h"
 #include "sync/journeyd/pki.h"
+#include "sync/journeyd/publish_check.h"
 #include "sync/journeyd/service.h"
 #include "sync/store/store.h"
 
@@ -323,12 +324,26 @@ int publish(const PublishOptions& o, std::ostream& out, std::ostream& err) {
   if (!c.ok()) return fail(err, c.error());
   auto text = read_text(o.file);
   if (!text.ok()) return fail(err, text.error());
+  // A file that does not read is refused here and published nowhere.
+  auto holds = check_published(kind, *text, o.file);
+  if (!holds.ok()) return fail(err, holds.error());
   auto store = open_store(*c);
   if (!store.ok()) return fail(err, store.error());
   auto version = (*store)->publish(kind, *text);
   if (!version.ok()) return fail(err, version.error());
-  out << "published " << kind << " version " << *version << "\n";
+  out << "published " << kind << " version " << *version << " (" << *holds
+      << "): terminals take it at their next sync\n";
   return 0;
 }
+
+Result<std::unique_ptr<sync::Store>> open_data_store(const std::string& dir,
+                                                     const std::string& store_url) {
+  auto c = read_config(dir);
+  if (!c.ok()) return c.error();
+  if (!store_url.empty()) c->store_url = store_url;
+  return open_store(*c);
+}
+
+int command_failed(std::ostream& err, const Error& e) { return fail(err, e); }
 
 }  // namespace loyalpos::journeyd

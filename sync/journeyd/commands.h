@@ -7,8 +7,11 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "sync/store/store.h"
 
 namespace loyalpos::journeyd {
 
@@ -60,5 +63,19 @@ struct PublishOptions {
   std::string kind;  // empty: from the file's extension (.toml rules, .csv catalog)
 };
 int publish(const PublishOptions& o, std::ostream& out, std::ostream& err);
+
+struct ReportOptions {
+  std::string dir;
+  std::string store_url;  // empty: the config's
+  bool json = false;
+};
+// `report conflicts` (sync/journeyd/conflicts.h), in report_command.cc.
+int report_conflicts(const ReportOptions& o, std::ostream& out, std::ostream& err);
+
+// For the commands in other files: the store of the data folder DIR (or
+// `store_url` when given), and how a command says it failed (its exit code).
+Result<std::unique_ptr<sync::Store>> open_data_store(const std::string& dir,
+                                                     const std::string& store_url);
+int command_failed(std::ostream& err, const Error& e);
 
 }  // namespace loyalpos::journeyd

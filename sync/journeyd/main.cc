@@ -42,10 +42,20 @@ int main(int argc, char** argv) {
   c_publish->add_option("file", publish.file, "rules (.toml) or catalog (.csv)")->required();
   c_publish->add_option("--kind", publish.kind, "rules | catalog (default: from the extension)");
 
+  j::ReportOptions report;
+  auto* c_report = app.add_subcommand("report", "reports from the journey store");
+  c_report->require_subcommand(1);
+  auto* c_conflicts = c_report->add_subcommand(
+      "conflicts", "cards that spent in two shops offline what they held once");
+  c_conflicts->add_option("--data", report.dir, "data folder")->required();
+  c_conflicts->add_option("--store", report.store_url, "store URL (default: the config's)");
+  c_conflicts->add_flag("--json", report.json, "JSON on stdout");
+
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
   if (*c_serve) return j::serve(serve, std::cout, std::cerr);
   if (*c_enroll) return j::enroll(enroll, std::cout, std::cerr);
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
-  return j::publish(publish, std::cout, std::cerr);
+  if (*c_publish) return j::publish(publish, std::cout, std::cerr);
+  return j::report_conflicts(report, std::cout, std::cerr);
 }

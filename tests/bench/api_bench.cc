@@ -16,8 +16,10 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -89,6 +91,7 @@ struct ServedRig : pos::durable_bench::LedgerWithCards {
   std::optional<HttpServer> server;
   std::thread thread;
   std::optional<HttpClient> client;
+  std::uint16_t port = 0;
 
   Status start(const std::string& path) {
     LOYALPOS_TRY(open_ledger(path, 100));
@@ -96,10 +99,11 @@ struct ServedRig : pos::durable_bench::LedgerWithCards {
     ServerOptions options;
     options.bearer_token = kToken;
     server.emplace(options, service->handler());
-    auto port = server->listen();
-    if (!port.ok()) return port.error();
+    auto listening = server->listen();
+    if (!listening.ok()) return listening.error();
+    port = *listening;
     thread = std::thread([this] { server->run(); });
-    client.emplace("127.0.0.1", *port);
+    client.emplace("127.0.0.1", port);
     return ok_status();
   }
   ~ServedRig() {
@@ -172,6 +176,85 @@ BENCHMARK(BM_CardSaleHttpVsInProcess)
     ->Iterations(kDurableIterations)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
+
+// Capacity: the sales per second the API sustains for the counter pages
+// and programs of one terminal, each on its own keep-alive connection, vs
+// the in-process sales per second of one thread. `clients` connections post
+// back to back; the server handles one request at a time, as always, so
+// while one sale waits for its fsync the next request is already there and
+// no wakeup is waited for. Blocks of kBlock sales take turns (ABBA) with
+// blocks of in-process sales, so fsync drift falls on both.
+void BM_CardSaleHttpCapacity(benchmark::State& state) {
+  constexpr std::size_t kBlock = 100;
+  const auto clients = static_cast<std::size_t>(state.range(0));
+  support::TempDir dir("loyalpos-bench-api-capacity");
+  pos::durable_bench::LedgerWithCards local;
+  ServedRig served;
+  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
+      !check(state, served.start(dir.file("served.db")))) {
+    return;
+  }
+  pos::SaleService sales(*local.ledger, *local.rules, local.clock);
+  std::vector<std::unique_ptr<HttpClient>> connections;
+  for (std::size_t i = 0; i < clients; ++i) {
+    connections.push_back(std::make_unique<HttpClient>("127.0.0.1", served.port));
+  }
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < 100; ++i) bodies.push_back(card_sale_json(served.cards[i].token));
+  const std::vector<std::pair<std::string, std::string>> auth = {
+      {"Authorization", std::string("Bearer ") + kToken}};
+  std::atomic<bool> failed{false};
+  // kBlock sales split over the connections, each on its own thread.
+  auto http_block = [&]() {
+    std::vector<std::thread> threads;
+    for (std::size_t c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        for (std::size_t i = c; i < kBlock; i += clients) {
+          auto r = connections[c]->request("POST", "/v1/sales", bodies[i % bodies.size()], auth);
+          if (!r.ok() || r->status != 201) failed = true;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  };
+  std::size_t next_local = 0;
+  auto local_block = [&]() {
+    for (std::size_t i = 0; i < kBlock; ++i) {
+      if (!sales.sell(card_sale(local.cards[next_local++ % 100].token)).ok()) failed = true;
+    }
+  };
+  local_block();
+  http_block();  // connections open, statements prepared
+  double local_s = 0, http_s = 0;
+  std::size_t blocks = 0;
+  auto timed = [](auto&& f) {
+    const auto start = Steady::now();
+    f();
+    return std::chrono::duration<double>(Steady::now() - start).count();
+  };
+  for (auto _ : state) {
+    if (blocks++ % 2 == 0) {
+      local_s += timed(local_block);
+      http_s += timed(http_block);
+    } else {
+      http_s += timed(http_block);
+      local_s += timed(local_block);
+    }
+    if (failed) {
+      state.SkipWithError("a sale failed");
+      return;
+    }
+  }
+  const double sold = static_cast<double>(blocks * kBlock);
+  state.counters["inproc_per_s"] = sold / local_s;
+  state.counters["http_per_s"] = sold / http_s;
+  state.counters["ratio"] = local_s / http_s;
+}
+BENCHMARK(BM_CardSaleHttpCapacity)
+    ->Arg(2)
+    ->Iterations(20)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_QuoteOverHttp(benchmark::State& state) {
   support::TempDir dir("loyalpos-bench-quote");

@@ -409,12 +409,13 @@ TEST_P(JourneydTest, PublishedRulesArriveWithAVersion) {
   auto c = claimed(kTerminalA);
   EXPECT_EQ(c->request("GET", "/v1/published/rules")->status, 204);
   const std::string rules = tmp_.file("rules.toml");
-  std::ofstream(rules) << "[stamps]\nneeded = 9\n";
+  const std::string text = "[journey]\nretention_visits = 3\n";
+  std::ofstream(rules) << text;
   const CommandRun r = run_journeyd({"publish", "--data", dir_, rules});
   ASSERT_EQ(r.status, 0) << r.out;
   auto got = c->request("GET", "/v1/published/rules?after=0");
   ASSERT_EQ(got->status, 200);
-  EXPECT_EQ(body_of(got)["text"], "[stamps]\nneeded = 9\n");
+  EXPECT_EQ(body_of(got)["text"], text);
   const auto version = body_of(got)["version"].get<std::int64_t>();
   EXPECT_EQ(c->request("GET", "/v1/published/rules?after=" + std::to_string(version))->status, 204);
   EXPECT_EQ(c->request("GET", "/v1/published/catalog")->status, 204);

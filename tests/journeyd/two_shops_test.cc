@@ -4,59 +4,14 @@
 // and both have synced, both terminals show the same stamps and visits, head
 // office holds every event of both once, and both ledgers audit clean.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
-#include <nlohmann/json.hpp>
 
 #include "sync/store/store.h"
-#include "tests/e2e/cli_runner.h"
 #include "tests/journeyd/journeyd_process.h"
+#include "tests/journeyd/till.h"
 #include "tests/support/temp_dir.h"
 
 namespace loyalpos::journeyd {
 namespace {
-
-// A port free a moment ago: head office's address goes into the enrollment
-// bundles before it listens.
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t size = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
-  const int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-class Till {
- public:
-  explicit Till(const std::string& name) {
-    cli_.set_env("LOYALPOS_NOW", "2026-11-23T10:00:00");
-    auto r = cli_.run({"init", "--store", "Café", "--terminal", name, "--sample-catalog"});
-    EXPECT_EQ(r.code, 0) << r.err;
-  }
-  e2e::CliResult run(std::vector<std::string> args) const {
-    args.insert(args.begin(), "--json");
-    return cli_.run(args);
-  }
-  nlohmann::json card(const std::string& token) const {
-    auto r = run({"card", "show", token});
-    EXPECT_EQ(r.code, 0) << r.err;
-    return r.code == 0 ? r.json() : nlohmann::json();
-  }
-  std::int64_t events() const {
-    auto r = run({"audit"});
-    EXPECT_EQ(r.code, 0) << r.err;
-    return r.code == 0 ? r.json()["events"].get<std::int64_t>() : -1;
-  }
-
- private:
-  e2e::Cli cli_;
-};
 
 TEST(TwoShops, ACardUsedInTwoShopsWhileHeadOfficeIsDownAgreesEverywhereAfterSync) {
   testing::TempDir tmp("two-shops");

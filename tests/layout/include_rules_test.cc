@@ -31,8 +31,9 @@ const std::map<std::string, std::set<std::string>>& allowed() {
        {"base", "loyalty", "pos/ledger", "pos/config", "hardware", "net", "pos/api", "pos/terminal",
         "sync/agent"}},
       {"sync", {"base", "loyalty", "net"}},
-      {"sync/agent", {"base", "loyalty", "pos/ledger", "net", "sync/wire"}},
-      {"sync/journeyd", {"base", "loyalty", "net", "sync/store", "sync/wire"}},
+      {"sync/agent", {"base", "loyalty", "pos/ledger", "pos/config", "net", "sync/wire"}},
+      {"sync/journeyd",
+       {"base", "loyalty", "net", "sync/store", "sync/wire", "pos/config", "pos/ledger"}},
       {"sync/wire", {"base"}},
       {"sync/store", {"base"}},
   };

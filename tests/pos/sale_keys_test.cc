@@ -111,9 +111,10 @@ TEST(SaleKeysMigration, ASchema6LedgerUpgradesAndTakesKeys) {
     SaleRequest request;
     request.items = {{"LATTE", 1}};
     ASSERT_TRUE(sales.sell(request).ok());
-    // Back to what schema 6 had: no sale_keys (nor schema 8's sync tables).
+    // Back to what schema 6 had: no sale_keys (nor the sync tables of 8 and 9).
     ASSERT_TRUE(ledger->db()
-                    .exec("DROP TABLE sale_keys; DROP TABLE peer_events; DROP TABLE sync_state;"
+                    .exec("DROP TABLE sale_keys; DROP TABLE peer_events; DROP TABLE sync_state; "
+                          "DROP TABLE published;"
                           " PRAGMA user_version=6")
                     .ok());
   }

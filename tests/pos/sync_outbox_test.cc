@@ -1,6 +1,7 @@
 // The outbox (pos/ledger/sync_outbox.h): this terminal's chain in bounded
 // batches, head office's acknowledgement as the anchor, audit holding the
 // chain to it, and the schema 7 → 8 upgrade that brought them.
+#include "pos/ledger/published.h"
 #include "pos/ledger/sync_outbox.h"
 
 #include <gtest/gtest.h>
@@ -233,15 +234,17 @@ TEST(SyncMigration, ASchema7LedgerWithSalesUpgradesAndAuditsClean) {
     ASSERT_TRUE(sales.sell(request).ok());
     // Back to what schema 7 had.
     ASSERT_TRUE(ledger->db()
-                    .exec("DROP TABLE peer_events; DROP TABLE sync_state; PRAGMA user_version=7")
+                    .exec("DROP TABLE published; DROP TABLE peer_events; DROP TABLE sync_state;"
+                          " PRAGMA user_version=7")
                     .ok());
   }
   auto ledger = Ledger::open(path, 1000);
   ASSERT_TRUE(ledger.ok()) << ledger.error().message();
   auto version = ledger->db().prepare("PRAGMA user_version");
   ASSERT_TRUE(*version->step());
-  EXPECT_EQ(version->column_int(0), 8);
-  EXPECT_EQ(kSchemaVersion, 8);
+  EXPECT_EQ(version->column_int(0), kSchemaVersion);
+  EXPECT_EQ(kSchemaVersion, 9);
+  EXPECT_EQ(*published_version(*ledger, "rules"), 0);  // schema 9's table, empty
   auto audit = audit_ledger(*ledger);
   ASSERT_TRUE(audit.ok()) << audit.error().message();
   EXPECT_EQ(audit->sales, 2);
