@@ -28,6 +28,7 @@ struct EnrollArgs {
 struct SyncArgs {
   bool daemon = false;
   int every_seconds = 30;
+  int batch = 1000;  // events per push; head office takes up to 1000
 };
 
 int enroll(Context& c, EnrollArgs& a) {
@@ -138,9 +139,14 @@ int sync_run(Context& c, SyncArgs& a) {
   if (a.every_seconds < 1 || a.every_seconds > 86400) {
     return fail(c.options, Error::invalid("--every must be 1 to 86400 seconds"));
   }
+  if (a.batch < 1 || a.batch > 1000) {
+    return fail(c.options, Error::invalid("--batch must be 1 to 1000 events"));
+  }
   auto enrollment = sync::load_enrollment(c.options.home);
   if (!enrollment.ok()) return fail(c.options, enrollment.error());
-  sync::SyncAgent agent(c.ledger, *enrollment, *c.session->clock);
+  OutboxLimits batch;
+  batch.max_events = static_cast<std::size_t>(a.batch);
+  sync::SyncAgent agent(c.ledger, *enrollment, *c.session->clock, std::chrono::seconds(30), batch);
   if (a.daemon) return sync_daemon(c, agent, std::chrono::seconds(a.every_seconds));
   return sync_once(c, agent);
 }
@@ -193,6 +199,8 @@ void add_sync_commands(CLI::App& app, std::vector<Command>& commands) {
   auto args = std::make_shared<SyncArgs>();
   sync_cmd->add_flag("--daemon", args->daemon, "keep syncing: after each sale and every --every");
   sync_cmd->add_option("--every", args->every_seconds, "seconds between syncs with --daemon")
+      ->capture_default_str();
+  sync_cmd->add_option("--batch", args->batch, "events per push (1 to 1000)")
       ->capture_default_str();
   auto* status = sync_cmd->add_subcommand("status", "unsent events, last success, last error");
   // The status first: `sync status` also parses `sync`.

@@ -42,8 +42,8 @@ Result<json> json_of(const net::HttpResponse& r, const std::string& what) {
 }  // namespace
 
 SyncAgent::SyncAgent(pos::Ledger& ledger, Enrollment enrollment, const pos::Clock& clock,
-                     std::chrono::milliseconds timeout)
-    : ledger_(ledger), enrollment_(std::move(enrollment)), clock_(clock) {
+                     std::chrono::milliseconds timeout, pos::OutboxLimits batch)
+    : ledger_(ledger), enrollment_(std::move(enrollment)), clock_(clock), batch_(batch) {
   client_ = std::make_unique<net::HttpClient>(
       enrollment_.host, enrollment_.port,
       net::ClientTls{enrollment_.ca_pem, enrollment_.cert_pem, enrollment_.key_pem}, timeout);
@@ -67,7 +67,7 @@ Result<std::int64_t> SyncAgent::push(const SyncProgress& progress) {
   std::int64_t pushed = 0;
   std::int64_t last_gap_resend = -1;
   for (;;) {
-    auto batch = pos::read_outbox(ledger_, after);
+    auto batch = pos::read_outbox(ledger_, after, batch_);
     if (!batch.ok()) return batch.error();
     if (batch->events.empty()) return pushed;
     json events = json::array();

@@ -18,6 +18,7 @@
 #include "net/http_client.h"
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
+#include "pos/ledger/sync_outbox.h"
 #include "sync/agent/enrollment.h"
 
 namespace loyalpos::sync {
@@ -41,8 +42,13 @@ using SyncProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
 class SyncAgent {
  public:
+  // `timeout` bounds each step of a request (connect, handshake, send,
+  // answer); `batch` the pushes (`loyalpos sync --batch`: a flaky link
+  // resends less after a cut, and the fault tests need several batches
+  // without thousands of events).
   SyncAgent(pos::Ledger& ledger, Enrollment enrollment, const pos::Clock& clock,
-            std::chrono::milliseconds timeout = std::chrono::seconds(30));
+            std::chrono::milliseconds timeout = std::chrono::seconds(30),
+            pos::OutboxLimits batch = {});
 
   // Binds the enrollment to this ledger's terminal id (again: no change).
   Status claim();
@@ -62,6 +68,7 @@ class SyncAgent {
   pos::Ledger& ledger_;
   Enrollment enrollment_;
   const pos::Clock& clock_;
+  pos::OutboxLimits batch_;
   std::unique_ptr<net::HttpClient> client_;
 };
 

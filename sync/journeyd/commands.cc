@@ -1,6 +1,7 @@
 #include "sync/journeyd/commands.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -37,6 +38,11 @@ constexpr const char* kServerKey = "server.key";
 constexpr const char* kServerCert = "server.pem";
 // terminal name -> enrollment ids, for `revoke --terminal NAME`.
 constexpr const char* kEnrollments = "enrollments.json";
+
+// Every terminal of a chain keeps its keep-alive connection open while it
+// syncs: net's default (64, for one counter's loopback API) would turn the
+// 65th terminal away with 503. Each connection is a file descriptor.
+constexpr std::size_t kMaxConnections = 1000;
 
 Result<std::string> read_text(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
@@ -83,6 +89,15 @@ std::string host_of_url(const std::string& url) {
   rest = rest.substr(0, rest.find('/'));
   if (!rest.empty() && rest.front() == '[') return rest.substr(1, rest.find(']') - 1);
   return rest.substr(0, rest.find(':'));
+}
+
+// Raises the soft limit of open files towards `wanted` (no further than the
+// hard limit): the usual soft default, 1024, is about kMaxConnections.
+void allow_open_files(rlim_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = std::min(wanted, limit.rlim_max);
+  (void)::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 Result<std::unique_ptr<sync::Store>> open_store(const Config& c) {
@@ -230,6 +245,8 @@ int serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   options.host = c->listen_host;
   options.port = c->listen_port;
   options.max_body = kMaxBody;
+  options.max_connections = kMaxConnections;
+  allow_open_files(kMaxConnections + 64);  // and the store's, the certificates'...
   options.tls = std::move(*tls);
   Service service(**store);
   net::HttpServer server(options,

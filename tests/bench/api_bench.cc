@@ -251,7 +251,9 @@ void BM_CardSaleHttpCapacity(benchmark::State& state) {
   state.counters["ratio"] = local_s / http_s;
 }
 BENCHMARK(BM_CardSaleHttpCapacity)
+    ->Arg(1)
     ->Arg(2)
+    ->Arg(4)
     ->Iterations(20)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

@@ -130,6 +130,19 @@ struct LedgerWithCards {
     cards = std::move(*issued);
     return ok_status();
   }
+
+  // The same over a ledger made beforehand (a copy of a prepared one) whose
+  // `issued` cards are the ones to use.
+  Status reopen_ledger(const std::string& path, std::vector<Card> issued) {
+    auto loaded = support::default_rules();
+    if (!loaded.ok()) return loaded.error();
+    rules.emplace(std::move(*loaded));
+    auto opened = Ledger::open(path, support::kTestBusyTimeoutMs);
+    if (!opened.ok()) return opened.error();
+    ledger.emplace(std::move(*opened));
+    cards = std::move(issued);
+    return ok_status();
+  }
 };
 
 // A fresh ledger with `card_count` cards and a SaleService on it; run_one()
@@ -146,11 +159,20 @@ struct SaleRig : LedgerWithCards {
 
   Status open(const std::string& path, int card_count) {
     LOYALPOS_TRY(open_ledger(path, card_count));
+    return start_selling();
+  }
+  // On a ledger made beforehand, selling to its cards `sold_to`.
+  Status reopen(const std::string& path, std::vector<Card> sold_to) {
+    LOYALPOS_TRY(reopen_ledger(path, std::move(sold_to)));
+    return start_selling();
+  }
+  Result<SaleRecord> run_one() { return service->sell(requests[next++ % requests.size()]); }
+  // The benchmarked sale for each card, and the service to ring them up.
+  Status start_selling() {
     for (const auto& card : cards) requests.push_back(card_sale(card.token));
     service.emplace(*ledger, *rules, clock);
     return ok_status();
   }
-  Result<SaleRecord> run_one() { return service->sell(requests[next++ % requests.size()]); }
   // One sale outside the timing: prepares the cached statements, and counts
   // the pages a sale writes.
   Result<std::int64_t> wal_pages() {

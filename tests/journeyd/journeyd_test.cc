@@ -277,6 +277,20 @@ TEST_P(JourneydTest, HealthNeedsNoCertificateButEverythingElseDoes) {
   EXPECT_EQ(count(), 0);
 }
 
+// A chain's terminals each keep a connection open: more than the 64 the
+// loopback API of `loyalpos serve` allows.
+TEST_P(JourneydTest, KeepsAHundredTerminalsConnectedAtOnce) {
+  const Bundle bundle = enroll("till-1");
+  std::vector<std::unique_ptr<net::HttpClient>> open;
+  for (int i = 0; i < 100; ++i) {
+    open.push_back(client(bundle));
+    auto r = open.back()->request("GET", "/v1/health");
+    ASSERT_TRUE(r.ok()) << i << ": " << r.error().message();
+    ASSERT_EQ(r->status, 200) << i << ": " << r->body;
+  }
+  for (const auto& c : open) EXPECT_EQ(c->connects(), 1u);
+}
+
 TEST_P(JourneydTest, ACertificateFromAnotherCaIsRefused) {
   const Bundle bundle = enroll("till-1");
   auto other_ca = make_ca("someone else");
