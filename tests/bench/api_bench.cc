@@ -11,9 +11,20 @@
 // BM_QuoteOverHttp: POST /v1/quote of the same basket and card, no write:
 // p50_us / p99_us (goal: p99 < 1 ms).
 //
+// BM_CardSaleHttpCapacity: sales per second with 1, 2 and 4 keep-alive
+// connections at once vs one in-process thread (what the API costs in
+// capacity rather than in one request's latency). BM_LoopbackRoundTripFloor:
+// a bare TCP ping-pong between two threads, the platform's share of any
+// HTTP request's latency.
+//
 // Files go to /tmp, which must be a real disk for the sale figures to mean
 // anything (on tmpfs fsync is free). scripts/bench builds this in Release.
+#include <arpa/inet.h>
 #include <benchmark/benchmark.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -257,6 +268,72 @@ BENCHMARK(BM_CardSaleHttpCapacity)
     ->Iterations(20)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// The platform's floor under any loopback API: a 300-byte request and a
+// 300-byte answer over a kept TCP connection on 127.0.0.1 between two
+// threads, nothing else (no HTTP, no JSON, no ledger). Its p50 is what two
+// thread wakeups and the loopback cost on this machine; an HTTP sale cannot
+// add less than that to the in-process one.
+void BM_LoopbackRoundTripFloor(benchmark::State& state) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof addr;
+  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&addr), size) != 0 ||
+      ::listen(listener, 1) != 0 ||
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+    state.SkipWithError("cannot listen on 127.0.0.1");
+    return;
+  }
+  constexpr std::size_t kBytes = 300;
+  auto exchange = [](int fd, char* buf, bool send_first) {
+    auto all = [&](auto io) {
+      for (std::size_t done = 0; done < kBytes;) {
+        const ssize_t n = io(fd, buf + done, kBytes - done);
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+      }
+      return true;
+    };
+    auto out = [](int f, char* b, std::size_t n) { return ::send(f, b, n, MSG_NOSIGNAL); };
+    auto in = [](int f, char* b, std::size_t n) { return ::recv(f, b, n, 0); };
+    return send_first ? all(out) && all(in) : all(in) && all(out);
+  };
+  std::thread echo([&] {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char buf[kBytes];
+    while (exchange(fd, buf, false)) {
+    }
+    ::close(fd);
+  });
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  char buf[kBytes] = {};
+  std::vector<double> us;
+  for (auto _ : state) {
+    const auto start = Steady::now();
+    ok = ok && exchange(fd, buf, true);
+    us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    if (!ok) {
+      state.SkipWithError("the loopback exchange failed");
+      break;
+    }
+  }
+  ::shutdown(fd, SHUT_RDWR);
+  ::close(fd);
+  echo.join();
+  ::close(listener);
+  latencies(state, "", us);
+}
+BENCHMARK(BM_LoopbackRoundTripFloor)
+    ->Iterations(5000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_QuoteOverHttp(benchmark::State& state) {
   support::TempDir dir("loyalpos-bench-quote");
