@@ -136,15 +136,30 @@ bool check(benchmark::State& state, const Status& s) {
   return s.ok();
 }
 
-void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
-  support::TempDir dir("loyalpos-bench-api");
+// Two ledger files in one directory: one sold to in-process, one behind the
+// API, each with 100 cards.
+struct LocalAndServed {
+  support::TempDir dir{"loyalpos-bench-api"};
   pos::durable_bench::LedgerWithCards local;
   ServedRig served;
-  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
-      !check(state, served.start(dir.file("served.db")))) {
-    return;
+  std::optional<pos::SaleService> sales;  // on `local`
+
+  bool start(benchmark::State& state) {
+    if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
+        !check(state, served.start(dir.file("served.db")))) {
+      return false;
+    }
+    sales.emplace(*local.ledger, *local.rules, local.clock);
+    return true;
   }
-  pos::SaleService sales(*local.ledger, *local.rules, local.clock);
+};
+
+void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
+  LocalAndServed rigs;
+  if (!rigs.start(state)) return;
+  auto& local = rigs.local;
+  auto& served = rigs.served;
+  auto& sales = *rigs.sales;
   std::vector<pos::SaleRequest> requests;
   std::vector<std::string> bodies;
   for (std::size_t i = 0; i < 100; ++i) {
@@ -198,14 +213,11 @@ BENCHMARK(BM_CardSaleHttpVsInProcess)
 void BM_CardSaleHttpCapacity(benchmark::State& state) {
   constexpr std::size_t kBlock = 100;
   const auto clients = static_cast<std::size_t>(state.range(0));
-  support::TempDir dir("loyalpos-bench-api-capacity");
-  pos::durable_bench::LedgerWithCards local;
-  ServedRig served;
-  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
-      !check(state, served.start(dir.file("served.db")))) {
-    return;
-  }
-  pos::SaleService sales(*local.ledger, *local.rules, local.clock);
+  LocalAndServed rigs;
+  if (!rigs.start(state)) return;
+  auto& local = rigs.local;
+  auto& served = rigs.served;
+  auto& sales = *rigs.sales;
   std::vector<std::unique_ptr<HttpClient>> connections;
   for (std::size_t i = 0; i < clients; ++i) {
     connections.push_back(std::make_unique<HttpClient>("127.0.0.1", served.port));

@@ -34,7 +34,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 struct Bundle {
   json j;
@@ -90,19 +90,11 @@ class JourneydTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     ASSERT_TRUE(tmp_.ok());
     dir_ = tmp_.file("data");
-    std::vector<std::string> args = {"init", "--data", dir_, "--listen", "127.0.0.1:0"};
-    if (GetParam() == Backend::kPostgres) {
-      auto cluster = testing::PgCluster::shared();
-      ASSERT_TRUE(cluster.ok()) << cluster.error().message();
-      auto url = (*cluster)->create_database();
-      ASSERT_TRUE(url.ok()) << url.error().message();
-      store_url_ = *url;
-      args.push_back("--store");
-      args.push_back(store_url_);
-    } else {
-      store_url_ = "sqlite:" + dir_ + "/journey.db";
-    }
-    const CommandRun init = run_journeyd(args);
+    auto url = testing::fresh_store_url(GetParam(), dir_ + "/journey.db");
+    ASSERT_TRUE(url.ok()) << url.error().message();
+    store_url_ = *url;
+    const CommandRun init =
+        run_journeyd({"init", "--data", dir_, "--listen", "127.0.0.1:0", "--store", store_url_});
     ASSERT_EQ(init.status, 0) << init.out;
     server_ = std::make_unique<Server>(dir_, "");
     ASSERT_NE(server_->port(), 0) << server_->first_line();
@@ -503,7 +495,7 @@ TEST_P(JourneydTest, SigtermLetsARequestInFlightFinishThenExits0) {
 INSTANTIATE_TEST_SUITE_P(Stores, JourneydTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& p) {
-                           return p.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                           return testing::backend_name(p.param);
                          });
 
 }  // namespace

@@ -49,7 +49,7 @@ namespace loyalpos::journeyd::faults {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 inline constexpr std::int64_t kNow = 1795430000;  // 2026-11-23, as LOYALPOS_NOW below
 
@@ -74,25 +74,12 @@ class SyncFaultsTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(tmp_.ok());
     ASSERT_NE(proxy_.port(), 0);
     dir_ = tmp_.file("data");
-    std::vector<std::string> init = {"init",
-                                     "--data",
-                                     dir_,
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--public-url",
-                                     "https://127.0.0.1:" + std::to_string(proxy_.port())};
-    if (GetParam() == Backend::kPostgres) {
-      auto cluster = testing::PgCluster::shared();
-      ASSERT_TRUE(cluster.ok()) << cluster.error().message();
-      auto url = (*cluster)->create_database();
-      ASSERT_TRUE(url.ok()) << url.error().message();
-      store_url_ = *url;
-      init.push_back("--store");
-      init.push_back(store_url_);
-    } else {
-      store_url_ = "sqlite:" + dir_ + "/journey.db";
-    }
-    const CommandRun made = run_journeyd(init);
+    auto url = testing::fresh_store_url(GetParam(), dir_ + "/journey.db");
+    ASSERT_TRUE(url.ok()) << url.error().message();
+    store_url_ = *url;
+    const CommandRun made =
+        run_journeyd({"init", "--data", dir_, "--listen", "127.0.0.1:0", "--public-url",
+                      "https://127.0.0.1:" + std::to_string(proxy_.port()), "--store", store_url_});
     ASSERT_EQ(made.status, 0) << made.out;
     auto store = sync::make_store(store_url_);
     ASSERT_TRUE(store.ok()) << store.error().message();

@@ -224,7 +224,7 @@ TEST_P(SyncFaultsTest, SyncProcessKilledPartWayThenSyncedAgainIsExact) {
 INSTANTIATE_TEST_SUITE_P(Stores, SyncFaultsTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& p) {
-                           return p.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                           return testing::backend_name(p.param);
                          });
 
 // The verdict itself can fail: a missing, a duplicated, a doctored or a

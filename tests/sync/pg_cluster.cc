@@ -132,4 +132,11 @@ Result<std::string> PgCluster::create_database() {
   return url(name);
 }
 
+Result<std::string> fresh_store_url(Backend backend, const std::string& sqlite_path) {
+  if (backend == Backend::kSqlite) return "sqlite:" + sqlite_path;
+  auto cluster = PgCluster::shared();
+  if (!cluster.ok()) return cluster.error();
+  return (*cluster)->create_database();
+}
+
 }  // namespace loyalpos::testing

@@ -14,6 +14,16 @@
 
 namespace loyalpos::testing {
 
+// The two stores the store and journeyd suites run against.
+enum class Backend { kSqlite, kPostgres };
+inline const char* backend_name(Backend backend) {
+  return backend == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// A store for one test: a fresh database in the shared cluster, or the
+// SQLite file `sqlite_path` ("sqlite:" + sqlite_path).
+Result<std::string> fresh_store_url(Backend backend, const std::string& sqlite_path);
+
 class PgCluster {
  public:
   struct Options {

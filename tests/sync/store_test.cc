@@ -23,7 +23,7 @@
 namespace loyalpos::sync {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 std::string hex(const pos::Hash& bytes) { return to_hex(bytes); }
 
@@ -71,16 +71,10 @@ void rehash(WireEvent& e) {
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      ASSERT_TRUE(dir_.ok());
-      url_ = "sqlite:" + dir_.file("journeyd.db");
-    } else {
-      auto cluster = testing::PgCluster::shared();
-      ASSERT_TRUE(cluster.ok()) << cluster.error().message();
-      auto db = (*cluster)->create_database();
-      ASSERT_TRUE(db.ok()) << db.error().message();
-      url_ = *db;
-    }
+    ASSERT_TRUE(dir_.ok());
+    auto url = testing::fresh_store_url(GetParam(), dir_.file("journeyd.db"));
+    ASSERT_TRUE(url.ok()) << url.error().message();
+    url_ = *url;
     store_ = open();
     ASSERT_NE(store_, nullptr);
     for (const char* t : {"T1", "T2", "T3", "T4"}) {
