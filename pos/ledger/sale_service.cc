@@ -198,29 +198,10 @@ Result<loyalty::PricedBasket> SaleService::quote(const std::vector<loyalty::Bask
 }
 
 Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
-  (void)
-      refresh_published_rules();  // passed over when unreadable: the rules in force price the sale
   if (request.payment != "cash" && request.payment != "card") {
     return Error::invalid("payment must be cash or card, not \"" + request.payment + "\"");
   }
   LOYALPOS_TRY(check_text_field("the cashier's name", request.cashier, kMaxShortName));
-  for (const auto& program_id : request.redeem) {
-    const auto& points = rules_.points_programs;
-    if (std::any_of(points.begin(), points.end(),
-                    [&](const loyalty::PointsProgram& p) { return p.id == program_id; })) {
-      // Whether the card holds enough points is the pricing's to say.
-      if (!request.card_token) return Error::invalid("redeeming points needs the customer's card");
-      continue;
-    }
-    const auto& programs = rules_.stamp_programs;
-    auto it = std::find_if(programs.begin(), programs.end(),
-                           [&](const loyalty::StampProgram& p) { return p.id == program_id; });
-    if (it == programs.end()) return Error::not_found("no loyalty program \"" + program_id + "\"");
-    if (it->mode != loyalty::RewardMode::kBank) {
-      return Error::invalid("program \"" + program_id + "\" applies its rewards by itself");
-    }
-    if (!request.card_token) return Error::invalid("redeeming a reward needs the customer's card");
-  }
   if (request.idempotency_key &&
       (request.idempotency_key->empty() || request.idempotency_key->size() > kMaxIdempotencyKey)) {
     return Error::invalid("the idempotency key must be 1 to " + std::to_string(kMaxIdempotencyKey) +
@@ -235,6 +216,33 @@ Result<SaleRecord> SaleService::sell(const SaleRequest& request) {
     // product or the card between the lookup and the commit.
     auto tx = Transaction::begin(ledger_.db());
     if (!tx.ok()) return tx.error();
+    // Newer published rules are taken here, before anything is priced: the
+    // read costs no lock of its own inside the sale's transaction. Rules
+    // that do not read are passed over; the rules in force price the sale.
+    (void)refresh_published_rules();
+    for (const auto& program_id : request.redeem) {
+      const auto& points = rules_.points_programs;
+      if (std::any_of(points.begin(), points.end(),
+                      [&](const loyalty::PointsProgram& p) { return p.id == program_id; })) {
+        // Whether the card holds enough points is the pricing's to say.
+        if (!request.card_token) {
+          return Error::invalid("redeeming points needs the customer's card");
+        }
+        continue;
+      }
+      const auto& programs = rules_.stamp_programs;
+      auto it = std::find_if(programs.begin(), programs.end(),
+                             [&](const loyalty::StampProgram& p) { return p.id == program_id; });
+      if (it == programs.end()) {
+        return Error::not_found("no loyalty program \"" + program_id + "\"");
+      }
+      if (it->mode != loyalty::RewardMode::kBank) {
+        return Error::invalid("program \"" + program_id + "\" applies its rewards by itself");
+      }
+      if (!request.card_token) {
+        return Error::invalid("redeeming a reward needs the customer's card");
+      }
+    }
     // Under the write lock: a second request with the key waits for the
     // first to commit, then finds its sale.
     if (request.idempotency_key) {
