@@ -72,6 +72,20 @@ struct ReportOptions {
 // `report conflicts` (sync/journeyd/conflicts.h), in report_command.cc.
 int report_conflicts(const ReportOptions& o, std::ostream& out, std::ostream& err);
 
+struct JourneyReportOptions {
+  std::string dir;
+  std::string store_url;  // empty: the config's
+  std::string shop;       // a store name; empty: the whole chain
+  std::string from;       // YYYY-MM-DD (UTC); empty: from the first event
+  std::string to;         // YYYY-MM-DD (UTC), inclusive; empty: today
+  bool json = false;
+  bool csv = false;
+  std::int64_t now = 0;  // unix seconds; 0: the system clock (tests fix it)
+};
+// `report journey` (sync/reports/journey_map.h), in journey_command.cc: bad
+// dates, an unknown shop or --json with --csv are exit 2.
+int report_journey(const JourneyReportOptions& o, std::ostream& out, std::ostream& err);
+
 // For the commands in other files: the store of the data folder DIR (or
 // `store_url` when given), and how a command says it failed (its exit code).
 Result<std::unique_ptr<sync::Store>> open_data_store(const std::string& dir,

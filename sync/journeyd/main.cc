@@ -51,11 +51,23 @@ int main(int argc, char** argv) {
   c_conflicts->add_option("--store", report.store_url, "store URL (default: the config's)");
   c_conflicts->add_flag("--json", report.json, "JSON on stdout");
 
+  j::JourneyReportOptions journey;
+  auto* c_journey = c_report->add_subcommand(
+      "journey", "the journey map: stages, conversions, drop-off and touchpoints");
+  c_journey->add_option("--data", journey.dir, "data folder")->required();
+  c_journey->add_option("--store", journey.store_url, "store URL (default: the config's)");
+  c_journey->add_option("--shop", journey.shop, "one shop's store name (default: the chain)");
+  c_journey->add_option("--from", journey.from, "first UTC day, YYYY-MM-DD (default: the start)");
+  c_journey->add_option("--to", journey.to, "last UTC day, YYYY-MM-DD (default: today)");
+  c_journey->add_flag("--json", journey.json, "JSON on stdout");
+  c_journey->add_flag("--csv", journey.csv, "CSV on stdout, one row per stage");
+
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
   if (*c_serve) return j::serve(serve, std::cout, std::cerr);
   if (*c_enroll) return j::enroll(enroll, std::cout, std::cerr);
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);
+  if (*c_journey) return j::report_journey(journey, std::cout, std::cerr);
   return j::report_conflicts(report, std::cout, std::cerr);
 }

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "sync/store/append_check.h"
@@ -178,6 +179,63 @@ class PgStore final : public Store {
     return static_cast<std::int64_t>(std::atoll(PQgetvalue(res->get(), 0, 0)));
   }
 
+  Status each_journey_fact(const JourneyFactQuery& q, const JourneyFactVisitor& visit) override {
+    const std::string before_text = std::to_string(q.before);
+    // The payload is text: cast to json (not jsonb) only for the types read.
+    static constexpr const char* kSql =
+        "SELECT cursor, terminal_id, type, at, card_id, coalesce(sale_id, 0),"
+        " CASE type WHEN 'card.issued' THEN payload::json->>'referrer'"
+        "  WHEN 'card.stage' THEN payload::json->>'from'"
+        "  WHEN 'card.stamps' THEN payload::json->>'program'"
+        "  WHEN 'sale.completed' THEN (payload::json->'promotions')::text END,"
+        " CASE type WHEN 'card.stage' THEN payload::json->>'to'"
+        "  WHEN 'card.stamps' THEN payload::json->>'why' END"
+        " FROM events WHERE at < $1 AND card_id IS NOT NULL"
+        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
+        " AND ($2::text = '' OR terminal_id IN"
+        "  (SELECT terminal_id FROM terminals WHERE store_name = $2::text))"
+        " ORDER BY cursor";
+    const char* params[] = {before_text.c_str(), q.store_name.c_str()};
+    reconnect_if_lost();
+    // Single-row mode: one query, one plan, rows handed over as they come.
+    if (PQsendQueryParams(conn_.get(), kSql, 2, nullptr, params, nullptr, nullptr, 0) != 1 ||
+        PQsetSingleRowMode(conn_.get()) != 1) {
+      drain();
+      return pg_error(conn_.get(), nullptr, "reading the journey events");
+    }
+    std::optional<Error> failed;
+    JourneyFact f;
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+      ResPtr res(raw);
+      const ExecStatusType status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE) {
+        f.cursor = std::atoll(PQgetvalue(raw, 0, 0));
+        f.terminal_id = PQgetvalue(raw, 0, 1);
+        f.type = PQgetvalue(raw, 0, 2);
+        f.at = std::atoll(PQgetvalue(raw, 0, 3));
+        f.card_id = PQgetvalue(raw, 0, 4);
+        f.sale_id = std::atoll(PQgetvalue(raw, 0, 5));
+        f.first = PQgetvalue(raw, 0, 6);
+        f.second = PQgetvalue(raw, 0, 7);
+        if (!failed) visit(f);
+      } else if (status != PGRES_TUPLES_OK && !failed) {
+        failed = pg_error(conn_.get(), raw, "reading the journey events");
+      }
+    }
+    if (failed) return *failed;
+    return ok_status();
+  }
+
+  Result<std::vector<std::string>> store_names() override {
+    auto res = query(
+        "SELECT store_name FROM terminals GROUP BY store_name ORDER BY store_name COLLATE \"C\"",
+        {});
+    if (!res.ok()) return res.error();
+    std::vector<std::string> out;
+    for (int i = 0; i < PQntuples(res->get()); ++i) out.push_back(PQgetvalue(res->get(), i, 0));
+    return out;
+  }
+
   Status add_terminal(const std::string& store_name, const std::string& terminal_name,
                       const std::string& terminal_id, const std::string& credential_hash) override {
     if (terminal_id.empty()) return Error::invalid("a terminal id must not be empty");
@@ -243,6 +301,11 @@ class PgStore final : public Store {
  private:
   static Error unknown(const std::string& terminal_id) {
     return Error::not_found("terminal " + terminal_id + " is not enrolled");
+  }
+
+  // Reads what is left of a query sent with PQsendQueryParams.
+  void drain() {
+    while (PGresult* res = PQgetResult(conn_.get())) PQclear(res);
   }
 
   // A lost connection is reopened before the next call (never inside a

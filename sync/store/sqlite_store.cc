@@ -224,6 +224,54 @@ class SqliteStore final : public Store {
     return s.int_at(0);
   }
 
+  Status each_journey_fact(const JourneyFactQuery& q, const JourneyFactVisitor& visit) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(
+        s,
+        "SELECT cursor, terminal_id, type, at, card_id, coalesce(sale_id, 0),"
+        " CASE type WHEN 'card.issued' THEN json_extract(payload, '$.referrer')"
+        "  WHEN 'card.stage' THEN json_extract(payload, '$.from')"
+        "  WHEN 'card.stamps' THEN json_extract(payload, '$.program')"
+        "  WHEN 'sale.completed' THEN json_extract(payload, '$.promotions') END,"
+        " CASE type WHEN 'card.stage' THEN json_extract(payload, '$.to')"
+        "  WHEN 'card.stamps' THEN json_extract(payload, '$.why') END"
+        " FROM events WHERE at < ?1 AND card_id IS NOT NULL"
+        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
+        " AND (?2 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?2))"
+        " ORDER BY cursor"));
+    s.bind(1, q.before).bind(2, q.store_name);
+    // One statement stepped to the end: a read transaction of its own (WAL:
+    // appends go on meanwhile and are not seen).
+    JourneyFact f;
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!*row) return ok_status();
+      f.cursor = s.int_at(0);
+      f.terminal_id = s.text_at(1);
+      f.type = s.text_at(2);
+      f.at = s.int_at(3);
+      f.card_id = s.text_at(4);
+      f.sale_id = s.int_at(5);
+      f.first = s.text_at(6);
+      f.second = s.text_at(7);
+      visit(f);
+    }
+  }
+
+  Result<std::vector<std::string>> store_names() override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s, "SELECT DISTINCT store_name FROM terminals ORDER BY store_name"));
+    std::vector<std::string> out;
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back(s.text_at(0));
+    }
+    return out;
+  }
+
   Status add_terminal(const std::string& store_name, const std::string& terminal_name,
                       const std::string& terminal_id, const std::string& credential_hash) override {
     if (terminal_id.empty()) return Error::invalid("a terminal id must not be empty");

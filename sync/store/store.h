@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,36 @@ struct Published {
   std::string bytes;
 };
 
+// One card's journey event as the reports read it (sync/reports): the columns
+// they need and the one or two payload fields of its type, taken out by the
+// database, never the whole payload (a sale's lines stay where they are).
+struct JourneyFact {
+  std::int64_t cursor = 0;
+  std::string terminal_id;
+  std::string type;
+  std::int64_t at = 0;  // unix seconds, the terminal's clock
+  std::string card_id;
+  std::int64_t sale_id = 0;  // 0: no sale
+  // By type (pos/ledger/event_payloads.cc):
+  //   card.issued      first = the referrer's card id ("" when none)
+  //   card.seen        (neither)
+  //   card.stage       first = from, second = to (loyalty/journey.h's names)
+  //   card.stamps      first = program, second = why
+  //   sale.completed   first = the promotions applied, a JSON array of ids
+  std::string first;
+  std::string second;
+};
+
+// Which journey facts to read: those of one shop's terminals (a store name of
+// the terminals table) or of every shop, before a moment.
+struct JourneyFactQuery {
+  std::string store_name;   // empty: every shop
+  std::int64_t before = 0;  // only events with at < before
+};
+
+// Called with each journey fact in turn.
+using JourneyFactVisitor = std::function<void(const JourneyFact&)>;
+
 // The most events one append takes; larger batches are kInvalidInput.
 inline constexpr std::size_t kMaxBatch = 1000;
 
@@ -101,6 +132,16 @@ class Store {
                                                       const std::string& except_terminal,
                                                       std::size_t limit, bool cards_only) = 0;
   virtual Result<std::int64_t> count_events() = 0;
+
+  // Every event with a card of the five types JourneyFact lists, with `at`
+  // before `before`, of the shop's terminals (every terminal when store_name
+  // is empty), in cursor order (so each terminal's in seq order), streamed to
+  // `visit` as the database reads them: one query, memory for one row at a
+  // time. The database does the filtering. `visit` must not use this Store.
+  virtual Status each_journey_fact(const JourneyFactQuery& query,
+                                   const JourneyFactVisitor& visit) = 0;
+  // The shops (store names) of the terminals ever enrolled, sorted, once each.
+  virtual Result<std::vector<std::string>> store_names() = 0;
 
   // Enrolls a terminal (kConflict if the id is taken). The credential is
   // stored as given: pass a hash, never the secret.

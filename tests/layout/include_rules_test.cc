@@ -33,7 +33,9 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"sync", {"base", "loyalty", "net"}},
       {"sync/agent", {"base", "loyalty", "pos/ledger", "pos/config", "net", "sync/wire"}},
       {"sync/journeyd",
-       {"base", "loyalty", "net", "sync/store", "sync/wire", "pos/config", "pos/ledger"}},
+       {"base", "loyalty", "net", "sync/store", "sync/wire", "sync/reports", "pos/config",
+        "pos/ledger"}},
+      {"sync/reports", {"base", "sync/store"}},
       {"sync/wire", {"base"}},
       {"sync/store", {"base"}},
   };

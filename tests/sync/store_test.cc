@@ -17,6 +17,7 @@
 
 #include "base/journal_hash.h"
 #include "pos/ledger/event_log.h"
+#include "pos/ledger/event_payloads.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -494,6 +495,77 @@ TEST_P(StoreTest, CursorReadersNeverSkipEventsCommittedConcurrently) {
   EXPECT_FALSE(duplicate);
   EXPECT_EQ(total, 3u * kEvents);
   for (const char* t : {"T1", "T2", "T3"}) EXPECT_EQ(seen[t].size(), std::size_t{kEvents}) << t;
+}
+
+// each_journey_fact: only the five journey types, only events with a card,
+// of the shop's terminals, before the bound, in cursor order, each with its
+// payload fields taken out by the database. store_names: each shop once,
+// sorted.
+TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
+  ASSERT_TRUE(store_->add_terminal("Harbour", "till 1", "H1", "x").ok());
+  loyalty::PricedBasket priced;
+  priced.promotions_applied = {"p1", "p2"};
+  pos::SaleCompleted sale;
+  sale.sale_id = 1;
+  sale.at = 103;
+  sale.card_id = "C1";
+  sale.priced = &priced;
+  const std::vector<pos::NewEvent> events = {
+      pos::terminal_initialized_event(100, "Harbour", "till 1", "RUB"),  // no card
+      pos::card_issued_event("C1", 101, std::string("C0")),
+      pos::card_seen_event("C2", 102),
+      pos::sale_completed_event(sale),
+      pos::card_stamps_event("C1", 1, "coffee", 1, 0, "sale", 103),
+      pos::card_stage_event("C1", 1, "new", "purchase", 103),
+      pos::card_phone_event("C1", 104, "ab", "cd"),      // not a journey type
+      pos::card_issued_event("C3", 200, std::nullopt)};  // at the bound
+  std::vector<WireEvent> batch;
+  pos::Hash prev(32, 0);
+  for (const auto& e : events) {
+    pos::Hash hash = pos::event_hash(prev, "H1", static_cast<std::int64_t>(batch.size()) + 1, e);
+    batch.push_back(wire("H1", static_cast<std::int64_t>(batch.size()) + 1, e, prev, hash));
+    prev = std::move(hash);
+  }
+  ASSERT_TRUE(store_->append("H1", batch).ok());
+  ASSERT_TRUE(store_->append("T1", chain("T1", 6)).ok());  // Cafe Central: 3 card.stamps
+
+  const auto facts = [&](const std::string& shop, std::int64_t before) {
+    std::vector<JourneyFact> out;
+    const Status read = store_->each_journey_fact({shop, before}, [&](const JourneyFact& f) {
+      if (!out.empty()) {
+        EXPECT_GT(f.cursor, out.back().cursor);
+      }
+      out.push_back(f);
+    });
+    EXPECT_TRUE(read.ok()) << read.error().message();
+    return out;
+  };
+  const auto harbour = facts("Harbour", 200);
+  ASSERT_EQ(harbour.size(), 5u);
+  const auto expect = [](const JourneyFact& f, const char* type, std::int64_t at, const char* card,
+                         std::int64_t sale_id, const char* first, const char* second) {
+    EXPECT_EQ(f.terminal_id, "H1");
+    EXPECT_EQ(f.type, type);
+    EXPECT_EQ(f.at, at);
+    EXPECT_EQ(f.card_id, card);
+    EXPECT_EQ(f.sale_id, sale_id);
+    EXPECT_EQ(f.first, first);
+    EXPECT_EQ(f.second, second);
+  };
+  expect(harbour[0], "card.issued", 101, "C1", 0, "C0", "");
+  expect(harbour[1], "card.seen", 102, "C2", 0, "", "");
+  expect(harbour[2], "sale.completed", 103, "C1", 1, R"(["p1","p2"])", "");
+  expect(harbour[3], "card.stamps", 103, "C1", 1, "coffee", "sale");
+  expect(harbour[4], "card.stage", 103, "C1", 1, "new", "purchase");
+  EXPECT_EQ(facts("Harbour", 201).size(), 6u);
+  EXPECT_EQ(facts("Harbour", 103).size(), 2u);
+  EXPECT_EQ(facts("", 1767225600 + 100).size(), 6u + 3u);
+  EXPECT_EQ(facts("Cafe Central", 1767225600 + 100).size(), 3u);
+  EXPECT_EQ(facts("Nowhere", 1767225600 + 100).size(), 0u);
+
+  auto shops = store_->store_names();
+  ASSERT_TRUE(shops.ok()) << shops.error().message();
+  EXPECT_EQ(*shops, (std::vector<std::string>{"Cafe Central", "Harbour"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

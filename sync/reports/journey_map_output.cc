@@ -1,0 +1,154 @@
+#include "sync/reports/journey_map_output.h"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sync/reports/utc_day.h"
+
+namespace loyalpos::reports {
+
+namespace {
+
+// Conversions to four decimals (0.8333), days to one (2.5).
+double rounded(double v, double scale) { return std::round(v * scale) / scale; }
+
+std::string fixed(double v, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+std::string percent(double share) { return fixed(share * 100, 0) + "%"; }
+
+std::string shop_words(const JourneyMapOptions& o) {
+  return o.shop.empty() ? "the whole chain" : o.shop;
+}
+
+std::string range_words(const JourneyMapOptions& o) {
+  return (o.from == 0 ? std::string("the beginning") : utc_day(o.from)) + " to " +
+         utc_day(o.until - 1);
+}
+
+std::string touchpoint_list(const StageRow& row, const char* between, const char* separator) {
+  std::string out;
+  for (const auto& t : row.touchpoints) {
+    if (!out.empty()) out += separator;
+    out += t.name + between + std::to_string(t.cards);
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string cards(std::int64_t n) { return std::to_string(n) + (n == 1 ? " card" : " cards"); }
+
+}  // namespace
+
+std::string journey_map_json(const JourneyMap& map) {
+  using nlohmann::json;
+  const auto& o = map.options;
+  auto stages = json::array();
+  for (const auto& row : map.stages) {
+    json s{{"stage", row.stage}, {"absent", nullptr}};
+    if (!row.absent.empty()) {
+      s["absent"] = row.absent;
+      for (const char* key :
+           {"now", "entered", "conversion", "median_days", "dropped", "touchpoints"}) {
+        s[key] = nullptr;
+      }
+    } else {
+      s["now"] = row.now;
+      s["entered"] = row.entered;
+      s["conversion"] = row.conversion ? json(rounded(*row.conversion, 1e4)) : json(nullptr);
+      s["median_days"] = row.median_days ? json(rounded(*row.median_days, 10)) : json(nullptr);
+      s["dropped"] = row.dropped;
+      auto touch = json::array();
+      for (const auto& t : row.touchpoints) touch.push_back({{"name", t.name}, {"cards", t.cards}});
+      s["touchpoints"] = std::move(touch);
+    }
+    s["feedback_stars"] = row.feedback_stars ? json(*row.feedback_stars) : json(nullptr);
+    s["feedback_absent"] = kNoFeedbackYet;
+    stages.push_back(std::move(s));
+  }
+  const json doc{{"shop", o.shop.empty() ? json(nullptr) : json(o.shop)},
+                 {"from", o.from == 0 ? json(nullptr) : json(utc_day(o.from))},
+                 {"to", utc_day(o.until - 1)},
+                 {"as_of", o.as_of},
+                 {"lapsed_after_days", o.lapsed_after_days},
+                 {"lapsed_now", map.lapsed_now},
+                 {"came_back", map.came_back},
+                 {"stages", std::move(stages)}};
+  return doc.dump(2) + "\n";
+}
+
+std::string journey_map_csv(const JourneyMap& map) {
+  std::string out =
+      "stage,now,entered,conversion,median_days,dropped,touchpoints,feedback_stars,absent\n";
+  for (const auto& row : map.stages) {
+    out += row.stage;
+    if (!row.absent.empty()) {
+      out += ",,,,,,,," + csv_field(row.absent) + "\n";
+      continue;
+    }
+    out += "," + std::to_string(row.now) + "," + std::to_string(row.entered) + ",";
+    out += row.conversion ? fixed(*row.conversion, 4) : "";
+    out += ",";
+    out += row.median_days ? fixed(*row.median_days, 1) : "";
+    out += "," + std::to_string(row.dropped) + "," + csv_field(touchpoint_list(row, "=", "; "));
+    out += ",";
+    out += row.feedback_stars ? fixed(*row.feedback_stars, 1) : "";
+    out += ",\n";
+  }
+  return out;
+}
+
+std::string journey_map_text(const JourneyMap& map) {
+  const auto& o = map.options;
+  std::ostringstream out;
+  out << "Journey map of " << shop_words(o) << ", " << range_words(o) << " (UTC days)\n"
+      << "A card lapses after " << o.lapsed_after_days
+      << " days without a purchase (or, never having bought, that long after it got its card).\n\n";
+  char line[160];
+  std::snprintf(line, sizeof line, "%-14s %7s %8s %11s %12s %8s\n", "stage", "now", "reached",
+                "conversion", "median days", "dropped");
+  out << line;
+  for (const auto& row : map.stages) {
+    if (!row.absent.empty()) {
+      std::snprintf(line, sizeof line, "%-14s %7s\n", row.stage.c_str(), "not measured yet");
+      out << line;
+      continue;
+    }
+    std::snprintf(line, sizeof line, "%-14s %7lld %8lld %11s %12s %8lld\n", row.stage.c_str(),
+                  static_cast<long long>(row.now), static_cast<long long>(row.entered),
+                  row.conversion ? percent(*row.conversion).c_str() : "-",
+                  row.median_days ? fixed(*row.median_days, 1).c_str() : "-",
+                  static_cast<long long>(row.dropped));
+    out << line;
+  }
+  out << "\nnow: cards in the stage at the end of the range; reached: cards that reached it in "
+         "the range;\nconversion: of the cards that reached the stage before in the range, those "
+         "that reached this one;\nmedian days: from the stage before; dropped: cards lapsed now "
+         "whose last stage it was.\n";
+  out << "\nWhat the cards that reached each stage in the range met there:\n";
+  for (const auto& row : map.stages) {
+    if (!row.absent.empty()) continue;
+    const std::string list = touchpoint_list(row, " ", ", ");
+    out << "  " << row.stage << ": " << (list.empty() ? "-" : list) << "\n";
+  }
+  out << "\nBack after lapsing, in the range: " << cards(map.came_back)
+      << ". Lapsed now: " << cards(map.lapsed_now) << ".\n\nNot measured yet:\n";
+  for (const auto& row : map.stages) {
+    if (!row.absent.empty()) out << "  " << row.stage << ": " << row.absent << "\n";
+  }
+  out << "  feedback stars (every stage): " << kNoFeedbackYet << "\n";
+  return out.str();
+}
+
+}  // namespace loyalpos::reports
