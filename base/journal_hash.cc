@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+
 namespace loyalpos {
 
 namespace {
@@ -20,12 +22,20 @@ const EVP_MD* sha256() {
   return md;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// A hex digit's value, -1 for any other byte; a table, not branches: two
+// hashes per event go through it.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<std::int8_t>(10 + c);
+    t['A' + c] = static_cast<std::int8_t>(10 + c);
+  }
+  return t;
+}();
+
+int hex_value(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -65,13 +75,14 @@ std::string to_hex(const JournalHash& bytes) {
 
 std::optional<JournalHash> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
-  JournalHash out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_value(hex[i]);
-    const int lo = hex_value(hex[i + 1]);
+  // Sized once and filled in place: journeyd decodes two hashes per event it
+  // receives.
+  JournalHash out(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_value(hex[2 * i]);
+    const int lo = hex_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
   }
   return out;
 }

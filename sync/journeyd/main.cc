@@ -1,4 +1,6 @@
 // journeyd: head office's sync server and its administration (docs/journeyd.md).
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -64,7 +66,15 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
-  if (*c_serve) return j::serve(serve, std::cout, std::cerr);
+  if (*c_serve) {
+    // A push allocates about twice its body (up to 4 MiB) and frees it all
+    // once answered. glibc would give that memory back to the kernel after
+    // each push and fault it in zeroed for the next: with heap consolidation,
+    // about a tenth of journeyd's CPU samples per 500-event push. Keep it.
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    return j::serve(serve, std::cout, std::cerr);
+  }
   if (*c_enroll) return j::enroll(enroll, std::cout, std::cerr);
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);

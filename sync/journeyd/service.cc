@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync/wire/event_json.h"
+#include "sync/wire/push_body.h"
 
 namespace loyalpos::journeyd {
 namespace {
@@ -232,32 +233,24 @@ class Request {
   }
 
   HttpResponse events() {
-    auto body = parse_object(r_.body);
-    if (!body || body->size() != 2 || !body->contains("terminal_id") || !body->contains("events") ||
-        !(*body)["terminal_id"].is_string() || !(*body)["events"].is_array()) {
+    auto body = sync::read_push_body(r_.body);
+    if (!body) {
       return error(400, "invalid_input",
                    "the body must be {\"terminal_id\": \"…\", \"events\": [event, …]}");
     }
     if (!caller_.terminal_id) return not_claimed();
-    const std::string terminal_id = (*body)["terminal_id"].get<std::string>();
+    const std::string& terminal_id = body->terminal_id;
     if (terminal_id != *caller_.terminal_id) {
       return error(403, "forbidden",
                    "this certificate speaks for terminal " + *caller_.terminal_id + " only");
     }
-    const json& list = (*body)["events"];
-    if (list.size() > sync::kMaxBatch) {
+    if (body->event_count > sync::kMaxBatch) {
       return error(413, "too_large",
                    "a batch holds at most " + std::to_string(sync::kMaxBatch) + " events");
     }
-    std::vector<sync::WireEvent> batch;
-    batch.reserve(list.size());
-    for (const json& j : list) {
-      std::string why;
-      auto e = sync::parse_event_json(j, sync::WireForm::kPush, why);
-      if (!e) return error(400, "invalid_input", why);
-      e->terminal_id = terminal_id;
-      batch.push_back(std::move(*e));
-    }
+    if (body->event_error) return error(400, "invalid_input", *body->event_error);
+    std::vector<sync::WireEvent>& batch = body->events;
+    for (sync::WireEvent& e : batch) e.terminal_id = terminal_id;
     const sync::AppendOutcome outcome = store_.append_or_refuse(terminal_id, batch);
     if (!outcome.refusal) return answer(200, {{"ack", ack_json(outcome.head)}});
     const Error& e = *outcome.refusal;

@@ -25,27 +25,28 @@ Result<CheckedBatch> check_batch(const std::string& terminal_id,
   checked.hash.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const WireEvent& e = batch[i];
-    const std::string name = event_name(terminal_id, e.seq);
+    // Made only for a refusal: an accepted batch never needs it.
+    const auto name = [&] { return event_name(terminal_id, e.seq); };
     if (e.terminal_id != terminal_id) {
       return Error::invalid("journey event " + std::to_string(e.seq) + " belongs to terminal " +
                             e.terminal_id + ", not " + terminal_id);
     }
-    if (e.seq < 1) return Error::invalid(name + ": seq must be 1 or more");
+    if (e.seq < 1) return Error::invalid(name() + ": seq must be 1 or more");
     if (i > 0 && e.seq - 1 != batch[i - 1].seq) {
-      return Error::invalid(name + " follows seq " + std::to_string(batch[i - 1].seq) +
+      return Error::invalid(name() + " follows seq " + std::to_string(batch[i - 1].seq) +
                             " in the batch: a batch must be consecutive");
     }
     auto prev = from_hex(e.prev_hash);
     auto hash = from_hex(e.hash);
     if (!prev || prev->size() != 32 || !hash || hash->size() != 32) {
-      return Error::invalid(name + ": prev_hash and hash must be 64 hex digits");
+      return Error::invalid(name() + ": prev_hash and hash must be 64 hex digits");
     }
     if (journal_event_hash(*prev, terminal_id, e.seq, e.type, e.at, e.card_id.value_or(""),
                            e.sale_id, e.payload) != *hash) {
-      return Error::corrupt(name + " does not verify: its hash is not that of its fields");
+      return Error::corrupt(name() + " does not verify: its hash is not that of its fields");
     }
     if (i > 0 && *prev != checked.hash.back()) {
-      return Error::corrupt(name + " does not follow seq " + std::to_string(e.seq - 1) +
+      return Error::corrupt(name() + " does not follow seq " + std::to_string(e.seq - 1) +
                             ": its prev_hash is not that event's hash");
     }
     checked.prev.push_back(std::move(*prev));
