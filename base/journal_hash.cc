@@ -35,9 +35,9 @@ constexpr std::array<std::int8_t, 256> kHexValue = [] {
   return t;
 }();
 
-int hex_value(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
-
 }  // namespace
+
+int hex_value(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
 JournalHash journal_event_hash(const JournalHash& prev, std::string_view terminal_id,
                                std::int64_t seq, std::string_view type, std::int64_t at,

@@ -22,6 +22,9 @@ JournalHash journal_event_hash(const JournalHash& prev, std::string_view termina
                                std::string_view card_id, std::optional<std::int64_t> sale_id,
                                std::string_view payload);
 
+// A hex digit's value (either case), -1 for any other byte.
+int hex_value(char c);
+
 // Lower-case hex, and back (nullopt for anything but an even run of hex digits).
 std::string to_hex(const JournalHash& bytes);
 std::optional<JournalHash> from_hex(std::string_view hex);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <set>
 
+#include "base/journal_hash.h"
 #include "loyalty/pricing.h"
 #include "pos/ledger/json_output.h"
 #include "pos/ledger/json_text.h"
@@ -168,13 +169,6 @@ Result<std::string> random_id() {
     for (int shift = 60; shift >= 0; shift -= 4) id.push_back(kHex[(*bits >> shift) & 0xF]);
   }
   return id;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // %XX-decodes a path segment or a query value ('+' is a space in a query).

@@ -150,6 +150,15 @@ bool is_ip(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
+// A key and its certificate as the PEM texts the data folder and bundles keep.
+Result<KeyPair> pem_pair(EVP_PKEY* key, X509* cert) {
+  auto k = key_pem(key);
+  if (!k.ok()) return k.error();
+  auto c = cert_pem(cert);
+  if (!c.ok()) return c.error();
+  return KeyPair{*k, *c};
+}
+
 }  // namespace
 
 std::string random_hex(std::size_t bytes) {
@@ -171,11 +180,7 @@ Result<KeyPair> make_ca(const std::string& name) {
              {NID_subject_key_identifier, "hash"}}};
   auto cert = make_cert(key->get(), spec, nullptr, nullptr);
   if (!cert.ok()) return cert.error();
-  auto k = key_pem(key->get());
-  if (!k.ok()) return k.error();
-  auto c = cert_pem(cert->get());
-  if (!c.ok()) return c.error();
-  return KeyPair{*k, *c};
+  return pem_pair(key->get(), cert->get());
 }
 
 Result<KeyPair> make_server_cert(const KeyPair& ca, const std::vector<std::string>& hosts) {
@@ -203,11 +208,7 @@ Result<KeyPair> make_server_cert(const KeyPair& ca, const std::vector<std::strin
              {NID_authority_key_identifier, "keyid"}}};
   auto cert = make_cert(key->get(), spec, ca_cert->get(), ca_key->get());
   if (!cert.ok()) return cert.error();
-  auto k = key_pem(key->get());
-  if (!k.ok()) return k.error();
-  auto c = cert_pem(cert->get());
-  if (!c.ok()) return c.error();
-  return KeyPair{*k, *c};
+  return pem_pair(key->get(), cert->get());
 }
 
 Result<ClientCert> make_client_cert(const KeyPair& ca, const std::string& enrollment_id,
@@ -228,11 +229,9 @@ Result<ClientCert> make_client_cert(const KeyPair& ca, const std::string& enroll
   auto cert = make_cert(key->get(), spec, ca_cert->get(), ca_key->get());
   if (!cert.ok()) return cert.error();
   ClientCert out;
-  auto k = key_pem(key->get());
-  if (!k.ok()) return k.error();
-  auto c = cert_pem(cert->get());
-  if (!c.ok()) return c.error();
-  out.pair = KeyPair{*k, *c};
+  auto pair = pem_pair(key->get(), cert->get());
+  if (!pair.ok()) return pair.error();
+  out.pair = std::move(*pair);
   Bignum serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert->get()), nullptr));
   if (!serial) return Error::internal("cannot read a certificate serial");
   std::vector<unsigned char> bytes(static_cast<std::size_t>(BN_num_bytes(serial.get())));

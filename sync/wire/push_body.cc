@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "base/journal_hash.h"
 #include "base/utf8.h"
 
 namespace loyalpos::sync {
@@ -54,13 +55,6 @@ constexpr std::array<bool, 256> kPlain = [] {
   for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
   return t;
 }();
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // One pass over the body. Every read_* starts at the value's first byte
 // (whitespace skipped) and returns false when the bytes are not JSON: the
@@ -400,7 +394,7 @@ class Reader {
   bool read_hex4(std::uint32_t& cp) {
     if (end_ - p_ < 4) return false;
     for (int i = 0; i < 4; ++i) {
-      const int d = hex_digit(*p_++);
+      const int d = hex_value(*p_++);
       if (d < 0) return false;
       cp = cp * 16 + static_cast<std::uint32_t>(d);
     }

@@ -131,23 +131,24 @@ TEST_F(PeerEvents, AuditCatchesATamperedCachedBalance) {
   EXPECT_NE(audit.error().message().find("card balance differs"), std::string::npos);
 }
 
+// One shop's ledger in `dir`, named `name`, with the sample catalog.
+Ledger shop_ledger(const TempDir& dir, const std::string& name) {
+  auto ledger = Ledger::create(dir.path() + "/" + name + ".db",
+                               InitRequest{"Café", name, "RUB", *random_terminal_id(), 1000}, 1000);
+  EXPECT_TRUE(ledger.ok());
+  auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
+  EXPECT_TRUE(ledger->import_products(*products).ok());
+  return std::move(*ledger);
+}
+
 // A card issued on terminal A is sold to on terminal B before any sync; once
 // B holds A's events (and A B's), both say the sum of both shops.
 TEST(CardsEverywhere, ACardFromAnotherTerminalSellsOfflineAndMergesLater) {
   TempDir dir;
   Config config = default_config();
   FixedClock clock(1795430000);
-  auto make = [&](const std::string& name) {
-    auto ledger =
-        Ledger::create(dir.path() + "/" + name + ".db",
-                       InitRequest{"Café", name, "RUB", *random_terminal_id(), 1000}, 1000);
-    EXPECT_TRUE(ledger.ok());
-    auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
-    EXPECT_TRUE(ledger->import_products(*products).ok());
-    return std::move(*ledger);
-  };
-  Ledger a = make("a");
-  Ledger b = make("b");
+  Ledger a = shop_ledger(dir, "a");
+  Ledger b = shop_ledger(dir, "b");
   SaleService sell_a(a, config.rules, clock);
   SaleService sell_b(b, config.rules, clock);
   auto card = a.issue_card(*random_card_id(), clock.now_unix());
@@ -220,17 +221,8 @@ reward = "bank"
                              "rules.toml");
   ASSERT_TRUE(config.ok()) << config.error().message();
   FixedClock clock(1795430000);
-  auto make = [&](const std::string& name) {
-    auto ledger =
-        Ledger::create(dir.path() + "/" + name + ".db",
-                       InitRequest{"Café", name, "RUB", *random_terminal_id(), 1000}, 1000);
-    EXPECT_TRUE(ledger.ok());
-    auto products = parse_catalog_csv(default_catalog_csv(), ledger->terminal().currency);
-    EXPECT_TRUE(ledger->import_products(*products).ok());
-    return std::move(*ledger);
-  };
-  Ledger a = make("a");
-  Ledger b = make("b");
+  Ledger a = shop_ledger(dir, "a");
+  Ledger b = shop_ledger(dir, "b");
   SaleService sell_a(a, config->rules, clock);
   SaleService sell_b(b, config->rules, clock);
   auto card = a.issue_card(*random_card_id(), clock.now_unix());

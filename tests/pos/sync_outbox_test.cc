@@ -1,7 +1,6 @@
 // The outbox (pos/ledger/sync_outbox.h): this terminal's chain in bounded
 // batches, head office's acknowledgement as the anchor, audit holding the
 // chain to it, and the schema 7 → 8 upgrade that brought them.
-#include "pos/ledger/published.h"
 #include "pos/ledger/sync_outbox.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +8,7 @@
 #include "pos/ledger/audit.h"
 #include "pos/ledger/event_log.h"
 #include "pos/ledger/peer_events.h"
+#include "pos/ledger/published.h"
 #include "pos/ledger/schema.h"
 #include "tests/pos/pos_fixture.h"
 
