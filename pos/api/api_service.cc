@@ -417,9 +417,10 @@ Result<HttpResponse> ApiService::sell(const HttpRequest& request) {
     auto card = body->text("card");
     if (!card.ok()) return card.error();
     if (*card) {
-      auto found = find_card(**card, "card");
-      if (!found.ok()) return found.error();
-      sale.card_token = found->token;
+      // Read here, looked up once, by the sale itself.
+      auto token = loyalty::read_card_code(**card, options_.scan);
+      if (!token.ok()) return token.error().with_context("card: ");
+      sale.card_token = std::move(*token);
     }
     auto redeem = body->texts("redeem");
     if (!redeem.ok()) return redeem.error();
@@ -445,8 +446,10 @@ Result<HttpResponse> ApiService::sell(const HttpRequest& request) {
   HttpResponse response;
   response.status = 201;
   response.headers.emplace_back("Location", "/v1/sales/" + std::to_string(record->sale_id));
-  if (print.is_null() && record->recorded_json) {
-    response.body = *record->recorded_json;
+  if (print.is_null()) {
+    response.body = record->recorded_json
+                        ? *record->recorded_json
+                        : pos::sale_json_text(*record, ledger_.terminal(), rules_);
   } else {
     json out = pos::sale_json(*record, ledger_.terminal(), rules_);
     if (!print.is_null()) out["print"] = std::move(print);

@@ -312,7 +312,7 @@ Result<std::optional<SaleRecord>> SaleService::keyed_sale(const std::string& key
 }
 
 Status SaleService::record_key(SaleRecord& record, const SaleRequest& request) {
-  record.recorded_json = dump_json(sale_json(record, ledger_.terminal(), rules_));
+  record.recorded_json = sale_json_text(record, ledger_.terminal(), rules_);
   auto stmt = ledger_.db().cached(
       "INSERT INTO sale_keys(idempotency_key, request_hash, sale_id, answer)"
       " VALUES (?1, ?2, ?3, ?4)");

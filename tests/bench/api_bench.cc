@@ -203,6 +203,63 @@ BENCHMARK(BM_CardSaleHttpVsInProcess)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
+// The same pair with no network: the sale as the API's handler sees it
+// (ApiService::handle on a parsed request: the JSON body read, the card
+// looked up, the answer written) vs SaleService::sell, interleaved. What
+// it adds is the API's own share of BM_CardSaleHttpVsInProcess's gap; the
+// rest is HTTP and the loopback.
+void BM_CardSaleHandlerVsInProcess(benchmark::State& state) {
+  LocalAndServed rigs;
+  if (!rigs.start(state)) return;
+  auto& local = rigs.local;
+  auto& served = rigs.served;
+  auto& sales = *rigs.sales;
+  std::vector<pos::SaleRequest> requests;
+  std::vector<net::HttpRequest> posts;
+  for (std::size_t i = 0; i < 100; ++i) {
+    requests.push_back(card_sale(local.cards[i].token));
+    net::HttpRequest post;
+    post.method = "POST";
+    post.target = "/v1/sales";
+    post.headers = {{"content-type", "application/json"}};
+    post.body = card_sale_json(served.cards[i].token);
+    posts.push_back(std::move(post));
+  }
+  std::size_t next_local = 0, next_handled = 0;
+  auto one_local = [&]() -> Status {
+    auto r = sales.sell(requests[next_local++ % requests.size()]);
+    if (!r.ok()) return r.error();
+    return ok_status();
+  };
+  auto one_handled = [&]() -> Status {
+    const auto r = served.service->handle(posts[next_handled++ % posts.size()]);
+    if (r.status != 201) return Error::internal("POST /v1/sales: " + r.body);
+    return ok_status();
+  };
+  if (!check(state, one_local()) || !check(state, one_handled())) return;
+  std::vector<double> local_us, handled_us;
+  auto timed = [&](std::vector<double>& into, auto&& f) {
+    const auto start = Steady::now();
+    const Status s = f();
+    into.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    return check(state, s);
+  };
+  for (auto _ : state) {
+    const bool local_first = local_us.size() % 2 == 0;
+    const bool ok = local_first ? timed(local_us, one_local) && timed(handled_us, one_handled)
+                                : timed(handled_us, one_handled) && timed(local_us, one_local);
+    if (!ok) break;
+  }
+  const double inproc = per_second(local_us), handled = per_second(handled_us);
+  state.counters["ratio"] = inproc > 0 ? handled / inproc : 0;
+  latencies(state, "inproc_", local_us);
+  latencies(state, "handler_", handled_us);
+}
+BENCHMARK(BM_CardSaleHandlerVsInProcess)
+    ->Iterations(kDurableIterations)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
 // Capacity: the sales per second the API sustains for the counter pages
 // and programs of one terminal, each on its own keep-alive connection, vs
 // the in-process sales per second of one thread. `clients` connections post
@@ -346,6 +403,30 @@ BENCHMARK(BM_LoopbackRoundTripFloor)
     ->Iterations(5000)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
+
+// The HTTP layer's own round trip: GET /v1/health (no ledger, no JSON
+// body to read) over the same keep-alive HttpClient and HttpServer. Its p50
+// less BM_LoopbackRoundTripFloor's is what Beast, the client and the
+// server's bookkeeping add to every request.
+void BM_HealthOverHttp(benchmark::State& state) {
+  support::TempDir dir("loyalpos-bench-health");
+  ServedRig served;
+  if (!check(state, served.start(dir.file("served.db")))) return;
+  const std::vector<std::pair<std::string, std::string>> auth = {
+      {"Authorization", std::string("Bearer ") + kToken}};
+  std::vector<double> us;
+  for (auto _ : state) {
+    const auto start = Steady::now();
+    auto r = served.client->request("GET", "/v1/health", "", auth);
+    us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    if (!r.ok() || r->status != 200) {
+      state.SkipWithError("GET /v1/health failed");
+      break;
+    }
+  }
+  latencies(state, "", us);
+}
+BENCHMARK(BM_HealthOverHttp)->Iterations(5000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_QuoteOverHttp(benchmark::State& state) {
   support::TempDir dir("loyalpos-bench-quote");

@@ -7,6 +7,7 @@
 
 #include "pos/ledger/audit.h"
 #include "pos/ledger/json_output.h"
+#include "pos/ledger/json_text.h"
 #include "pos/ledger/report.h"
 #include "tests/pos/pos_fixture.h"
 
@@ -84,6 +85,33 @@ TEST_F(PointsSale, ASaleEarnsPointsAsCardStampsEvents) {
   EXPECT_EQ(entry["points"], 30);
   EXPECT_EQ(entry["progress"], "30 points — 50 for 150.00 off");
   expect_audit_ok();
+}
+
+// The sale path writes its answers as text (JsonObject): the same bytes
+// nlohmann's tree would dump, for a stamp and a points program, a card
+// before its first visit and after, and a sale with no card.
+TEST_F(PointsSale, JsonTextIsWhatTheTreeWouldDump) {
+  auto canonical = [](const std::string& text) { return dump_json(nlohmann::json::parse(text)); };
+  auto card = new_card();
+  auto before = sales_->history(card);
+  ASSERT_TRUE(before.ok()) << before.error().message();
+  const std::string fresh = card_json_text(*before, config_.rules);
+  EXPECT_EQ(fresh, canonical(fresh));
+  EXPECT_TRUE(nlohmann::json::parse(fresh)["first_visit"].is_null());
+  auto sale = sell({{"CROISSANT", 2}, {"LATTE", 1}}, card);
+  ASSERT_TRUE(sale.ok()) << sale.error().message();
+  const std::string text = sale_json_text(*sale, ledger_->terminal(), config_.rules);
+  EXPECT_EQ(text, canonical(text));
+  EXPECT_EQ(sale_json(*sale, ledger_->terminal(), config_.rules)["card"]["programs"].size(),
+            config_.rules.stamp_programs.size() + 1);
+  const std::string quote =
+      quote_json_text(sale->priced, *before, ledger_->terminal(), config_.rules);
+  EXPECT_EQ(quote, canonical(quote));
+  auto anonymous = sell({{"SIMIT", 1}});
+  ASSERT_TRUE(anonymous.ok()) << anonymous.error().message();
+  const std::string plain = sale_json_text(*anonymous, ledger_->terminal(), config_.rules);
+  EXPECT_EQ(plain, canonical(plain));
+  EXPECT_TRUE(nlohmann::json::parse(plain)["card"].is_null());
 }
 
 TEST_F(PointsSale, RedeemSpendsTheThresholdOnALaterSale) {
