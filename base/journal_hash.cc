@@ -55,6 +55,10 @@ JournalHash journal_event_hash(const JournalHash& prev, std::string_view termina
   put(bytes, card_id);
   put(bytes, sale_id ? std::to_string(*sale_id) : "");
   put(bytes, payload);
+  return sha256_of(bytes);
+}
+
+JournalHash sha256_of(std::string_view bytes) {
   JournalHash out(EVP_MAX_MD_SIZE);
   unsigned int size = 0;
   EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, sha256(), nullptr);

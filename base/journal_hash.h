@@ -22,6 +22,9 @@ JournalHash journal_event_hash(const JournalHash& prev, std::string_view termina
                                std::string_view card_id, std::optional<std::int64_t> sale_id,
                                std::string_view payload);
 
+// SHA-256 of any bytes (to_hex for its text).
+JournalHash sha256_of(std::string_view bytes);
+
 // A hex digit's value (either case), -1 for any other byte.
 int hex_value(char c);
 

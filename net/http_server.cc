@@ -414,6 +414,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     (counted_ ? server_.serving : server_.rejecting) += 1;
     error_code ignored;
     tcp().socket().set_option(tcp::no_delay(true), ignored);
+    const auto peer = tcp().socket().remote_endpoint(ignored);
+    if (!ignored) peer_address_ = peer.address().to_string();
   }
   ~Session() {
     server_.sessions.erase(this);
@@ -569,6 +571,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     HttpRequest r = to_request(std::move(request));
     r.peer_cn = peer_cn_;
     r.peer_serial = peer_serial_;
+    r.peer_address = peer_address_;
     const HttpResponse response = dispatch(r, server_.handler);
     write(response, version, keep_alive && !server_.stopping, head);
   }
@@ -625,6 +628,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   std::string peer_cn_;
   std::string peer_serial_;
+  std::string peer_address_;
   const bool counted_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;

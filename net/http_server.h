@@ -58,6 +58,8 @@ struct HttpRequest {
   // lower-case hex. Both empty without TLS or without a client certificate.
   std::string peer_cn;
   std::string peer_serial;
+  // The client's IP address as text ("127.0.0.1"); empty when not from a socket.
+  std::string peer_address;
 
   // The value of the first header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view lower_name) const;

@@ -1,7 +1,5 @@
 #include "pos/api/api_service.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -10,6 +8,7 @@
 
 #include "base/journal_hash.h"
 #include "loyalty/pricing.h"
+#include "net/url_form.h"
 #include "pos/ledger/json_output.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/random.h"
@@ -144,21 +143,7 @@ class Body {
 
 // SHA-256 of the request's canonical JSON (keys sorted, no spaces), in hex:
 // the same request spelled with other spacing or key order hashes the same.
-std::string request_hash(const json& body) {
-  const std::string canonical = pos::dump_json(body);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(canonical.data(), canonical.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    return canonical;  // still identifies the request, only longer
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
+std::string request_hash(const json& body) { return to_hex(sha256_of(pos::dump_json(body))); }
 
 Result<std::string> random_id() {
   std::string id;
@@ -169,27 +154,6 @@ Result<std::string> random_id() {
     for (int shift = 60; shift >= 0; shift -= 4) id.push_back(kHex[(*bits >> shift) & 0xF]);
   }
   return id;
-}
-
-// %XX-decodes a path segment or a query value ('+' is a space in a query).
-Result<std::string> url_decode(std::string_view text, bool query) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%') {
-      const int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-      const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        return Error::invalid("malformed %-escape in \"" + std::string(text) + "\"");
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (query && text[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
 }
 
 // An Idempotency-Key: visible ASCII, 1 to kMaxIdempotencyKey characters.
@@ -499,7 +463,7 @@ Result<HttpResponse> ApiService::issue_card(const HttpRequest& request) {
 }
 
 Result<HttpResponse> ApiService::show_card(const std::string& code) {
-  auto given = url_decode(code, false);
+  auto given = net::url_decode(code, false);
   if (!given.ok()) return given.error();
   auto card = find_card(*given, "card");
   if (!card.ok()) return card.error();
@@ -509,22 +473,14 @@ Result<HttpResponse> ApiService::show_card(const std::string& code) {
 }
 
 Result<HttpResponse> ApiService::day_report(const std::string& query) {
+  auto fields = net::form_fields(query);
+  if (!fields.ok()) return fields.error();
   std::string date;
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    auto name = url_decode(pair.substr(0, eq), true);
-    if (!name.ok()) return name.error();
-    if (*name != "date") {
-      return Error::invalid("unknown query parameter \"" + *name + "\" (allowed: date)");
+  for (const auto& [name, value] : *fields) {
+    if (name != "date") {
+      return Error::invalid("unknown query parameter \"" + name + "\" (allowed: date)");
     }
-    auto value = url_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-    if (!value.ok()) return value.error();
-    date = *value;
+    date = value;
   }
   if (date.empty()) date = clock_.local_date(clock_.now_unix());
   if (!pos::is_valid_date(date)) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "sync/reports/journey_map.h"
 #include "sync/store/store.h"
 
 namespace loyalpos::journeyd {
@@ -85,6 +86,25 @@ struct JourneyReportOptions {
 // `report journey` (sync/reports/journey_map.h), in journey_command.cc: bad
 // dates, an unknown shop or --json with --csv are exit 2.
 int report_journey(const JourneyReportOptions& o, std::ostream& out, std::ostream& err);
+
+// What report_journey makes of its options, for the dashboard too: the range
+// and the moment "now" (kInvalidInput names what is wrong, before any store
+// is opened); a shop no terminal enrolled with refused, naming the shops;
+// when a card lapses, from the rules head office published last (what the
+// tills use), else the terminal's default (a problem is told to `err`).
+Result<reports::JourneyMapOptions> journey_range(const JourneyReportOptions& o);
+Status check_shop(sync::Store& store, const std::string& shop);
+int lapsed_after_days(sync::Store& store, std::ostream& err);
+
+struct UserAddOptions {
+  std::string dir;
+  std::string store_url;  // empty: the config's
+  std::string name;
+};
+// `user add`, in owner_command.cc: an owner account of the dashboard, the
+// password read from the first line of `in` (never from the command line,
+// where other users of the machine see it).
+int user_add(const UserAddOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
 // For the commands in other files: the store of the data folder DIR (or
 // `store_url` when given), and how a command says it failed (its exit code).

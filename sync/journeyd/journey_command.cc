@@ -12,11 +12,7 @@
 
 namespace loyalpos::journeyd {
 
-namespace {
-
-// The range and the moment "now" from the options; kInvalidInput names
-// what is wrong before the store is opened.
-Result<reports::JourneyMapOptions> range_of(const JourneyReportOptions& o) {
+Result<reports::JourneyMapOptions> journey_range(const JourneyReportOptions& o) {
   if (o.json && o.csv) return Error::invalid("choose one of --json and --csv");
   const std::int64_t now = o.now != 0 ? o.now : static_cast<std::int64_t>(std::time(nullptr));
   reports::JourneyMapOptions r;
@@ -55,8 +51,6 @@ Status check_shop(sync::Store& store, const std::string& shop) {
       (known.empty() ? std::string(" (none has yet)") : " (shops: " + known + ")"));
 }
 
-// When a card lapses: the rules head office published last (what the tills
-// use), else the terminal's default.
 int lapsed_after_days(sync::Store& store, std::ostream& err) {
   const loyalty::JourneySettings fallback;
   auto latest = store.latest("rules", 0);
@@ -72,10 +66,8 @@ int lapsed_after_days(sync::Store& store, std::ostream& err) {
   return rules->journey.lapsed_after_days;
 }
 
-}  // namespace
-
 int report_journey(const JourneyReportOptions& o, std::ostream& out, std::ostream& err) {
-  auto range = range_of(o);
+  auto range = journey_range(o);
   if (!range.ok()) return command_failed(err, range.error());
   auto store = open_data_store(o.dir, o.store_url);
   if (!store.ok()) return command_failed(err, store.error());

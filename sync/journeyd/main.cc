@@ -64,6 +64,15 @@ int main(int argc, char** argv) {
   c_journey->add_flag("--json", journey.json, "JSON on stdout");
   c_journey->add_flag("--csv", journey.csv, "CSV on stdout, one row per stage");
 
+  j::UserAddOptions user;
+  auto* c_user = app.add_subcommand("user", "owner accounts of the dashboard");
+  c_user->require_subcommand(1);
+  auto* c_user_add =
+      c_user->add_subcommand("add", "add an owner; the password is read from standard input");
+  c_user_add->add_option("--data", user.dir, "data folder")->required();
+  c_user_add->add_option("--store", user.store_url, "store URL (default: the config's)");
+  c_user_add->add_option("name", user.name, "the owner's sign-in name")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
   if (*c_serve) {
@@ -79,5 +88,6 @@ int main(int argc, char** argv) {
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);
   if (*c_journey) return j::report_journey(journey, std::cout, std::cerr);
+  if (*c_user_add) return j::user_add(user, std::cin, std::cout, std::cerr);
   return j::report_conflicts(report, std::cout, std::cerr);
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -323,8 +324,11 @@ std::string serial_credential(const std::string& serial_hex) { return "x509-seri
 std::string claim_row(const std::string& enrollment_id) { return "claim:" + enrollment_id; }
 
 HttpResponse Service::handle(const HttpRequest& request) {
+  if (is_owner_path(request.target)) return owner_pages_.handle(request, request.peer_address);
   return Request(store_, request).route();
 }
+
+std::int64_t Service::system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 Status revoke_enrollment(sync::Store& store, const std::string& enrollment_id) {
   LOYALPOS_TRY(store.revoke_terminal(enrollment_id));

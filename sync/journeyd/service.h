@@ -19,6 +19,7 @@
 #include <string>
 
 #include "net/http_server.h"
+#include "sync/journeyd/owner_pages.h"
 #include "sync/store/store.h"
 
 namespace loyalpos::journeyd {
@@ -30,13 +31,20 @@ std::string claim_row(const std::string& enrollment_id);
 // The largest POST /v1/events body (the server refuses more with 413).
 inline constexpr std::size_t kMaxBody = 4 * 1024 * 1024;
 
+// Besides the sync protocol, journeyd serves the owner's dashboard
+// (owner_pages.h) under /owner/: no client certificate there, an owner's
+// session instead.
 class Service {
  public:
-  explicit Service(sync::Store& store) : store_(store) {}
+  // `now`: unix seconds for sessions and sign-in throttling (tests fix it).
+  explicit Service(sync::Store& store, OwnerAccounts::Now now = system_now)
+      : store_(store), owner_pages_(store, std::move(now)) {}
   net::HttpResponse handle(const net::HttpRequest& request);
 
  private:
+  static std::int64_t system_now();
   sync::Store& store_;
+  OwnerPages owner_pages_;
 };
 
 // Revokes an enrollment and the terminal id it claimed (if any): from now on

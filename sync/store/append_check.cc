@@ -115,4 +115,14 @@ Status check_kind(const std::string& kind) {
   return ok_status();
 }
 
+Error owner_taken(const std::string& name) {
+  return Error::conflict("there is already an owner named \"" + name + "\"");
+}
+
+Error no_owner(const std::string& name) {
+  return Error::not_found("no owner named \"" + name + "\"");
+}
+
+Error no_session() { return Error::not_found("no such session, or it expired"); }
+
 }  // namespace loyalpos::sync::detail

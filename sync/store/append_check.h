@@ -57,4 +57,9 @@ AppendOutcome refused(Error error);
 
 Status check_kind(const std::string& kind);
 
+// The owner-account refusals both stores give, in the same words.
+Error owner_taken(const std::string& name);
+Error no_owner(const std::string& name);
+Error no_session();
+
 }  // namespace loyalpos::sync::detail

@@ -69,6 +69,19 @@ CREATE TABLE published(
 );
 CREATE INDEX published_by_kind ON published(kind, version);
 )sql",
+    R"sql(
+CREATE TABLE owners(
+  name          text PRIMARY KEY,
+  password_hash text NOT NULL,
+  created_at    bigint NOT NULL
+);
+CREATE TABLE owner_sessions(
+  id_hash    text PRIMARY KEY,
+  owner      text NOT NULL REFERENCES owners(name),
+  csrf       text NOT NULL,
+  expires_at bigint NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -256,6 +269,51 @@ class PgStore final : public Store {
     if (!res.ok()) return res.error();
     if (std::string(PQcmdTuples(res->get())) == "0") return unknown(terminal_id);
     return ok_status();
+  }
+
+  Status add_owner(const OwnerRecord& owner) override {
+    const std::string created = std::to_string(owner.created_at);
+    auto res = query(
+        "INSERT INTO owners(name, password_hash, created_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (name) DO NOTHING",
+        {owner.name.c_str(), owner.password_hash.c_str(), created.c_str()});
+    if (!res.ok()) return res.error();
+    if (std::string(PQcmdTuples(res->get())) == "0") return detail::owner_taken(owner.name);
+    return ok_status();
+  }
+
+  Result<OwnerRecord> find_owner(const std::string& name) override {
+    auto res =
+        query("SELECT password_hash, created_at FROM owners WHERE name = $1", {name.c_str()});
+    if (!res.ok()) return res.error();
+    if (PQntuples(res->get()) == 0) return detail::no_owner(name);
+    return OwnerRecord{name, PQgetvalue(res->get(), 0, 0),
+                       std::atoll(PQgetvalue(res->get(), 0, 1))};
+  }
+
+  Status add_session(const OwnerSession& session, std::int64_t now) override {
+    const std::string at = std::to_string(now);
+    const std::string expires = std::to_string(session.expires_at);
+    LOYALPOS_TRY(run("DELETE FROM owner_sessions WHERE expires_at <= $1", {at.c_str()}));
+    return run(
+        "INSERT INTO owner_sessions(id_hash, owner, csrf, expires_at) VALUES ($1, $2, $3, $4)",
+        {session.id_hash.c_str(), session.owner.c_str(), session.csrf.c_str(), expires.c_str()});
+  }
+
+  Result<OwnerSession> find_session(const std::string& id_hash, std::int64_t now) override {
+    const std::string at = std::to_string(now);
+    auto res = query(
+        "SELECT owner, csrf, expires_at FROM owner_sessions WHERE id_hash = $1 AND expires_at > $2",
+        {id_hash.c_str(), at.c_str()});
+    if (!res.ok()) return res.error();
+    if (PQntuples(res->get()) == 0) return detail::no_session();
+    PGresult* r = res->get();
+    return OwnerSession{id_hash, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+                        std::atoll(PQgetvalue(r, 0, 2))};
+  }
+
+  Status end_session(const std::string& id_hash) override {
+    return run("DELETE FROM owner_sessions WHERE id_hash = $1", {id_hash.c_str()});
   }
 
   Result<TerminalRecord> find_terminal(const std::string& terminal_id) override {

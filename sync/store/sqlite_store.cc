@@ -149,6 +149,19 @@ CREATE TABLE published(
 );
 CREATE INDEX published_by_kind ON published(kind, version);
 )sql",
+    R"sql(
+CREATE TABLE owners(
+  name          TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE owner_sessions(
+  id_hash    TEXT PRIMARY KEY,
+  owner      TEXT NOT NULL REFERENCES owners(name),
+  csrf       TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+)sql",
 };
 constexpr std::int64_t kSchemaVersion = std::size(kMigrations);
 
@@ -160,6 +173,7 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
     LOYALPOS_TRY(exec("PRAGMA journal_mode=WAL"));
     LOYALPOS_TRY(exec("PRAGMA synchronous=FULL"));
+    LOYALPOS_TRY(exec("PRAGMA foreign_keys=ON"));
     LOYALPOS_TRY(migrate());
     LOYALPOS_TRY(prepare(terminal_,
                          "SELECT revoked, head_seq, head_hash FROM terminals"
@@ -343,6 +357,59 @@ class SqliteStore final : public Store {
     const Bytes bytes = s.blob_at(1);
     return std::optional<Published>(
         Published{kind, s.int_at(0), std::string(bytes.begin(), bytes.end())});
+  }
+
+  Status add_owner(const OwnerRecord& owner) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s,
+                         "INSERT INTO owners(name, password_hash, created_at) VALUES (?1, ?2, ?3)"
+                         " ON CONFLICT(name) DO NOTHING"));
+    s.bind(1, owner.name).bind(2, owner.password_hash).bind(3, owner.created_at);
+    LOYALPOS_TRY(s.run());
+    if (sqlite3_changes(db_.get()) == 0) return detail::owner_taken(owner.name);
+    return ok_status();
+  }
+
+  Result<OwnerRecord> find_owner(const std::string& name) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s, "SELECT password_hash, created_at FROM owners WHERE name = ?1"));
+    s.bind(1, name);
+    auto row = s.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return detail::no_owner(name);
+    return OwnerRecord{name, s.text_at(0), s.int_at(1)};
+  }
+
+  Status add_session(const OwnerSession& session, std::int64_t now) override {
+    Stmt gone, s;
+    LOYALPOS_TRY(prepare(gone, "DELETE FROM owner_sessions WHERE expires_at <= ?1"));
+    gone.bind(1, now);
+    LOYALPOS_TRY(gone.run());
+    LOYALPOS_TRY(prepare(s,
+                         "INSERT INTO owner_sessions(id_hash, owner, csrf, expires_at)"
+                         " VALUES (?1, ?2, ?3, ?4)"));
+    s.bind(1, session.id_hash).bind(2, session.owner).bind(3, session.csrf);
+    s.bind(4, session.expires_at);
+    return s.run();
+  }
+
+  Result<OwnerSession> find_session(const std::string& id_hash, std::int64_t now) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s,
+                         "SELECT owner, csrf, expires_at FROM owner_sessions"
+                         " WHERE id_hash = ?1 AND expires_at > ?2"));
+    s.bind(1, id_hash).bind(2, now);
+    auto row = s.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return detail::no_session();
+    return OwnerSession{id_hash, s.text_at(0), s.text_at(1), s.int_at(2)};
+  }
+
+  Status end_session(const std::string& id_hash) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s, "DELETE FROM owner_sessions WHERE id_hash = ?1"));
+    s.bind(1, id_hash);
+    return s.run();
   }
 
  private:

@@ -94,6 +94,23 @@ struct JourneyFactQuery {
   std::int64_t before = 0;  // only events with at < before
 };
 
+// An owner account of the dashboard (sync/journeyd/owner_accounts.h): the
+// password only as its slow salted hash.
+struct OwnerRecord {
+  std::string name;
+  std::string password_hash;
+  std::int64_t created_at = 0;
+};
+
+// A signed-in owner's session: the cookie's secret only as its SHA-256
+// (a copy of the store signs nobody in), and the form token of the session.
+struct OwnerSession {
+  std::string id_hash;
+  std::string owner;
+  std::string csrf;
+  std::int64_t expires_at = 0;  // unix seconds
+};
+
 // Called with each journey fact in turn.
 using JourneyFactVisitor = std::function<void(const JourneyFact&)>;
 
@@ -151,6 +168,15 @@ class Store {
   // From now on its appends are refused; its stored events stay.
   virtual Status revoke_terminal(const std::string& terminal_id) = 0;
   virtual Result<TerminalRecord> find_terminal(const std::string& terminal_id) = 0;
+
+  // Owner accounts (kConflict: the name is taken; kNotFound: no such owner).
+  virtual Status add_owner(const OwnerRecord& owner) = 0;
+  virtual Result<OwnerRecord> find_owner(const std::string& name) = 0;
+  // Sessions: add_session also forgets every session expired at `now`;
+  // find_session is kNotFound for an unknown or expired one.
+  virtual Status add_session(const OwnerSession& session, std::int64_t now) = 0;
+  virtual Result<OwnerSession> find_session(const std::string& id_hash, std::int64_t now) = 0;
+  virtual Status end_session(const std::string& id_hash) = 0;
 
   // Publishes rules or a catalog; returns its version (increasing).
   virtual Result<std::int64_t> publish(const std::string& kind, const std::string& bytes) = 0;

@@ -20,15 +20,20 @@ struct CommandRun {
   std::string out;
 };
 
-// Runs journeyd with `args` to completion; its stdout and stderr together.
-inline CommandRun run_journeyd(const std::vector<std::string>& args) {
-  int fds[2];
+// Runs journeyd with `args` to completion, `input` on its standard input;
+// its stdout and stderr together.
+inline CommandRun run_journeyd(const std::vector<std::string>& args,
+                               const std::string& input = "") {
+  int fds[2], in[2];
   if (pipe(fds) != 0) return {};
+  if (pipe(in) != 0) return {};
   const pid_t pid = fork();
   if (pid == 0) {
+    dup2(in[0], 0);
     dup2(fds[1], 1);
     dup2(fds[1], 2);
     close(fds[0]);
+    close(in[1]);
     std::vector<char*> argv = {const_cast<char*>(JOURNEYD_BINARY)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -36,6 +41,10 @@ inline CommandRun run_journeyd(const std::vector<std::string>& args) {
     _exit(127);
   }
   close(fds[1]);
+  close(in[0]);
+  // A few bytes: the pipe takes them whole before the child reads.
+  if (!input.empty()) (void)!write(in[1], input.data(), input.size());
+  close(in[1]);
   CommandRun r;
   char buf[4096];
   ssize_t n;

@@ -269,6 +269,53 @@ TEST_P(JourneydTest, HealthNeedsNoCertificateButEverythingElseDoes) {
   EXPECT_EQ(count(), 0);
 }
 
+// The owner's dashboard on the real server: an owner added with `journeyd
+// user add` (the password on standard input) signs in over HTTPS without a
+// client certificate and opens the journey map; the sync API still wants one.
+TEST_P(JourneydTest, AnOwnerSignsInWithoutACertificateAndSeesTheJourneyMap) {
+  EXPECT_EQ(run_journeyd({"user", "add", "--data", dir_, "anna"}, "short\n").status, 2);
+  const CommandRun added =
+      run_journeyd({"user", "add", "--data", dir_, "anna"}, "correct horse battery\n");
+  ASSERT_EQ(added.status, 0) << added.out;
+  EXPECT_NE(added.out.find("owner anna added"), std::string::npos);
+  const CommandRun twice =
+      run_journeyd({"user", "add", "--data", dir_, "anna"}, "correct horse battery\n");
+  EXPECT_EQ(twice.status, 1);
+  EXPECT_NE(twice.out.find("already an owner named \"anna\""), std::string::npos);
+
+  const Bundle bundle = enroll("till-1");
+  net::HttpClient browser("127.0.0.1", server_->port(),
+                          net::ClientTls{bundle.tls().ca_pem, "", ""});
+  auto cookie_of = [](const net::HttpResponse& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == "set-cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+    }
+    return std::string();
+  };
+  auto form = browser.request("GET", "/owner/login");
+  ASSERT_TRUE(form.ok()) << form.error().message();
+  ASSERT_EQ(form->status, 200);
+  const std::string login = cookie_of(*form, "journeyd_login");
+  ASSERT_FALSE(login.empty());
+  const std::string token = login.substr(login.find('=') + 1);
+  auto in = browser.request(
+      "POST", "/owner/login", "csrf=" + token + "&name=anna&password=correct+horse+battery",
+      {{"Cookie", login}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_TRUE(in.ok()) << in.error().message();
+  ASSERT_EQ(in->status, 303) << in->body;
+  const std::string session = cookie_of(*in, "journeyd_session");
+  ASSERT_FALSE(session.empty());
+  auto page = browser.request("GET", "/owner/", "", {{"Cookie", session}});
+  ASSERT_TRUE(page.ok()) << page.error().message();
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Customer journey map"), std::string::npos);
+  EXPECT_NE(page->body.find("Main St"), std::string::npos);
+  // The session is the dashboard's only: the sync API still wants a certificate.
+  auto head = browser.request("GET", "/v1/head", "", {{"Cookie", session}});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->status, 401);
+}
+
 // A chain's terminals each keep a connection open: more than the 64 the
 // loopback API of `loyalpos serve` allows.
 TEST_P(JourneydTest, KeepsAHundredTerminalsConnectedAtOnce) {

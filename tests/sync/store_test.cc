@@ -568,6 +568,36 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   EXPECT_EQ(*shops, (std::vector<std::string>{"Cafe Central", "Harbour"}));
 }
 
+// Owner accounts and sessions of the dashboard (sync/journeyd/owner_accounts.h).
+TEST_P(StoreTest, OwnersAndSessionsAreKeptAndExpire) {
+  ASSERT_TRUE(store_->add_owner({"anna", "scrypt$hash", 100}).ok());
+  const Status again = store_->add_owner({"anna", "other", 200});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kConflict);
+  auto anna = store_->find_owner("anna");
+  ASSERT_TRUE(anna.ok()) << anna.error().message();
+  EXPECT_EQ(anna->password_hash, "scrypt$hash");
+  EXPECT_EQ(anna->created_at, 100);
+  EXPECT_EQ(store_->find_owner("boris").error().code(), ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->add_session({"s1", "anna", "csrf1", 1000}, 500).ok());
+  auto found = store_->find_session("s1", 999);
+  ASSERT_TRUE(found.ok()) << found.error().message();
+  EXPECT_EQ(found->owner, "anna");
+  EXPECT_EQ(found->csrf, "csrf1");
+  EXPECT_EQ(found->expires_at, 1000);
+  EXPECT_EQ(store_->find_session("s1", 1000).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->find_session("s2", 500).error().code(), ErrorCode::kNotFound);
+  // A new session clears the expired ones.
+  ASSERT_TRUE(store_->add_session({"s2", "anna", "csrf2", 5000}, 2000).ok());
+  ASSERT_TRUE(store_->add_session({"s1", "anna", "csrf3", 5000}, 2000).ok());
+  ASSERT_TRUE(store_->end_session("s1").ok());
+  EXPECT_EQ(store_->find_session("s1", 2000).error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->find_session("s2", 2000).ok());
+  // A session of nobody is refused.
+  EXPECT_FALSE(store_->add_session({"s3", "nobody", "c", 5000}, 2000).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& param_info) {
                            return param_info.param == Backend::kSqlite ? "sqlite" : "postgresql";
