@@ -2,7 +2,10 @@
 // server's limits, the bearer token check, the handler dispatch and the
 // response bytes. It must never crash or throw; the handler sees only
 // authorized requests within the limits; whatever comes back is a response
-// the server can send, framed by its Content-Length.
+// the server can send, framed by its Content-Length. The handler also reads
+// the request as the pages do (net/url_form.h): the query and the body as
+// form fields, the Cookie header; every decoded value encodes and decodes
+// back to itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +16,7 @@
 
 #include "net/http_parse.h"
 #include "net/http_server.h"
+#include "net/url_form.h"
 
 namespace {
 
@@ -57,6 +61,24 @@ HttpResponse handler(const HttpRequest& req, int& calls) {
     }
   }
   if (contains(req.target, "throw")) throw std::runtime_error("handler failure");
+  const auto q = req.target.find('?');
+  for (const std::string_view form :
+       {std::string_view(req.body),
+        q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1)}) {
+    auto fields = loyalpos::net::form_fields(form);
+    if (!fields.ok()) continue;
+    for (const auto& [name, value] : *fields) {
+      auto back = loyalpos::net::url_decode(loyalpos::net::url_encode(value), true);
+      if (!back.ok() || *back != value) fail("a form value does not encode back", value);
+      (void)name;
+    }
+  }
+  if (const std::string* cookie = req.header("cookie")) {
+    if (auto v = loyalpos::net::cookie_value(*cookie, "journeyd_session");
+        v && v->find(';') != std::string::npos) {
+      fail("a cookie value runs past its ';'", *v);
+    }
+  }
   HttpResponse r;
   r.body = req.body;
   r.content_type = "text/plain";
