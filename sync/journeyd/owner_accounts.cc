@@ -84,31 +84,6 @@ Status add_owner(sync::Store& store, const std::string& name, const std::string&
   return store.add_owner({name, hash_password(password), now});
 }
 
-std::int64_t LoginThrottle::wait(const std::string& key, std::int64_t now) {
-  const auto it = failures_.find(key);
-  if (it == failures_.end()) return 0;
-  auto& times = it->second;
-  while (!times.empty() && times.front() <= now - kFailureWindow) times.pop_front();
-  if (times.empty()) {
-    failures_.erase(it);
-    return 0;
-  }
-  if (times.size() < static_cast<std::size_t>(kMaxFailures)) return 0;
-  return times.front() + kFailureWindow - now;
-}
-
-void LoginThrottle::failed(const std::string& key, std::int64_t now) {
-  // Bounded memory: an address flood forgets the oldest keys' counts first
-  // (std::map order is by key, so this drops an arbitrary one: still bounded).
-  constexpr std::size_t kMaxKeys = 100000;
-  if (failures_.size() >= kMaxKeys && failures_.find(key) == failures_.end()) {
-    failures_.erase(failures_.begin());
-  }
-  auto& times = failures_[key];
-  times.push_back(now);
-  while (times.size() > static_cast<std::size_t>(kMaxFailures)) times.pop_front();
-}
-
 Result<SignedIn> OwnerAccounts::sign_in(const std::string& name, const std::string& password,
                                         const std::string& address) {
   const std::int64_t now = now_();
@@ -124,11 +99,11 @@ Result<SignedIn> OwnerAccounts::sign_in(const std::string& name, const std::stri
   const bool right = password_matches(
       password, owner.ok() ? owner->password_hash : "scrypt$15$8$1$00$" + std::string(64, '0'));
   if (!owner.ok() || !right) {
-    throttle_.failed(by_address, now);
-    throttle_.failed(by_name, now);
+    throttle_.count(by_address, now);
+    throttle_.count(by_name, now);
     return Error::invalid("wrong name or password");
   }
-  throttle_.succeeded(by_name);
+  throttle_.forget(by_name);
   SignedIn in;
   in.cookie_secret = random_hex(32);
   in.session = {to_hex(sha256_of(in.cookie_secret)), name, random_hex(16), now + kSessionLifetime};

@@ -19,11 +19,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <string>
 
+#include "sync/journeyd/rate_limiter.h"
 #include "sync/store/store.h"
 
 namespace loyalpos::journeyd {
@@ -39,18 +38,6 @@ bool password_matches(const std::string& password, const std::string& stored_has
 // A new owner with `password` (at least kMinPasswordLength characters).
 Status add_owner(sync::Store& store, const std::string& name, const std::string& password,
                  std::int64_t now);
-
-// Wrong tries per key (an address, an owner name) within kFailureWindow.
-class LoginThrottle {
- public:
-  // Seconds until `key` may try again; 0: now.
-  std::int64_t wait(const std::string& key, std::int64_t now);
-  void failed(const std::string& key, std::int64_t now);
-  void succeeded(const std::string& key) { failures_.erase(key); }
-
- private:
-  std::map<std::string, std::deque<std::int64_t>> failures_;
-};
 
 struct SignedIn {
   std::string cookie_secret;  // goes to the browser, never to the store
@@ -74,7 +61,7 @@ class OwnerAccounts {
  private:
   sync::Store& store_;
   Now now_;
-  LoginThrottle throttle_;
+  RateLimiter throttle_{kMaxFailures, kFailureWindow};  // wrong tries
 };
 
 }  // namespace loyalpos::journeyd

@@ -7,6 +7,7 @@
 
 #include "net/url_form.h"
 #include "sync/journeyd/commands.h"
+#include "sync/journeyd/html_page.h"
 #include "sync/journeyd/pki.h"
 #include "sync/reports/utc_day.h"
 
@@ -16,19 +17,10 @@ namespace {
 
 using net::HttpRequest;
 using net::HttpResponse;
+using namespace html;
 
 constexpr std::string_view kSessionCookie = "journeyd_session";
 constexpr std::string_view kLoginCookie = "journeyd_login";
-constexpr std::string_view kLangCookie = "journeyd_lang";
-
-enum class Lang { kEn, kRu };
-
-// The words of the pages, English then Russian.
-struct Words {
-  const char* en;
-  const char* ru;
-  const char* operator()(Lang l) const { return l == Lang::kRu ? ru : en; }
-};
 
 constexpr Words kTitle{"Head office", "Головной офис"};
 constexpr Words kSignIn{"Sign in", "Войти"};
@@ -78,111 +70,6 @@ const char* stage_name(std::string_view stage, Lang l) {
   return "?";
 }
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
-
-std::string query_of(const std::string& target) {
-  const auto q = target.find('?');
-  return q == std::string::npos ? std::string() : target.substr(q + 1);
-}
-
-std::optional<std::string> cookie(const HttpRequest& r, std::string_view name) {
-  const std::string* header = r.header("cookie");
-  return header ? net::cookie_value(*header, name) : std::nullopt;
-}
-
-std::string set_cookie(std::string_view name, const std::string& value, std::int64_t max_age) {
-  return std::string(name) + "=" + value + "; Path=/owner; Max-Age=" + std::to_string(max_age) +
-         "; Secure; HttpOnly; SameSite=Strict";
-}
-
-Lang language(const HttpRequest& r, const net::FormFields& query, std::string* remember) {
-  if (auto l = net::field(query, "lang"); l && (*l == "en" || *l == "ru")) {
-    *remember = *l;
-    return *l == "ru" ? Lang::kRu : Lang::kEn;
-  }
-  if (auto l = cookie(r, kLangCookie)) {
-    if (*l == "ru") return Lang::kRu;
-    if (*l == "en") return Lang::kEn;
-  }
-  if (const std::string* accept = r.header("accept-language")) {
-    // The first language the browser names.
-    std::string first = accept->substr(0, accept->find_first_of(",;"));
-    while (!first.empty() && first.front() == ' ') first.erase(0, 1);
-    if (first.rfind("ru", 0) == 0) return Lang::kRu;
-  }
-  return Lang::kEn;
-}
-
-HttpResponse html(int status, Lang lang, const std::string& title, const std::string& body) {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
-                         " form-action 'self'; frame-ancestors 'none'");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
-  const char* other = lang == Lang::kRu ? "en" : "ru";
-  r.body = std::string("<!doctype html>\n<html lang=\"") + (lang == Lang::kRu ? "ru" : "en") +
-           "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-           "content=\"width=device-width, initial-scale=1\"><title>" +
-           escape(title) +
-           "</title><style>"
-           "body{font-family:DejaVu Sans,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}"
-           "header{display:flex;gap:1em;align-items:center;justify-content:space-between;"
-           "padding:.6em 1em;background:#2d3e50;color:#fff}header a{color:#fff}"
-           "main{padding:1em;max-width:80em;margin:auto}"
-           "form.inline{display:inline}label{display:block;margin:.5em 0 .2em}"
-           "input,select,button{font-size:1em;padding:.4em}button{cursor:pointer}"
-           ".error{color:#a00;font-weight:bold}"
-           ".stages{display:grid;grid-template-columns:repeat(auto-fit,minmax(11em,1fr));gap:.6em}"
-           ".stage{background:#fff;border:1px solid #ccc;border-radius:6px;padding:.6em}"
-           ".stage h2{font-size:1.05em;margin:.1em 0 .4em}.stage.drop{border:2px solid #c0392b}"
-           ".flag{color:#c0392b;font-weight:bold}.absent{color:#777}"
-           "dl{margin:0}dt{font-size:.8em;color:#555}dd{margin:0 0 .35em;font-size:1.1em}"
-           "svg{max-width:100%;height:auto}</style></head><body><header><strong>" +
-           escape(kTitle(lang)) + "</strong><a href=\"?lang=" + other + "\">" +
-           (lang == Lang::kRu ? "English" : "Русский") + "</a></header><main>" + body +
-           "</main></body></html>\n";
-  return r;
-}
-
-HttpResponse redirect(const std::string& to) {
-  HttpResponse r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.headers.emplace_back("Location", to);
-  r.body = "See " + to + "\n";
-  return r;
-}
-
 HttpResponse login_page(int status, Lang lang, const std::string& message) {
   const std::string token = random_hex(16);
   std::string body = "<h1>" + escape(kSignIn(lang)) + "</h1>";
@@ -201,8 +88,8 @@ HttpResponse login_page(int status, Lang lang, const std::string& message) {
       "autocomplete=\"current-password\" required>"
       "<p><button type=\"submit\">" +
       escape(kSignIn(lang)) + "</button></p></form>";
-  HttpResponse r = html(status, lang, kSignIn(lang), body);
-  r.headers.emplace_back("Set-Cookie", set_cookie(kLoginCookie, token, 3600));
+  HttpResponse r = page(status, lang, kTitle(lang), kSignIn(lang), body);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kLoginCookie, token, "/owner", 3600));
   return r;
 }
 
@@ -302,7 +189,7 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
   const Lang lang = language(request, *query, &remember);
   auto finish = [&](HttpResponse r) {
     if (!remember.empty()) {
-      r.headers.emplace_back("Set-Cookie", set_cookie(kLangCookie, remember, 365 * 86400));
+      r.headers.emplace_back("Set-Cookie", remember_language(remember));
     }
     return r;
   };
@@ -311,7 +198,8 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
 
   if (path == "/owner/login") {
     if (get) return finish(login_page(200, lang, ""));
-    if (!post) return finish(html(405, lang, kNotFound(lang), escape(kNotFound(lang))));
+    if (!post)
+      return finish(page(405, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
     auto form = net::form_fields(request.body);
     const auto token = form.ok() ? net::field(*form, "csrf") : std::nullopt;
     const auto expected = cookie(request, kLoginCookie);
@@ -323,15 +211,15 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
     if (!in.ok()) {
       const bool throttled = in.error().code() == ErrorCode::kUnavailable;
       if (!throttled && in.error().code() != ErrorCode::kInvalidInput) {
-        return finish(html(500, lang, kSignIn(lang), escape(in.error().message())));
+        return finish(page(500, lang, kTitle(lang), kSignIn(lang), escape(in.error().message())));
       }
       return finish(
           login_page(throttled ? 429 : 401, lang, throttled ? kTooMany(lang) : kWrong(lang)));
     }
     HttpResponse r = redirect("/owner/");
-    r.headers.emplace_back("Set-Cookie",
-                           set_cookie(kSessionCookie, in->cookie_secret, kSessionLifetime));
-    r.headers.emplace_back("Set-Cookie", set_cookie(kLoginCookie, "", 0));
+    r.headers.emplace_back(
+        "Set-Cookie", set_cookie(kSessionCookie, in->cookie_secret, "/owner", kSessionLifetime));
+    r.headers.emplace_back("Set-Cookie", set_cookie(kLoginCookie, "", "/owner", 0));
     return finish(r);
   }
 
@@ -341,28 +229,28 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
       secret ? accounts_.session(*secret) : Result<sync::OwnerSession>(Error::not_found(""));
   if (!session.ok()) {
     if (session.error().code() != ErrorCode::kNotFound) {
-      return finish(html(503, lang, kTitle(lang), escape(session.error().message())));
+      return finish(page(503, lang, kTitle(lang), kTitle(lang), escape(session.error().message())));
     }
     if (get) return finish(redirect("/owner/login"));
-    return finish(html(403, lang, kSignIn(lang), escape(kExpiredForm(lang))));
+    return finish(page(403, lang, kTitle(lang), kSignIn(lang), escape(kExpiredForm(lang))));
   }
   if (post) {
     auto form = net::form_fields(request.body);
     const auto token = form.ok() ? net::field(*form, "csrf") : std::nullopt;
     if (!token || *token != session->csrf) {
-      return finish(html(403, lang, kTitle(lang), escape(kExpiredForm(lang))));
+      return finish(page(403, lang, kTitle(lang), kTitle(lang), escape(kExpiredForm(lang))));
     }
     if (path == "/owner/logout") {
       (void)accounts_.sign_out(*secret);
       HttpResponse r = redirect("/owner/login");
-      r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, "", 0));
+      r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, "", "/owner", 0));
       return finish(r);
     }
-    return finish(html(404, lang, kNotFound(lang), escape(kNotFound(lang))));
+    return finish(page(404, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
   }
-  if (!get) return finish(html(405, lang, kNotFound(lang), escape(kNotFound(lang))));
+  if (!get) return finish(page(405, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
   if (path != "/owner" && path != "/owner/") {
-    return finish(html(404, lang, kNotFound(lang), escape(kNotFound(lang))));
+    return finish(page(404, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
   }
 
   JourneyReportOptions o;
@@ -383,15 +271,15 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
   Status checked = range.ok() ? check_shop(store_, o.shop) : Status(range.error());
   if (!checked.ok()) {
     const int status = checked.error().code() == ErrorCode::kInvalidInput ? 400 : 503;
-    return finish(html(
-        status, lang, kJourneyMap(lang),
+    return finish(page(
+        status, lang, kTitle(lang), kJourneyMap(lang),
         body + "<p class=\"error\" role=\"alert\">" + escape(checked.error().message()) + "</p>"));
   }
   std::ostringstream ignored;
   range->lapsed_after_days = lapsed_after_days(store_, ignored);
   auto map = reports::journey_map(store_, *range);
   if (!map.ok()) {
-    return finish(html(503, lang, kJourneyMap(lang),
+    return finish(page(503, lang, kTitle(lang), kJourneyMap(lang),
                        body + "<p class=\"error\">" + escape(map.error().message()) + "</p>"));
   }
   const reports::StageRow* drop = nullptr;
@@ -408,7 +296,7 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
   body += entered_chart(*map, lang) + "<div class=\"stages\">";
   for (const auto& s : map->stages) body += stage_card(s, &s == drop, lang);
   body += "</div>";
-  return finish(html(200, lang, kJourneyMap(lang), body));
+  return finish(page(200, lang, kTitle(lang), kJourneyMap(lang), body));
 }
 
 }  // namespace loyalpos::journeyd

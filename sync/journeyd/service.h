@@ -19,6 +19,7 @@
 #include <string>
 
 #include "net/http_server.h"
+#include "sync/journeyd/card_page.h"
 #include "sync/journeyd/owner_pages.h"
 #include "sync/store/store.h"
 
@@ -32,19 +33,20 @@ std::string claim_row(const std::string& enrollment_id);
 inline constexpr std::size_t kMaxBody = 4 * 1024 * 1024;
 
 // Besides the sync protocol, journeyd serves the owner's dashboard
-// (owner_pages.h) under /owner/: no client certificate there, an owner's
-// session instead.
+// (owner_pages.h) under /owner/, with an owner's session instead of a client
+// certificate, and the customers' card pages (card_page.h) under /C/.
 class Service {
  public:
   // `now`: unix seconds for sessions and sign-in throttling (tests fix it).
   explicit Service(sync::Store& store, OwnerAccounts::Now now = system_now)
-      : store_(store), owner_pages_(store, std::move(now)) {}
+      : store_(store), owner_pages_(store, now), card_pages_(store, now) {}
   net::HttpResponse handle(const net::HttpRequest& request);
 
  private:
   static std::int64_t system_now();
   sync::Store& store_;
   OwnerPages owner_pages_;
+  CardPages card_pages_;
 };
 
 // Revokes an enrollment and the terminal id it claimed (if any): from now on

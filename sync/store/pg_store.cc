@@ -82,6 +82,8 @@ CREATE TABLE owner_sessions(
   expires_at bigint NOT NULL
 );
 )sql",
+    // The customer's card page reads one card's events.
+    "CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -166,24 +168,18 @@ class PgStore final : public Store {
         {cursor_text.c_str(), except_terminal.c_str(), cards_only ? "true" : "false",
          limit_text.c_str()});
     if (!res.ok()) return res.error();
-    PGresult* r = res->get();
-    std::vector<WireEvent> out;
-    out.reserve(static_cast<std::size_t>(PQntuples(r)));
-    for (int i = 0; i < PQntuples(r); ++i) {
-      WireEvent e;
-      e.cursor = std::atoll(PQgetvalue(r, i, 0));
-      e.terminal_id = PQgetvalue(r, i, 1);
-      e.seq = std::atoll(PQgetvalue(r, i, 2));
-      e.type = PQgetvalue(r, i, 3);
-      e.at = std::atoll(PQgetvalue(r, i, 4));
-      if (!PQgetisnull(r, i, 5)) e.card_id = PQgetvalue(r, i, 5);
-      if (!PQgetisnull(r, i, 6)) e.sale_id = std::atoll(PQgetvalue(r, i, 6));
-      e.payload = PQgetvalue(r, i, 7);
-      e.prev_hash = hex_of_bytea(PQgetvalue(r, i, 8));
-      e.hash = hex_of_bytea(PQgetvalue(r, i, 9));
-      out.push_back(std::move(e));
-    }
-    return out;
+    return events_of(res->get());
+  }
+
+  Result<std::vector<WireEvent>> card_events(const std::string& card_id,
+                                             std::size_t limit) override {
+    const std::string limit_text = std::to_string(limit);
+    auto res = query(
+        "SELECT cursor, terminal_id, seq, type, at, card_id, sale_id, payload, prev_hash, hash"
+        " FROM events WHERE card_id = $1 ORDER BY cursor LIMIT $2",
+        {card_id.c_str(), limit_text.c_str()});
+    if (!res.ok()) return res.error();
+    return events_of(res->get());
   }
 
   Result<std::int64_t> count_events() override {
@@ -357,6 +353,28 @@ class PgStore final : public Store {
   }
 
  private:
+  // The rows of a SELECT of cursor, terminal_id, seq, type, at, card_id,
+  // sale_id, payload, prev_hash, hash.
+  static std::vector<WireEvent> events_of(PGresult* r) {
+    std::vector<WireEvent> out;
+    out.reserve(static_cast<std::size_t>(PQntuples(r)));
+    for (int i = 0; i < PQntuples(r); ++i) {
+      WireEvent e;
+      e.cursor = std::atoll(PQgetvalue(r, i, 0));
+      e.terminal_id = PQgetvalue(r, i, 1);
+      e.seq = std::atoll(PQgetvalue(r, i, 2));
+      e.type = PQgetvalue(r, i, 3);
+      e.at = std::atoll(PQgetvalue(r, i, 4));
+      if (!PQgetisnull(r, i, 5)) e.card_id = PQgetvalue(r, i, 5);
+      if (!PQgetisnull(r, i, 6)) e.sale_id = std::atoll(PQgetvalue(r, i, 6));
+      e.payload = PQgetvalue(r, i, 7);
+      e.prev_hash = hex_of_bytea(PQgetvalue(r, i, 8));
+      e.hash = hex_of_bytea(PQgetvalue(r, i, 9));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
   static Error unknown(const std::string& terminal_id) {
     return Error::not_found("terminal " + terminal_id + " is not enrolled");
   }

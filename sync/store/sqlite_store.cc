@@ -162,6 +162,8 @@ CREATE TABLE owner_sessions(
   expires_at INTEGER NOT NULL
 );
 )sql",
+    // The customer's card page reads one card's events.
+    "CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;",
 };
 constexpr std::int64_t kSchemaVersion = std::size(kMigrations);
 
@@ -219,25 +221,18 @@ class SqliteStore final : public Store {
                          " AND (?3 = 0 OR card_id IS NOT NULL) ORDER BY cursor LIMIT ?4"));
     s.bind(1, cursor).bind(2, except_terminal).bind(3, cards_only ? 1 : 0);
     s.bind(4, static_cast<std::int64_t>(std::min<std::size_t>(limit, kMaxBatch * 10)));
-    std::vector<WireEvent> out;
-    for (;;) {
-      auto row = s.step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      WireEvent e;
-      e.cursor = s.int_at(0);
-      e.terminal_id = s.text_at(1);
-      e.seq = s.int_at(2);
-      e.type = s.text_at(3);
-      e.at = s.int_at(4);
-      if (!s.null_at(5)) e.card_id = s.text_at(5);
-      if (!s.null_at(6)) e.sale_id = s.int_at(6);
-      e.payload = s.text_at(7);
-      e.prev_hash = to_hex(s.blob_at(8));
-      e.hash = to_hex(s.blob_at(9));
-      out.push_back(std::move(e));
-    }
-    return out;
+    return read_events(s);
+  }
+
+  Result<std::vector<WireEvent>> card_events(const std::string& card_id,
+                                             std::size_t limit) override {
+    Stmt s;
+    LOYALPOS_TRY(
+        prepare(s,
+                "SELECT cursor, terminal_id, seq, type, at, card_id, sale_id, payload,"
+                " prev_hash, hash FROM events WHERE card_id = ?1 ORDER BY cursor LIMIT ?2"));
+    s.bind(1, card_id).bind(2, static_cast<std::int64_t>(limit));
+    return read_events(s);
   }
 
   Result<std::int64_t> count_events() override {
@@ -417,6 +412,30 @@ class SqliteStore final : public Store {
     bool revoked = false;
     detail::StoredHead head;
   };
+
+  // The rows of a SELECT of cursor, terminal_id, seq, type, at, card_id,
+  // sale_id, payload, prev_hash, hash.
+  static Result<std::vector<WireEvent>> read_events(Stmt& s) {
+    std::vector<WireEvent> out;
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      WireEvent e;
+      e.cursor = s.int_at(0);
+      e.terminal_id = s.text_at(1);
+      e.seq = s.int_at(2);
+      e.type = s.text_at(3);
+      e.at = s.int_at(4);
+      if (!s.null_at(5)) e.card_id = s.text_at(5);
+      if (!s.null_at(6)) e.sale_id = s.int_at(6);
+      e.payload = s.text_at(7);
+      e.prev_hash = to_hex(s.blob_at(8));
+      e.hash = to_hex(s.blob_at(9));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
 
   static Error unknown(const std::string& terminal_id) {
     return Error::not_found("terminal " + terminal_id + " is not enrolled");

@@ -149,6 +149,10 @@ class Store {
                                                       const std::string& except_terminal,
                                                       std::size_t limit, bool cards_only) = 0;
   virtual Result<std::int64_t> count_events() = 0;
+  // The events of one card (its card id: 32 hex digits), of every terminal,
+  // in cursor order, at most `limit`, oldest first (an index reads them).
+  virtual Result<std::vector<WireEvent>> card_events(const std::string& card_id,
+                                                     std::size_t limit) = 0;
 
   // Every event with a card of the five types JourneyFact lists, with `at`
   // before `before`, of the shop's terminals (every terminal when store_name

@@ -87,7 +87,8 @@ class SqliteBaseline final : public Baseline {
                  "CREATE TABLE events(cursor INTEGER PRIMARY KEY, terminal_id TEXT NOT NULL,"
                  " seq INTEGER NOT NULL, type TEXT NOT NULL, at INTEGER NOT NULL, card_id TEXT,"
                  " sale_id INTEGER, payload TEXT NOT NULL, prev_hash BLOB NOT NULL,"
-                 " hash BLOB NOT NULL, UNIQUE(terminal_id, seq))",
+                 " hash BLOB NOT NULL, UNIQUE(terminal_id, seq));"
+                 "CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL",
                  nullptr, nullptr, nullptr);
     sqlite3_prepare_v2(db_,
                        "INSERT INTO events(terminal_id, seq, type, at, card_id, sale_id, payload,"

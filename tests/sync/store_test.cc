@@ -568,6 +568,32 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   EXPECT_EQ(*shops, (std::vector<std::string>{"Cafe Central", "Harbour"}));
 }
 
+// The card page's read: one card's events of every terminal, in cursor order.
+TEST_P(StoreTest, CardEventsAreOneCardsOfEveryTerminalInCursorOrder) {
+  const auto a = chain("T1", 40);
+  const auto b = chain("T2", 40, "b");
+  ASSERT_TRUE(store_->append("T1", slice(a, 1, 20)).ok());
+  ASSERT_TRUE(store_->append("T2", b).ok());
+  ASSERT_TRUE(store_->append("T1", slice(a, 21, 40)).ok());
+  auto events = store_->card_events("CARD3", 100);
+  ASSERT_TRUE(events.ok()) << events.error().message();
+  // Seqs 10, 24, 38 in each chain are even with seq % 7 == 3.
+  std::vector<std::pair<std::string, std::int64_t>> got;
+  std::int64_t cursor = 0;
+  for (const auto& e : *events) {
+    EXPECT_EQ(e.card_id, "CARD3");
+    EXPECT_GT(e.cursor, cursor);
+    cursor = e.cursor;
+    got.emplace_back(e.terminal_id, e.seq);
+  }
+  const std::vector<std::pair<std::string, std::int64_t>> want = {
+      {std::string("T1"), 10}, {std::string("T2"), 10}, {std::string("T2"), 24},
+      {std::string("T2"), 38}, {std::string("T1"), 24}, {std::string("T1"), 38}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(store_->card_events("CARD3", 2)->size(), 2u);
+  EXPECT_TRUE(store_->card_events("NOBODY", 100)->empty());
+}
+
 // Owner accounts and sessions of the dashboard (sync/journeyd/owner_accounts.h).
 TEST_P(StoreTest, OwnersAndSessionsAreKeptAndExpire) {
   ASSERT_TRUE(store_->add_owner({"anna", "scrypt$hash", 100}).ok());

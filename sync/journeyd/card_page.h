@@ -1,0 +1,70 @@
+// The customer's card page (docs/journeyd.md "The card page"): what a card's
+// QR opens, /C/<TOKEN>. The card's stamps per program with their progress,
+// the rewards ready, the visits and the shops it was used in, from every
+// shop's events in the store; nothing else (no name, no contact, no sale).
+//
+// An unknown, misread or malformed token gets the same plain "card not
+// found" (404), which says nothing about why. Lookups are limited per
+// address (kCardLookups a minute, then 429), so tokens cannot be guessed at
+// speed (they are 128 random bits besides).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/rules.h"
+#include "net/http_server.h"
+#include "sync/journeyd/owner_accounts.h"
+#include "sync/journeyd/rate_limiter.h"
+#include "sync/store/store.h"
+
+namespace loyalpos::journeyd {
+
+inline constexpr int kCardLookups = 30;                // per address…
+inline constexpr std::int64_t kCardLookupWindow = 60;  // …per this many seconds
+inline constexpr std::size_t kMaxCardEvents = 20000;   // read for one page
+
+// What the page shows of one card, from its events.
+struct CardSummary {
+  struct Program {
+    std::string id;
+    std::int64_t stamps = 0;   // the balance (a points card's points)
+    std::int64_t rewards = 0;  // rewards banked, ready to redeem
+  };
+  std::vector<Program> programs;  // in the order first seen
+  std::int64_t visits = 0;        // sales, less those refunded whole
+  std::optional<std::int64_t> last_visit;
+  std::vector<std::string> shops;  // sorted, once each
+};
+
+// The summary of `events` (one card's, in cursor order); `shop_of` names a
+// terminal's shop.
+CardSummary summarize_card(const std::vector<sync::WireEvent>& events,
+                           const std::function<std::string(const std::string&)>& shop_of);
+
+// Whether a request is for a card page (its path starts with /C/).
+bool is_card_path(const std::string& target);
+
+class CardPages {
+ public:
+  CardPages(sync::Store& store, OwnerAccounts::Now now) : store_(store), now_(std::move(now)) {}
+
+  net::HttpResponse handle(const net::HttpRequest& request, const std::string& address);
+
+ private:
+  // The rules for program names and progress: the ones head office
+  // published last, else the shipped café's.
+  const loyalty::Rules& rules();
+
+  sync::Store& store_;
+  OwnerAccounts::Now now_;
+  RateLimiter lookups_{kCardLookups, kCardLookupWindow};
+  std::optional<loyalty::Rules> rules_;
+  std::int64_t rules_version_ = -1;
+  std::map<std::string, std::string> shops_;  // terminal id -> shop name
+};
+
+}  // namespace loyalpos::journeyd
