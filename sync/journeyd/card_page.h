@@ -63,8 +63,8 @@ bool is_card_path(const std::string& target);
 
 class CardPages {
  public:
-  CardPages(sync::Store& store, OwnerAccounts::Now now)
-      : store_(store), now_(std::move(now)), chain_(store) {}
+  CardPages(sync::Store& store, HeadOfficeChain& chain, OwnerAccounts::Now now)
+      : store_(store), now_(std::move(now)), chain_(chain) {}
 
   net::HttpResponse handle(const net::HttpRequest& request, const std::string& address);
 
@@ -78,7 +78,7 @@ class CardPages {
 
   sync::Store& store_;
   OwnerAccounts::Now now_;
-  HeadOfficeChain chain_;
+  HeadOfficeChain& chain_;
   RateLimiter lookups_{kCardLookups, kCardLookupWindow};
   std::optional<loyalty::Rules> rules_;
   std::int64_t rules_version_ = -1;

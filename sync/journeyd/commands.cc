@@ -248,7 +248,8 @@ int serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   options.max_connections = kMaxConnections;
   allow_open_files(kMaxConnections + 64);  // and the store's, the certificates'...
   options.tls = std::move(*tls);
-  Service service(**store);
+  Service service(
+      **store, [] { return static_cast<std::int64_t>(std::time(nullptr)); }, c->public_url);
   net::HttpServer server(options,
                          [&service](const net::HttpRequest& r) { return service.handle(r); });
   auto port = server.listen();

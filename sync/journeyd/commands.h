@@ -106,6 +106,18 @@ struct UserAddOptions {
 // where other users of the machine see it).
 int user_add(const UserAddOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
+struct ContactsOptions {
+  std::string dir;
+  std::string store_url;  // empty: the config's
+  bool consented = false;
+  std::string token;  // forget: the card's token
+};
+// `export contacts --consented`: CSV (card, email, consented_at UTC, source)
+// of the e-mails given on the join page with consent; `forget TOKEN` erases
+// a card's contact (its journey events stay, anonymous). In owner_command.cc.
+int export_contacts(const ContactsOptions& o, std::ostream& out, std::ostream& err);
+int forget_contact(const ContactsOptions& o, std::ostream& out, std::ostream& err);
+
 // For the commands in other files: the store of the data folder DIR (or
 // `store_url` when given), and how a command says it failed (its exit code).
 Result<std::unique_ptr<sync::Store>> open_data_store(const std::string& dir,

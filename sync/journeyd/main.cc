@@ -73,6 +73,20 @@ int main(int argc, char** argv) {
   c_user_add->add_option("--store", user.store_url, "store URL (default: the config's)");
   c_user_add->add_option("name", user.name, "the owner's sign-in name")->required();
 
+  j::ContactsOptions contacts;
+  auto* c_export = app.add_subcommand("export", "export data for the owner");
+  c_export->require_subcommand(1);
+  auto* c_contacts = c_export->add_subcommand(
+      "contacts", "the e-mails given on the join page with consent, as CSV");
+  c_contacts->add_option("--data", contacts.dir, "data folder")->required();
+  c_contacts->add_option("--store", contacts.store_url, "store URL (default: the config's)");
+  c_contacts->add_flag("--consented", contacts.consented, "those given with consent (all kept)");
+  auto* c_forget =
+      app.add_subcommand("forget", "erase a customer's contact data (the events stay)");
+  c_forget->add_option("--data", contacts.dir, "data folder")->required();
+  c_forget->add_option("--store", contacts.store_url, "store URL (default: the config's)");
+  c_forget->add_option("token", contacts.token, "the card's token")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
   if (*c_serve) {
@@ -89,5 +103,7 @@ int main(int argc, char** argv) {
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);
   if (*c_journey) return j::report_journey(journey, std::cout, std::cerr);
   if (*c_user_add) return j::user_add(user, std::cin, std::cout, std::cerr);
+  if (*c_contacts) return j::export_contacts(contacts, std::cout, std::cerr);
+  if (*c_forget) return j::forget_contact(contacts, std::cout, std::cerr);
   return j::report_conflicts(report, std::cout, std::cerr);
 }

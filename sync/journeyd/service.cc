@@ -326,6 +326,7 @@ std::string claim_row(const std::string& enrollment_id) { return "claim:" + enro
 HttpResponse Service::handle(const HttpRequest& request) {
   if (is_owner_path(request.target)) return owner_pages_.handle(request, request.peer_address);
   if (is_card_path(request.target)) return card_pages_.handle(request, request.peer_address);
+  if (is_join_path(request.target)) return join_pages_.handle(request, request.peer_address);
   return Request(store_, request).route();
 }
 

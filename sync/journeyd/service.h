@@ -20,6 +20,7 @@
 
 #include "net/http_server.h"
 #include "sync/journeyd/card_page.h"
+#include "sync/journeyd/join_page.h"
 #include "sync/journeyd/owner_pages.h"
 #include "sync/store/store.h"
 
@@ -34,19 +35,28 @@ inline constexpr std::size_t kMaxBody = 4 * 1024 * 1024;
 
 // Besides the sync protocol, journeyd serves the owner's dashboard
 // (owner_pages.h) under /owner/, with an owner's session instead of a client
-// certificate, and the customers' card pages (card_page.h) under /C/.
+// certificate, the customers' card pages (card_page.h) under /C/ and the
+// join page (join_page.h) at /join.
 class Service {
  public:
-  // `now`: unix seconds for sessions and sign-in throttling (tests fix it).
-  explicit Service(sync::Store& store, OwnerAccounts::Now now = system_now)
-      : store_(store), owner_pages_(store, now), card_pages_(store, now) {}
+  // `now`: unix seconds for sessions, feedback and the limits (tests fix
+  // it); `public_url`: journeyd's as the tills dial it (the join page's QR).
+  explicit Service(sync::Store& store, OwnerAccounts::Now now = system_now,
+                   std::string public_url = "https://localhost")
+      : store_(store),
+        chain_(store),
+        owner_pages_(store, now),
+        card_pages_(store, chain_, now),
+        join_pages_(store, chain_, now, std::move(public_url)) {}
   net::HttpResponse handle(const net::HttpRequest& request);
 
  private:
   static std::int64_t system_now();
   sync::Store& store_;
+  HeadOfficeChain chain_;
   OwnerPages owner_pages_;
   CardPages card_pages_;
+  JoinPages join_pages_;
 };
 
 // Revokes an enrollment and the terminal id it claimed (if any): from now on

@@ -125,4 +125,8 @@ Error no_owner(const std::string& name) {
 
 Error no_session() { return Error::not_found("no such session, or it expired"); }
 
+Error contact_taken(const std::string& card_id) {
+  return Error::conflict("card " + card_id + " has a contact already");
+}
+
 }  // namespace loyalpos::sync::detail

@@ -61,5 +61,6 @@ Status check_kind(const std::string& kind);
 Error owner_taken(const std::string& name);
 Error no_owner(const std::string& name);
 Error no_session();
+Error contact_taken(const std::string& card_id);
 
 }  // namespace loyalpos::sync::detail

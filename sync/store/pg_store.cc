@@ -84,6 +84,14 @@ CREATE TABLE owner_sessions(
 )sql",
     // The customer's card page reads one card's events.
     "CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;",
+    R"sql(
+CREATE TABLE contacts(
+  card_id      text PRIMARY KEY,
+  email        text NOT NULL,
+  consented_at bigint NOT NULL,
+  source       text NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -310,6 +318,37 @@ class PgStore final : public Store {
 
   Status end_session(const std::string& id_hash) override {
     return run("DELETE FROM owner_sessions WHERE id_hash = $1", {id_hash.c_str()});
+  }
+
+  Status add_contact(const Contact& c) override {
+    const std::string at = std::to_string(c.consented_at);
+    auto res = query(
+        "INSERT INTO contacts(card_id, email, consented_at, source) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (card_id) DO NOTHING",
+        {c.card_id.c_str(), c.email.c_str(), at.c_str(), c.source.c_str()});
+    if (!res.ok()) return res.error();
+    if (std::string(PQcmdTuples(res->get())) == "0") return detail::contact_taken(c.card_id);
+    return ok_status();
+  }
+
+  Result<std::vector<Contact>> contacts() override {
+    auto res = query(
+        "SELECT card_id, email, consented_at, source FROM contacts ORDER BY consented_at, card_id",
+        {});
+    if (!res.ok()) return res.error();
+    PGresult* r = res->get();
+    std::vector<Contact> out;
+    for (int i = 0; i < PQntuples(r); ++i) {
+      out.push_back({PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::atoll(PQgetvalue(r, i, 2)),
+                     PQgetvalue(r, i, 3)});
+    }
+    return out;
+  }
+
+  Result<bool> forget_contact(const std::string& card_id) override {
+    auto res = query("DELETE FROM contacts WHERE card_id = $1", {card_id.c_str()});
+    if (!res.ok()) return res.error();
+    return std::string(PQcmdTuples(res->get())) != "0";
   }
 
   Result<TerminalRecord> find_terminal(const std::string& terminal_id) override {

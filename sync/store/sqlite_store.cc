@@ -164,6 +164,14 @@ CREATE TABLE owner_sessions(
 )sql",
     // The customer's card page reads one card's events.
     "CREATE INDEX events_by_card ON events(card_id) WHERE card_id IS NOT NULL;",
+    R"sql(
+CREATE TABLE contacts(
+  card_id      TEXT PRIMARY KEY,
+  email        TEXT NOT NULL,
+  consented_at INTEGER NOT NULL,
+  source       TEXT NOT NULL
+);
+)sql",
 };
 constexpr std::int64_t kSchemaVersion = std::size(kMigrations);
 
@@ -405,6 +413,39 @@ class SqliteStore final : public Store {
     LOYALPOS_TRY(prepare(s, "DELETE FROM owner_sessions WHERE id_hash = ?1"));
     s.bind(1, id_hash);
     return s.run();
+  }
+
+  Status add_contact(const Contact& c) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s,
+                         "INSERT INTO contacts(card_id, email, consented_at, source)"
+                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(card_id) DO NOTHING"));
+    s.bind(1, c.card_id).bind(2, c.email).bind(3, c.consented_at).bind(4, c.source);
+    LOYALPOS_TRY(s.run());
+    if (sqlite3_changes(db_.get()) == 0) return detail::contact_taken(c.card_id);
+    return ok_status();
+  }
+
+  Result<std::vector<Contact>> contacts() override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s,
+                         "SELECT card_id, email, consented_at, source FROM contacts"
+                         " ORDER BY consented_at, card_id"));
+    std::vector<Contact> out;
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back({s.text_at(0), s.text_at(1), s.int_at(2), s.text_at(3)});
+    }
+  }
+
+  Result<bool> forget_contact(const std::string& card_id) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(s, "DELETE FROM contacts WHERE card_id = ?1"));
+    s.bind(1, card_id);
+    LOYALPOS_TRY(s.run());
+    return sqlite3_changes(db_.get()) > 0;
   }
 
  private:

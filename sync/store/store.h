@@ -111,6 +111,16 @@ struct OwnerSession {
   std::int64_t expires_at = 0;  // unix seconds
 };
 
+// A customer's e-mail, given on the join page with explicit consent to
+// marketing: kept apart from the journey events (which are never changed),
+// so `journeyd forget` can erase it while the events stay, anonymous.
+struct Contact {
+  std::string card_id;
+  std::string email;
+  std::int64_t consented_at = 0;  // unix seconds
+  std::string source;             // the join page's ?src=
+};
+
 // Called with each journey fact in turn.
 using JourneyFactVisitor = std::function<void(const JourneyFact&)>;
 
@@ -181,6 +191,12 @@ class Store {
   virtual Status add_session(const OwnerSession& session, std::int64_t now) = 0;
   virtual Result<OwnerSession> find_session(const std::string& id_hash, std::int64_t now) = 0;
   virtual Status end_session(const std::string& id_hash) = 0;
+
+  // Contacts: one per card (kConflict for a second); every consented one,
+  // oldest first; forget_contact erases a card's (false: there was none).
+  virtual Status add_contact(const Contact& contact) = 0;
+  virtual Result<std::vector<Contact>> contacts() = 0;
+  virtual Result<bool> forget_contact(const std::string& card_id) = 0;
 
   // Publishes rules or a catalog; returns its version (increasing).
   virtual Result<std::int64_t> publish(const std::string& kind, const std::string& bytes) = 0;

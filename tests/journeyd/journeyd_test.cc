@@ -316,6 +316,54 @@ TEST_P(JourneydTest, AnOwnerSignsInWithoutACertificateAndSeesTheJourneyMap) {
   EXPECT_EQ(head->status, 401);
 }
 
+// The join page on the real server, then the owner's contact commands: the
+// e-mail given with consent is exported, and `forget` erases it while the
+// card's journey event stays.
+TEST_P(JourneydTest, AJoinedCardsContactIsExportedAndForgotten) {
+  const Bundle bundle = enroll("till-1");
+  net::HttpClient phone("127.0.0.1", server_->port(), net::ClientTls{bundle.tls().ca_pem, "", ""});
+  auto form = phone.request("GET", "/join?src=poster-1");
+  ASSERT_TRUE(form.ok()) << form.error().message();
+  ASSERT_EQ(form->status, 200);
+  std::string csrf;
+  for (const auto& [n, v] : form->headers) {
+    if (n == "set-cookie" && v.rfind("journeyd_join=", 0) == 0) csrf = v.substr(14, 32);
+  }
+  ASSERT_EQ(csrf.size(), 32u);
+  auto joined = phone.request(
+      "POST", "/join", "csrf=" + csrf + "&src=poster-1&email=anna%40example.com&consent=yes",
+      {{"Cookie", "journeyd_join=" + csrf}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_TRUE(joined.ok());
+  ASSERT_EQ(joined->status, 201) << joined->body;
+  std::string token;
+  for (const auto& [n, v] : joined->headers) {
+    if (n == "location") token = v.substr(3);
+  }
+  ASSERT_EQ(token.size(), 28u);
+
+  EXPECT_EQ(run_journeyd({"export", "contacts", "--data", dir_}).status, 2);
+  CommandRun exported = run_journeyd({"export", "contacts", "--data", dir_, "--consented"});
+  ASSERT_EQ(exported.status, 0) << exported.out;
+  EXPECT_NE(exported.out.find("card,email,consented_at,source\n" + token + ",anna@example.com,"),
+            std::string::npos)
+      << exported.out;
+  EXPECT_NE(exported.out.find(",poster-1\n"), std::string::npos);
+  EXPECT_EQ(run_journeyd({"forget", "--data", dir_, "NOT-A-TOKEN"}).status, 2);
+  const CommandRun forgot = run_journeyd({"forget", "--data", dir_, token});
+  ASSERT_EQ(forgot.status, 0) << forgot.out;
+  EXPECT_NE(forgot.out.find("erased the contact data"), std::string::npos);
+  exported = run_journeyd({"export", "contacts", "--data", dir_, "--consented"});
+  EXPECT_EQ(exported.out.find("anna"), std::string::npos);
+  // The card and where it came from stay.
+  auto events = store_->events_after(0, "nobody", 100, true);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_NE((*events)[0].payload.find("\"source\":\"poster-1\""), std::string::npos);
+  auto page = phone.request("GET", "/C/" + token);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->status, 200);
+}
+
 // A chain's terminals each keep a connection open: more than the 64 the
 // loopback API of `loyalpos serve` allows.
 TEST_P(JourneydTest, KeepsAHundredTerminalsConnectedAtOnce) {

@@ -594,6 +594,25 @@ TEST_P(StoreTest, CardEventsAreOneCardsOfEveryTerminalInCursorOrder) {
   EXPECT_TRUE(store_->card_events("NOBODY", 100)->empty());
 }
 
+// The join page's contacts: one per card, kept apart, erased on request.
+TEST_P(StoreTest, ContactsAreKeptApartAndForgotten) {
+  ASSERT_TRUE(store_->add_contact({"c2", "b@example.com", 200, "flyer"}).ok());
+  ASSERT_TRUE(store_->add_contact({"c1", "a@example.com", 100, "poster"}).ok());
+  EXPECT_EQ(store_->add_contact({"c1", "x@example.com", 300, "x"}).error().code(),
+            ErrorCode::kConflict);
+  auto all = store_->contacts();
+  ASSERT_TRUE(all.ok()) << all.error().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].card_id, "c1");
+  EXPECT_EQ((*all)[0].email, "a@example.com");
+  EXPECT_EQ((*all)[0].consented_at, 100);
+  EXPECT_EQ((*all)[0].source, "poster");
+  EXPECT_EQ((*all)[1].card_id, "c2");
+  EXPECT_EQ(store_->forget_contact("c1").value(), true);
+  EXPECT_EQ(store_->forget_contact("c1").value(), false);
+  EXPECT_EQ(store_->contacts()->size(), 1u);
+}
+
 // Owner accounts and sessions of the dashboard (sync/journeyd/owner_accounts.h).
 TEST_P(StoreTest, OwnersAndSessionsAreKeptAndExpire) {
   ASSERT_TRUE(store_->add_owner({"anna", "scrypt$hash", 100}).ok());
