@@ -73,7 +73,9 @@ struct ReportOptions {
 // `report conflicts` (sync/journeyd/conflicts.h), in report_command.cc.
 int report_conflicts(const ReportOptions& o, std::ostream& out, std::ostream& err);
 
-struct JourneyReportOptions {
+// The options of the reports over a range of days: journey, cohorts,
+// lifecycle, stamps, promotions, touchpoints.
+struct RangeReportOptions {
   std::string dir;
   std::string store_url;  // empty: the config's
   std::string shop;       // a store name; empty: the whole chain
@@ -81,20 +83,24 @@ struct JourneyReportOptions {
   std::string to;         // YYYY-MM-DD (UTC), inclusive; empty: today
   bool json = false;
   bool csv = false;
-  std::int64_t now = 0;  // unix seconds; 0: the system clock (tests fix it)
+  std::int64_t now = 0;   // unix seconds; 0: the system clock (tests fix it)
+  std::string time_zone;  // promotions: the zone of the promotions' hours; empty: UTC
 };
+using JourneyReportOptions = RangeReportOptions;
 // `report journey` (sync/reports/journey_map.h), in journey_command.cc: bad
 // dates, an unknown shop or --json with --csv are exit 2.
 int report_journey(const JourneyReportOptions& o, std::ostream& out, std::ostream& err);
-
-// What report_journey makes of its options, for the dashboard too: the range
-// and the moment "now" (kInvalidInput names what is wrong, before any store
-// is opened); a shop no terminal enrolled with refused, naming the shops;
-// when a card lapses, from the rules head office published last (what the
-// tills use), else the terminal's default (a problem is told to `err`).
-Result<reports::JourneyMapOptions> journey_range(const JourneyReportOptions& o);
-Status check_shop(sync::Store& store, const std::string& shop);
-int lapsed_after_days(sync::Store& store, std::ostream& err);
+// `report cohorts` (sync/reports/cohorts.h), `report lifecycle`
+// (sync/reports/lifecycle.h) and `report stamps` (sync/reports/stamps.h), in
+// range_reports_command.cc; refusals as journey's.
+int report_cohorts(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
+int report_lifecycle(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
+int report_stamps(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
+// `report touchpoints` (sync/reports/touchpoints.h), in range_reports_command.cc.
+int report_touchpoints(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
+// `report promotions` (sync/reports/promotions.h), in promotions_command.cc;
+// an unknown time zone is exit 2 too.
+int report_promotions(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
 
 struct UserAddOptions {
   std::string dir;

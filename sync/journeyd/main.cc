@@ -60,9 +60,41 @@ int main(int argc, char** argv) {
   c_journey->add_option("--store", journey.store_url, "store URL (default: the config's)");
   c_journey->add_option("--shop", journey.shop, "one shop's store name (default: the chain)");
   c_journey->add_option("--from", journey.from, "first UTC day, YYYY-MM-DD (default: the start)");
-  c_journey->add_option("--to", journey.to, "last UTC day, YYYY-MM-DD (default: today)");
+  c_journey->add_option("--to,--until", journey.to,
+                        "last UTC day, included, YYYY-MM-DD (default: today)");
   c_journey->add_flag("--json", journey.json, "JSON on stdout");
   c_journey->add_flag("--csv", journey.csv, "CSV on stdout, one row per stage");
+
+  // The other range reports take the journey map's options.
+  j::RangeReportOptions ranged;
+  const auto range_report = [&](const char* name, const char* what, const char* csv) {
+    auto* c = c_report->add_subcommand(name, what);
+    c->add_option("--data", ranged.dir, "data folder")->required();
+    c->add_option("--store", ranged.store_url, "store URL (default: the config's)");
+    c->add_option("--shop", ranged.shop, "one shop's store name (default: the chain)");
+    c->add_option("--from", ranged.from, "first UTC day, YYYY-MM-DD (default: the start)");
+    c->add_option("--to,--until", ranged.to, "last UTC day, included, YYYY-MM-DD (default: today)");
+    c->add_flag("--json", ranged.json, "JSON on stdout");
+    c->add_flag("--csv", ranged.csv, csv);
+    return c;
+  };
+  auto* c_cohorts = range_report(
+      "cohorts", "retention cohorts: cards by week of first purchase, the share buying again",
+      "CSV on stdout, one row per cohort and later week");
+  auto* c_lifecycle =
+      range_report("lifecycle", "per week: cards new, returning, resurrected and gone dormant",
+                   "CSV on stdout, one row per week");
+  auto* c_stamps = range_report(
+      "stamps", "per stamp program: stamps given, rewards earned and redeemed, stalled cards",
+      "CSV on stdout, one row per program");
+  auto* c_promotions = range_report(
+      "promotions", "per promotion: units and revenue in its windows beside the weeks before",
+      "CSV on stdout, one row per promotion");
+  auto* c_touchpoints =
+      range_report("touchpoints", "join sources ranked by the share of their cards that come back",
+                   "CSV on stdout, one row per source");
+  c_promotions->add_option("--tz", ranged.time_zone,
+                           "the shops' time zone, e.g. Europe/Moscow (default: UTC)");
 
   j::UserAddOptions user;
   auto* c_user = app.add_subcommand("user", "owner accounts of the dashboard");
@@ -102,6 +134,11 @@ int main(int argc, char** argv) {
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);
   if (*c_journey) return j::report_journey(journey, std::cout, std::cerr);
+  if (*c_cohorts) return j::report_cohorts(ranged, std::cout, std::cerr);
+  if (*c_lifecycle) return j::report_lifecycle(ranged, std::cout, std::cerr);
+  if (*c_stamps) return j::report_stamps(ranged, std::cout, std::cerr);
+  if (*c_promotions) return j::report_promotions(ranged, std::cout, std::cerr);
+  if (*c_touchpoints) return j::report_touchpoints(ranged, std::cout, std::cerr);
   if (*c_user_add) return j::user_add(user, std::cin, std::cout, std::cerr);
   if (*c_contacts) return j::export_contacts(contacts, std::cout, std::cerr);
   if (*c_forget) return j::forget_contact(contacts, std::cout, std::cerr);

@@ -9,6 +9,7 @@
 #include "sync/journeyd/commands.h"
 #include "sync/journeyd/html_page.h"
 #include "sync/journeyd/pki.h"
+#include "sync/journeyd/report_scope.h"
 #include "sync/reports/utc_day.h"
 
 namespace loyalpos::journeyd {
@@ -267,7 +268,7 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
       escape(session->csrf) + "\"><button type=\"submit\">" + escape(kSignOut(lang)) +
       "</button></form> " + escape(session->owner) + "<h1>" + escape(kJourneyMap(lang)) + "</h1>" +
       range_form(o, shops.ok() ? *shops : std::vector<std::string>{}, lang);
-  auto range = journey_range(o);
+  auto range = range_of(o);
   Status checked = range.ok() ? check_shop(store_, o.shop) : Status(range.error());
   if (!checked.ok()) {
     const int status = checked.error().code() == ErrorCode::kInvalidInput ? 400 : 503;
@@ -276,7 +277,9 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
         body + "<p class=\"error\" role=\"alert\">" + escape(checked.error().message()) + "</p>"));
   }
   std::ostringstream ignored;
-  range->lapsed_after_days = lapsed_after_days(store_, ignored);
+  const auto rules = published_rules(store_, ignored);
+  range->lapsed_after_days =
+      rules ? rules->journey.lapsed_after_days : loyalty::JourneySettings{}.lapsed_after_days;
   auto map = reports::journey_map(store_, *range);
   if (!map.ok()) {
     return finish(page(503, lang, kTitle(lang), kJourneyMap(lang),

@@ -260,7 +260,7 @@ Result<JourneyMap> journey_map(sync::Store& store, const JourneyMapOptions& opti
                                const ReportProgress& progress) {
   Reader reader(options);
   std::int64_t read = 0;
-  LOYALPOS_TRY(store.each_journey_fact({options.shop, options.as_of}, [&](const auto& f) {
+  LOYALPOS_TRY(store.each_journey_fact({options.shop, options.as_of, ""}, [&](const auto& f) {
     reader.read(f);
     if (++read % kProgressEvery == 0 && progress) progress(read);
   }));

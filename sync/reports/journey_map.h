@@ -37,20 +37,12 @@
 #include <string>
 #include <vector>
 
+#include "sync/reports/report_range.h"
 #include "sync/store/store.h"
 
 namespace loyalpos::reports {
 
-struct JourneyMapOptions {
-  std::string shop;  // a store name of the terminals table; empty: the chain
-  // The range [from, until) in unix seconds (UTC midnights). Facts after
-  // `as_of` are not read: "now" is as_of (the range's end, or the present
-  // moment when that is earlier).
-  std::int64_t from = 0;
-  std::int64_t until = 0;
-  std::int64_t as_of = 0;
-  int lapsed_after_days = 60;  // the rules' journey.lapsed_after_days
-};
+using JourneyMapOptions = ReportRange;
 
 // What the cards met on the way into a stage, and how many cards.
 struct Touchpoint {
@@ -81,9 +73,6 @@ struct JourneyMap {
 
 // Why feedback stars are empty, for every stage.
 extern const char* const kNoFeedbackYet;
-
-// Told every so many facts read, with the number read so far.
-using ReportProgress = std::function<void(std::int64_t facts_read)>;
 
 Result<JourneyMap> journey_map(sync::Store& store, const JourneyMapOptions& options,
                                const ReportProgress& progress = {});

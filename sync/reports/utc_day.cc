@@ -58,4 +58,23 @@ std::string utc_day(std::int64_t unix_seconds) {
   return text;
 }
 
+std::int64_t iso_week_start(std::int64_t unix_seconds) {
+  const std::int64_t day =
+      unix_seconds >= 0 ? unix_seconds / kSecondsPerDay : (unix_seconds + 1) / kSecondsPerDay - 1;
+  // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
+  const std::int64_t since_monday = ((day + 3) % 7 + 7) % 7;
+  return (day - since_monday) * kSecondsPerDay;
+}
+
+std::string iso_week_name(std::int64_t unix_seconds) {
+  const std::int64_t thursday = iso_week_start(unix_seconds) + 3 * kSecondsPerDay;
+  const std::string day = utc_day(thursday);
+  const int year = std::stoi(day.substr(0, 4));
+  const std::int64_t jan1 = days_from_civil(year, 1, 1) * kSecondsPerDay;
+  const std::int64_t week = (thursday - jan1) / kSecondsPerWeek + 1;
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-W%02lld", year, static_cast<long long>(week));
+  return text;
+}
+
 }  // namespace loyalpos::reports

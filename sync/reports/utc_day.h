@@ -16,5 +16,14 @@ Result<std::int64_t> parse_utc_day(const std::string& text, const std::string& w
 std::string utc_day(std::int64_t unix_seconds);
 
 inline constexpr std::int64_t kSecondsPerDay = 86400;
+inline constexpr std::int64_t kSecondsPerWeek = 7 * kSecondsPerDay;
+
+// The weekly reports' weeks are ISO weeks in UTC: Monday 00:00 to the next
+// Monday, numbered by the year of their Thursday ("2026-W01" is 2025-12-29
+// to 2026-01-04).
+// The unix second of the Monday 00:00 UTC starting the week of `unix_seconds`.
+std::int64_t iso_week_start(std::int64_t unix_seconds);
+// "2026-W02" for the week holding `unix_seconds`.
+std::string iso_week_name(std::int64_t unix_seconds);
 
 }  // namespace loyalpos::reports

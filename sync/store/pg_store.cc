@@ -205,17 +205,24 @@ class PgStore final : public Store {
         "  WHEN 'card.stage' THEN payload::json->>'from'"
         "  WHEN 'card.stamps' THEN payload::json->>'program'"
         "  WHEN 'sale.completed' THEN (payload::json->'promotions')::text END,"
-        " CASE type WHEN 'card.stage' THEN payload::json->>'to'"
-        "  WHEN 'card.stamps' THEN payload::json->>'why' END"
+        " CASE type WHEN 'card.issued' THEN payload::json->>'source'"
+        "  WHEN 'card.stage' THEN payload::json->>'to'"
+        "  WHEN 'card.stamps' THEN payload::json->>'why'"
+        "  WHEN 'sale.completed' THEN (payload::json->'codes')::text END,"
+        " CASE type WHEN 'card.stamps' THEN payload::json->>'stamps'"
+        "  WHEN 'sale.completed' THEN payload::json->>'stamps_earned' END,"
+        " CASE type WHEN 'card.stamps' THEN payload::json->>'rewards'"
+        "  WHEN 'sale.completed' THEN payload::json->>'free_units' END"
         " FROM events WHERE at < $1 AND card_id IS NOT NULL"
         " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
         " AND ($2::text = '' OR terminal_id IN"
         "  (SELECT terminal_id FROM terminals WHERE store_name = $2::text))"
+        " AND ($3::text = '' OR type = $3::text)"
         " ORDER BY cursor";
-    const char* params[] = {before_text.c_str(), q.store_name.c_str()};
+    const char* params[] = {before_text.c_str(), q.store_name.c_str(), q.type.c_str()};
     reconnect_if_lost();
     // Single-row mode: one query, one plan, rows handed over as they come.
-    if (PQsendQueryParams(conn_.get(), kSql, 2, nullptr, params, nullptr, nullptr, 0) != 1 ||
+    if (PQsendQueryParams(conn_.get(), kSql, 3, nullptr, params, nullptr, nullptr, 0) != 1 ||
         PQsetSingleRowMode(conn_.get()) != 1) {
       drain();
       return pg_error(conn_.get(), nullptr, "reading the journey events");
@@ -234,9 +241,47 @@ class PgStore final : public Store {
         f.sale_id = std::atoll(PQgetvalue(raw, 0, 5));
         f.first = PQgetvalue(raw, 0, 6);
         f.second = PQgetvalue(raw, 0, 7);
+        f.stamps = std::atoll(PQgetvalue(raw, 0, 8));  // NULL reads as "": 0
+        f.rewards = std::atoll(PQgetvalue(raw, 0, 9));
         if (!failed) visit(f);
       } else if (status != PGRES_TUPLES_OK && !failed) {
         failed = pg_error(conn_.get(), raw, "reading the journey events");
+      }
+    }
+    if (failed) return *failed;
+    return ok_status();
+  }
+
+  Status each_sale(const SaleQuery& q, const SaleVisitor& visit) override {
+    const std::string from_text = std::to_string(q.from);
+    const std::string before_text = std::to_string(q.before);
+    static constexpr const char* kSql =
+        "SELECT terminal_id, at, coalesce((payload::json->'promotions')::text, '[]'),"
+        " coalesce((payload::json->'lines')::text, '[]')"
+        " FROM events WHERE type = 'sale.completed' AND at >= $1 AND at < $2"
+        " AND ($3::text = '' OR terminal_id IN"
+        "  (SELECT terminal_id FROM terminals WHERE store_name = $3::text))"
+        " ORDER BY cursor";
+    const char* params[] = {from_text.c_str(), before_text.c_str(), q.store_name.c_str()};
+    reconnect_if_lost();
+    if (PQsendQueryParams(conn_.get(), kSql, 3, nullptr, params, nullptr, nullptr, 0) != 1 ||
+        PQsetSingleRowMode(conn_.get()) != 1) {
+      drain();
+      return pg_error(conn_.get(), nullptr, "reading the sales");
+    }
+    std::optional<Error> failed;
+    SaleFact f;
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+      ResPtr res(raw);
+      const ExecStatusType status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE) {
+        f.terminal_id = PQgetvalue(raw, 0, 0);
+        f.at = std::atoll(PQgetvalue(raw, 0, 1));
+        f.promotions = PQgetvalue(raw, 0, 2);
+        f.lines = PQgetvalue(raw, 0, 3);
+        if (!failed) visit(f);
+      } else if (status != PGRES_TUPLES_OK && !failed) {
+        failed = pg_error(conn_.get(), raw, "reading the sales");
       }
     }
     if (failed) return *failed;

@@ -260,13 +260,20 @@ class SqliteStore final : public Store {
         "  WHEN 'card.stage' THEN json_extract(payload, '$.from')"
         "  WHEN 'card.stamps' THEN json_extract(payload, '$.program')"
         "  WHEN 'sale.completed' THEN json_extract(payload, '$.promotions') END,"
-        " CASE type WHEN 'card.stage' THEN json_extract(payload, '$.to')"
-        "  WHEN 'card.stamps' THEN json_extract(payload, '$.why') END"
+        " CASE type WHEN 'card.issued' THEN json_extract(payload, '$.source')"
+        "  WHEN 'card.stage' THEN json_extract(payload, '$.to')"
+        "  WHEN 'card.stamps' THEN json_extract(payload, '$.why')"
+        "  WHEN 'sale.completed' THEN json_extract(payload, '$.codes') END,"
+        " CASE type WHEN 'card.stamps' THEN json_extract(payload, '$.stamps')"
+        "  WHEN 'sale.completed' THEN json_extract(payload, '$.stamps_earned') END,"
+        " CASE type WHEN 'card.stamps' THEN json_extract(payload, '$.rewards')"
+        "  WHEN 'sale.completed' THEN json_extract(payload, '$.free_units') END"
         " FROM events WHERE at < ?1 AND card_id IS NOT NULL"
         " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
         " AND (?2 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?2))"
+        " AND (?3 = '' OR type = ?3)"
         " ORDER BY cursor"));
-    s.bind(1, q.before).bind(2, q.store_name);
+    s.bind(1, q.before).bind(2, q.store_name).bind(3, q.type);
     // One statement stepped to the end: a read transaction of its own (WAL:
     // appends go on meanwhile and are not seen).
     JourneyFact f;
@@ -282,6 +289,31 @@ class SqliteStore final : public Store {
       f.sale_id = s.int_at(5);
       f.first = s.text_at(6);
       f.second = s.text_at(7);
+      f.stamps = s.int_at(8);  // NULL reads as 0
+      f.rewards = s.int_at(9);
+      visit(f);
+    }
+  }
+
+  Status each_sale(const SaleQuery& q, const SaleVisitor& visit) override {
+    Stmt s;
+    LOYALPOS_TRY(prepare(
+        s,
+        "SELECT terminal_id, at, coalesce(json_extract(payload, '$.promotions'), '[]'),"
+        " coalesce(json_extract(payload, '$.lines'), '[]')"
+        " FROM events WHERE type = 'sale.completed' AND at >= ?1 AND at < ?2"
+        " AND (?3 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?3))"
+        " ORDER BY cursor"));
+    s.bind(1, q.from).bind(2, q.before).bind(3, q.store_name);
+    SaleFact f;
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!*row) return ok_status();
+      f.terminal_id = s.text_at(0);
+      f.at = s.int_at(1);
+      f.promotions = s.text_at(2);
+      f.lines = s.text_at(3);
       visit(f);
     }
   }

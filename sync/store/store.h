@@ -78,13 +78,22 @@ struct JourneyFact {
   std::string card_id;
   std::int64_t sale_id = 0;  // 0: no sale
   // By type (pos/ledger/event_payloads.cc):
-  //   card.issued      first = the referrer's card id ("" when none)
+  //   card.issued      first = the referrer's card id ("" when none);
+  //                    second = the join page's source ("" at a counter)
   //   card.seen        (neither)
   //   card.stage       first = from, second = to (loyalty/journey.h's names)
   //   card.stamps      first = program, second = why
-  //   sale.completed   first = the promotions applied, a JSON array of ids
+  //   sale.completed   first = the promotions applied, a JSON array of ids;
+  //                    second = the codes given, a JSON array of {code, source}
   std::string first;
   std::string second;
+  // By type, numbers of the payload (0 for the other types):
+  //   card.stamps      stamps, rewards = the change of the card's stamps and
+  //                    banked rewards of the program
+  //   sale.completed   stamps = stamps_earned, rewards = free_units (every
+  //                    stamp program's, in the sale)
+  std::int64_t stamps = 0;
+  std::int64_t rewards = 0;
 };
 
 // Which journey facts to read: those of one shop's terminals (a store name of
@@ -92,6 +101,7 @@ struct JourneyFact {
 struct JourneyFactQuery {
   std::string store_name;   // empty: every shop
   std::int64_t before = 0;  // only events with at < before
+  std::string type;         // one of the five types: only its events; empty: all five
 };
 
 // An owner account of the dashboard (sync/journeyd/owner_accounts.h): the
@@ -123,6 +133,25 @@ struct Contact {
 
 // Called with each journey fact in turn.
 using JourneyFactVisitor = std::function<void(const JourneyFact&)>;
+
+// A sale, with a card or without, as the promotions report reads it: its
+// time, the promotions it applied and its lines, taken out of the payload by
+// the database (pos/ledger/event_payloads.cc: "promotions", "lines").
+struct SaleFact {
+  std::string terminal_id;
+  std::int64_t at = 0;
+  std::string promotions;  // a JSON array of ids
+  std::string lines;  // a JSON array of {category, discount, name, qty, reason, sku, unit_price}
+};
+
+// Which sales: of one shop's terminals (empty: every shop), with from <= at < before.
+struct SaleQuery {
+  std::string store_name;
+  std::int64_t from = 0;
+  std::int64_t before = 0;
+};
+
+using SaleVisitor = std::function<void(const SaleFact&)>;
 
 // The most events one append takes; larger batches are kInvalidInput.
 inline constexpr std::size_t kMaxBatch = 1000;
@@ -166,11 +195,15 @@ class Store {
 
   // Every event with a card of the five types JourneyFact lists, with `at`
   // before `before`, of the shop's terminals (every terminal when store_name
-  // is empty), in cursor order (so each terminal's in seq order), streamed to
-  // `visit` as the database reads them: one query, memory for one row at a
-  // time. The database does the filtering. `visit` must not use this Store.
+  // is empty; only of `type` when it is set), in cursor order (so each
+  // terminal's in seq order), streamed to `visit` as the database reads them:
+  // one query, memory for one row at a time. The database does the filtering.
+  // `visit` must not use this Store.
   virtual Status each_journey_fact(const JourneyFactQuery& query,
                                    const JourneyFactVisitor& visit) = 0;
+  // Every sale.completed event (with a card or not) of the query's shop and
+  // times, in cursor order, streamed to `visit` as each_journey_fact does.
+  virtual Status each_sale(const SaleQuery& query, const SaleVisitor& visit) = 0;
   // The shops (store names) of the terminals ever enrolled, sorted, once each.
   virtual Result<std::vector<std::string>> store_names() = 0;
 

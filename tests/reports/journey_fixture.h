@@ -36,12 +36,14 @@ class FixtureTill {
   void seen(const std::string& card, int d) { add(pos::card_seen_event(card, day(d))); }
 
   // A sale to `card` on day `d`: its sale.completed (with the promotions it
-  // applied), a stamp per program and, when `from` differs from `to`, the
-  // card's stage change.
+  // applied and the codes given, each with its touchpoint), a stamp per
+  // program and, when `from` differs from `to`, the card's stage change.
   void sale(const std::string& card, int d, std::vector<std::string> promotions,
-            const std::vector<std::string>& programs, const char* from, const char* to) {
+            const std::vector<std::string>& programs, const char* from, const char* to,
+            std::vector<loyalty::CodeUse> codes = {}) {
     loyalty::PricedBasket priced;
     priced.promotions_applied = std::move(promotions);
+    priced.codes = std::move(codes);
     sale_id_ += 1;
     pos::SaleCompleted sale;
     sale.sale_id = sale_id_;
@@ -55,6 +57,78 @@ class FixtureTill {
     for (const auto& p : programs)
       add(pos::card_stamps_event(card, sale_id_, p, 1, 0, "sale", day(d)));
     if (std::string(from) != to) add(pos::card_stage_event(card, sale_id_, from, to, day(d)));
+  }
+
+  // A stamp program's change in a sale, as the till writes it: the change
+  // of stamps (after the lapsed ones' own event) and of banked rewards.
+  struct StampChange {
+    std::string program;
+    std::int64_t stamps = 0;
+    std::int64_t rewards = 0;
+    const char* why = "sale";  // "lapsed": stamps lost before the sale; "redeem": points
+  };
+  // A sale to `card` on day `d` with the stamp cards' arithmetic written out:
+  // the stamps it earned and the units it gave free (every stamp program's)
+  // and each program's change, in the till's order.
+  void stamp_sale(const std::string& card, int d, std::int64_t stamps_earned,
+                  std::int64_t free_units, const std::vector<StampChange>& changes) {
+    loyalty::PricedBasket priced;
+    sale_id_ += 1;
+    pos::SaleCompleted sale;
+    sale.sale_id = sale_id_;
+    sale.at = day(d);
+    sale.card_id = card;
+    sale.cashier = "ann";
+    sale.currency = "RUB";
+    sale.payment = "cash";
+    sale.priced = &priced;
+    sale.stamps_earned = stamps_earned;
+    sale.free_units = free_units;
+    add(pos::sale_completed_event(sale));
+    for (const auto& c : changes) {
+      add(pos::card_stamps_event(card, sale_id_, c.program, c.stamps, c.rewards, c.why, day(d)));
+    }
+  }
+
+  // A line of a basket: `qty` of a product at `price` (minor units), `discount` off the line.
+  struct BasketLine {
+    std::string sku, category;
+    std::int64_t qty = 1, price = 0, discount = 0;
+  };
+  // A sale at `at` (unix seconds) of `lines`, with a card or without, the
+  // promotions it applied named.
+  void basket_sale(std::int64_t at, const std::vector<BasketLine>& lines,
+                   std::vector<std::string> promotions = {},
+                   std::optional<std::string> card = std::nullopt) {
+    loyalty::PricedBasket priced;
+    priced.promotions_applied = std::move(promotions);
+    for (const auto& l : lines) {
+      loyalty::PricedLine line;
+      line.product = {l.sku, l.sku, l.category, l.price, ""};
+      line.qty = l.qty;
+      line.gross = l.qty * l.price;
+      line.discount = l.discount;
+      priced.lines.push_back(std::move(line));
+      priced.subtotal += l.qty * l.price;
+      priced.discount += l.discount;
+    }
+    priced.total = priced.subtotal - priced.discount;
+    sale_id_ += 1;
+    pos::SaleCompleted sale;
+    sale.sale_id = sale_id_;
+    sale.at = at;
+    sale.card_id = std::move(card);
+    sale.cashier = "ann";
+    sale.currency = "RUB";
+    sale.payment = "cash";
+    sale.priced = &priced;
+    add(pos::sale_completed_event(sale));
+  }
+
+  // A referral bonus of `stamps` given to `referrer` by the sale just made.
+  void bonus(const std::string& referrer, int d, const std::string& program, std::int64_t stamps,
+             std::int64_t rewards) {
+    add(pos::card_stamps_event(referrer, sale_id_, program, stamps, rewards, "referral", day(d)));
   }
 
   // The referrer's bonus from the sale just made: the referred card's first
@@ -114,15 +188,16 @@ inline void write_fixture_journey(sync::Store& store) {
   // it referred (C04) bought; back on day 70 at the other till.
   m1.issue("C05", 1);
   m1.sale("C05", 4, {}, coffee, "new", "purchase");
-  // C02: card day 2, bought day 6 (welcome), 10, 20 (a tier: loyalty), then
-  // nothing: lapsed at the end of March.
+  // C02: card day 2, bought day 6 (welcome, with the January flyer's code),
+  // 10 (a receipt link's code), 20 (a tier: loyalty), then nothing: lapsed
+  // at the end of March.
   m1.issue("C02", 2);
-  m1.sale("C02", 6, {"welcome"}, coffee, "new", "purchase");
-  m1.sale("C02", 10, {}, coffee, "purchase", "retention");
+  m1.sale("C02", 6, {"welcome"}, coffee, "new", "purchase", {{"FLYER", "flyer-jan"}});
+  m1.sale("C02", 10, {}, coffee, "purchase", "retention", {{"RCPT", "receipt-link"}});
   m1.sale("C02", 20, {}, coffee, "retention", "loyalty");
-  // C03: card and one pastry on day 3, never again.
+  // C03: card and one pastry on day 3 (the flyer's code), never again.
   m1.issue("C03", 3);
-  m1.sale("C03", 3, {}, {"pastry"}, "new", "purchase");
+  m1.sale("C03", 3, {}, {"pastry"}, "new", "purchase", {{"FLYER", "flyer-jan"}});
   // C07: a card on day 12 at till 2, never used.
   m2.issue("C07", 12);
   // C04: referred by C05, card on January 31st (day 30), first purchase day
@@ -136,11 +211,13 @@ inline void write_fixture_journey(sync::Store& store) {
   m2.seen("C05", 70);
   m2.sale("C05", 70, {}, coffee, "loyalty", "loyalty");
 
-  // Harbour. C09: card and happy hour on day 20, again on day 25, and day
+  // Harbour. C09: card and happy hour on day 20 (with a typed code without a
+  // touchpoint and the harbour poster's code), again on day 25, and day
   // 85; on day 86 it buys at Main St's till 1, which had not synced Harbour
   // and records it as a first purchase there.
   h1.issue("C09", 20);
-  h1.sale("C09", 20, {"harbour-happy-hour"}, coffee, "new", "purchase");
+  h1.sale("C09", 20, {"harbour-happy-hour"}, coffee, "new", "purchase",
+          {{"TYPED", ""}, {"POSTER", "harbour-poster"}});
   h1.sale("C09", 25, {"harbour-happy-hour"}, coffee, "purchase", "retention");
   h1.sale("C09", 85, {}, coffee, "retention", "retention");
   m1.seen("C09", 86);

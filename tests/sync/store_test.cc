@@ -497,25 +497,28 @@ TEST_P(StoreTest, CursorReadersNeverSkipEventsCommittedConcurrently) {
   for (const char* t : {"T1", "T2", "T3"}) EXPECT_EQ(seen[t].size(), std::size_t{kEvents}) << t;
 }
 
-// each_journey_fact: only the five journey types, only events with a card,
-// of the shop's terminals, before the bound, in cursor order, each with its
-// payload fields taken out by the database. store_names: each shop once,
-// sorted.
+// each_journey_fact: only the five journey types (or the one asked for), only
+// events with a card, of the shop's terminals, before the bound, in cursor
+// order, each with its payload fields taken out by the database.
+// store_names: each shop once, sorted.
 TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   ASSERT_TRUE(store_->add_terminal("Harbour", "till 1", "H1", "x").ok());
   loyalty::PricedBasket priced;
   priced.promotions_applied = {"p1", "p2"};
+  priced.codes = {{"VK10", "vk-post"}};
   pos::SaleCompleted sale;
   sale.sale_id = 1;
   sale.at = 103;
   sale.card_id = "C1";
   sale.priced = &priced;
+  sale.stamps_earned = 2;
+  sale.free_units = 1;
   const std::vector<pos::NewEvent> events = {
       pos::terminal_initialized_event(100, "Harbour", "till 1", "RUB"),  // no card
       pos::card_issued_event("C1", 101, std::string("C0")),
       pos::card_seen_event("C2", 102),
       pos::sale_completed_event(sale),
-      pos::card_stamps_event("C1", 1, "coffee", 1, 0, "sale", 103),
+      pos::card_stamps_event("C1", 1, "coffee", -2, 1, "sale", 103),
       pos::card_stage_event("C1", 1, "new", "purchase", 103),
       pos::card_phone_event("C1", 104, "ab", "cd"),      // not a journey type
       pos::card_issued_event("C3", 200, std::nullopt)};  // at the bound
@@ -529,9 +532,10 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   ASSERT_TRUE(store_->append("H1", batch).ok());
   ASSERT_TRUE(store_->append("T1", chain("T1", 6)).ok());  // Cafe Central: 3 card.stamps
 
-  const auto facts = [&](const std::string& shop, std::int64_t before) {
+  const auto facts = [&](const std::string& shop, std::int64_t before,
+                         const std::string& type = "") {
     std::vector<JourneyFact> out;
-    const Status read = store_->each_journey_fact({shop, before}, [&](const JourneyFact& f) {
+    const Status read = store_->each_journey_fact({shop, before, type}, [&](const JourneyFact& f) {
       if (!out.empty()) {
         EXPECT_GT(f.cursor, out.back().cursor);
       }
@@ -554,18 +558,59 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   };
   expect(harbour[0], "card.issued", 101, "C1", 0, "C0", "");
   expect(harbour[1], "card.seen", 102, "C2", 0, "", "");
-  expect(harbour[2], "sale.completed", 103, "C1", 1, R"(["p1","p2"])", "");
+  expect(harbour[2], "sale.completed", 103, "C1", 1, R"(["p1","p2"])",
+         R"([{"code":"VK10","source":"vk-post"}])");
   expect(harbour[3], "card.stamps", 103, "C1", 1, "coffee", "sale");
   expect(harbour[4], "card.stage", 103, "C1", 1, "new", "purchase");
+  // The numbers: a sale's stamps earned and free units, a stamp change's.
+  EXPECT_EQ(harbour[2].stamps, 2);
+  EXPECT_EQ(harbour[2].rewards, 1);
+  EXPECT_EQ(harbour[3].stamps, -2);
+  EXPECT_EQ(harbour[3].rewards, 1);
+  for (const std::size_t i : {0u, 1u, 4u}) {
+    EXPECT_EQ(harbour[i].stamps, 0) << i;
+    EXPECT_EQ(harbour[i].rewards, 0) << i;
+  }
   EXPECT_EQ(facts("Harbour", 201).size(), 6u);
   EXPECT_EQ(facts("Harbour", 103).size(), 2u);
   EXPECT_EQ(facts("", 1767225600 + 100).size(), 6u + 3u);
   EXPECT_EQ(facts("Cafe Central", 1767225600 + 100).size(), 3u);
   EXPECT_EQ(facts("Nowhere", 1767225600 + 100).size(), 0u);
+  // One type only (the weekly reports read just the sales).
+  const auto sales = facts("Harbour", 200, "sale.completed");
+  ASSERT_EQ(sales.size(), 1u);
+  expect(sales[0], "sale.completed", 103, "C1", 1, R"(["p1","p2"])",
+         R"([{"code":"VK10","source":"vk-post"}])");
+  EXPECT_EQ(facts("", 1767225600 + 100, "card.stamps").size(), 1u + 3u);
+  EXPECT_EQ(facts("", 1767225600 + 100, "card.phone").size(), 0u);  // not a journey type
 
   auto shops = store_->store_names();
   ASSERT_TRUE(shops.ok()) << shops.error().message();
   EXPECT_EQ(*shops, (std::vector<std::string>{"Cafe Central", "Harbour"}));
+
+  // each_sale: every sale.completed, with a card or not, of the shop and the
+  // times [from, before), with its promotions and lines ("[]" when the
+  // payload has none).
+  const auto sales_of = [&](const std::string& shop, std::int64_t from, std::int64_t before) {
+    std::vector<SaleFact> out;
+    const Status read =
+        store_->each_sale({shop, from, before}, [&](const SaleFact& f) { out.push_back(f); });
+    EXPECT_TRUE(read.ok()) << read.error().message();
+    return out;
+  };
+  const auto harbour_sales = sales_of("Harbour", 0, 200);
+  ASSERT_EQ(harbour_sales.size(), 1u);
+  EXPECT_EQ(harbour_sales[0].terminal_id, "H1");
+  EXPECT_EQ(harbour_sales[0].at, 103);
+  EXPECT_EQ(harbour_sales[0].promotions, R"(["p1","p2"])");
+  EXPECT_EQ(harbour_sales[0].lines, "[]");
+  EXPECT_EQ(sales_of("Harbour", 104, 200).size(), 0u);
+  // Cafe Central's T1: seq 1, 3, 5 are card-less sales at Jan 1 00:00:01, 03, 05.
+  const auto central = sales_of("Cafe Central", 1767225600 + 2, 1767225600 + 100);
+  ASSERT_EQ(central.size(), 2u);
+  EXPECT_EQ(central[0].at, 1767225600 + 3);
+  EXPECT_EQ(central[0].lines, "[]");
+  EXPECT_EQ(sales_of("", 0, 1767225600 + 100).size(), 1u + 3u);
 }
 
 // The card page's read: one card's events of every terminal, in cursor order.
