@@ -168,6 +168,23 @@ std::optional<HttpResponse> check_authorization(const BeastRequest& request,
     }
   }
   if (ok) return std::nullopt;
+  if (options.admit_without_token) {
+    HttpRequest head;
+    head.method = std::string(request.method_string());
+    head.target = std::string(request.target());
+    for (const auto& field : request) {
+      head.headers.emplace_back(
+          lower(std::string_view(field.name_string().data(), field.name_string().size())),
+          std::string(field.value()));
+    }
+    bool admitted = false;
+    try {
+      admitted = options.admit_without_token(head);
+    } catch (...) {
+      admitted = false;
+    }
+    if (admitted) return std::nullopt;
+  }
   HttpResponse r = error_response(
       401, "unauthorized",
       it == request.end() ? "this API needs an Authorization: Bearer token"

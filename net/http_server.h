@@ -12,7 +12,9 @@
 //   header section over 8 KiB         -> 431 header_too_large
 //   body over max_body                -> 413 too_large
 //   bearer_token set, and no or wrong
-//   "Authorization: Bearer <token>"  -> 401 unauthorized (+ WWW-Authenticate: Bearer)
+//   "Authorization: Bearer <token>",
+//   and admit_without_token (if set)
+//   does not admit the request        -> 401 unauthorized (+ WWW-Authenticate: Bearer)
 //   more than max_connections open    -> 503 unavailable (new connection only)
 // A handler that throws gets 500 internal; one that returns a response the
 // server cannot send (status outside 200-599, a body on 204/304, a header
@@ -98,7 +100,12 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 64;
-  std::string bearer_token;       // required on every request when non-empty
+  std::string bearer_token;  // required on every request when non-empty
+  // Asked, before the body is read, about a request without the right
+  // bearer token (HttpRequest with an empty body): true lets it through to
+  // the handler instead of the 401. The counter page's files and its
+  // session cookie (pos/api/counter_page.h). Unset: the token or nothing.
+  std::function<bool(const HttpRequest&)> admit_without_token;
   std::optional<TlsOptions> tls;  // HTTPS only when set
 };
 

@@ -7,12 +7,15 @@
 #include <set>
 
 #include "base/journal_hash.h"
+#include "loyalty/coupon_code.h"
 #include "loyalty/pricing.h"
 #include "net/url_form.h"
+#include "pos/ledger/coupons.h"
 #include "pos/ledger/json_output.h"
 #include "pos/ledger/json_text.h"
 #include "pos/ledger/random.h"
 #include "pos/ledger/report.h"
+#include "pos/ledger/sale_reader.h"
 
 namespace loyalpos::api {
 
@@ -208,7 +211,8 @@ ApiService::ApiService(pos::Ledger& ledger, const loyalty::Rules& rules, const p
       rules_(rules),
       clock_(clock),
       options_(std::move(options)),
-      sales_(ledger, rules_, clock, options_.published_rules) {
+      sales_(ledger, rules_, clock, options_.published_rules),
+      page_(options_.api_token) {
   // Rules head office published that do not read are passed over (the
   // sync agent reported them); sales go on with the rules in force.
   (void)sales_.refresh_published_rules();
@@ -225,18 +229,36 @@ HttpResponse ApiService::handle(const HttpRequest& request) {
   const auto answer = [](Result<HttpResponse> result) {
     return result.ok() ? std::move(*result) : error_response(result.error());
   };
-  // Only the report reads a query.
-  if (!query.empty() && path != "/v1/reports/day") {
+  if (auto page = page_.handle(request)) return std::move(*page);
+  // Only the report and the list of sales read a query.
+  if (!query.empty() && path != "/v1/reports/day" && path != "/v1/sales") {
     return error_response(Error::invalid("this endpoint takes no query parameters"));
   }
 
   if (path == "/v1/health") return get ? health() : wrong_method("GET");
   if (path == "/v1/quote") return post ? answer(quote(request)) : wrong_method("POST");
-  if (path == "/v1/sales") return post ? answer(sell(request)) : wrong_method("POST");
+  if (path == "/v1/sales") {
+    if (get) return answer(recent_sales(query));
+    if (!query.empty()) {
+      return error_response(Error::invalid("POST /v1/sales takes no query parameters"));
+    }
+    return post ? answer(sell(request)) : wrong_method("GET, POST");
+  }
+  if (path == "/v1/catalog") return get ? answer(catalog()) : wrong_method("GET");
+  if (path == "/v1/scan") return post ? answer(scan(request)) : wrong_method("POST");
   if (path == "/v1/cards") return post ? answer(issue_card(request)) : wrong_method("POST");
   if (path == "/v1/reports/day") return get ? answer(day_report(query)) : wrong_method("GET");
 
   constexpr std::string_view kSales = "/v1/sales/";
+  constexpr std::string_view kReprint = "/reprint";
+  if (path.size() > kSales.size() + kReprint.size() && path.rfind(kSales, 0) == 0 &&
+      path.compare(path.size() - kReprint.size(), kReprint.size(), kReprint) == 0) {
+    const std::string id =
+        path.substr(kSales.size(), path.size() - kSales.size() - kReprint.size());
+    if (id.find('/') == std::string::npos) {
+      return post ? answer(reprint(id)) : wrong_method("POST");
+    }
+  }
   constexpr std::string_view kRefund = "/refund";
   if (path.size() > kSales.size() + kRefund.size() && path.rfind(kSales, 0) == 0 &&
       path.compare(path.size() - kRefund.size(), kRefund.size(), kRefund) == 0) {
@@ -244,6 +266,10 @@ HttpResponse ApiService::handle(const HttpRequest& request) {
     if (id.find('/') == std::string::npos) {
       return post ? answer(refund(request, id)) : wrong_method("POST");
     }
+  }
+  if (path.size() > kSales.size() && path.rfind(kSales, 0) == 0 &&
+      path.find('/', kSales.size()) == std::string::npos) {
+    return get ? answer(show_sale(path.substr(kSales.size()))) : wrong_method("GET");
   }
   constexpr std::string_view kCards = "/v1/cards/";
   if (path.size() > kCards.size() && path.rfind(kCards, 0) == 0 &&
@@ -489,6 +515,161 @@ Result<HttpResponse> ApiService::day_report(const std::string& query) {
   auto day = pos::day_report(ledger_, date);
   if (!day.ok()) return day.error();
   return json_response(200, pos::dump_json(pos::report_json(*day, ledger_.terminal())));
+}
+
+Result<HttpResponse> ApiService::catalog() {
+  auto products = ledger_.products();
+  if (!products.ok()) return products.error();
+  json list = json::array();
+  for (const auto& p : *products) {
+    list.push_back({{"sku", p.sku},
+                    {"name", p.name},
+                    {"category", p.category},
+                    {"price", p.price},
+                    {"barcode", p.barcode}});
+  }
+  json programs = json::array();
+  for (const auto& p : rules_.stamp_programs) {
+    programs.push_back({{"id", p.id},
+                        {"name", p.name},
+                        {"mode", p.mode == loyalty::RewardMode::kBank ? "bank" : "apply_now"}});
+  }
+  for (const auto& p : rules_.points_programs) {
+    programs.push_back({{"id", p.id}, {"name", p.name}, {"mode", "points"}});
+  }
+  const auto& t = ledger_.terminal();
+  return json_response(
+      200, pos::dump_json(
+               json{{"store", t.store_name},
+                    {"terminal", t.terminal_name},
+                    {"currency", {{"code", t.currency.code}, {"exponent", t.currency.exponent}}},
+                    {"language", rules_.language == loyalty::Language::kRussian ? "ru" : "en"},
+                    {"products", std::move(list)},
+                    {"programs", std::move(programs)}}));
+}
+
+namespace {
+
+json product_json(const loyalty::Product& p) {
+  return {{"sku", p.sku},
+          {"name", p.name},
+          {"category", p.category},
+          {"price", p.price},
+          {"barcode", p.barcode}};
+}
+
+}  // namespace
+
+// One scanned line, read as the terminal counter reads it (pos/app/counter.cc):
+// a card (bare code, link, any case, Russian layout), a product barcode, a
+// one-shot coupon, else a SKU ("LATTE", "LATTE*2"; under the Russian layout
+// the same keys as QWERTY). Nothing is recorded: the page adds what it names
+// to its basket.
+Result<HttpResponse> ApiService::scan(const HttpRequest& request) {
+  auto body = Body::parse(request.body, false);
+  if (!body.ok()) return body.error();
+  LOYALPOS_TRY(body->only({"line"}));
+  auto line = body->text("line");
+  if (!line.ok()) return line.error();
+  if (!*line) return Error::invalid("\"line\" is missing: the scanned line");
+  auto read = loyalty::classify_scan(**line, options_.scan);
+  if (!read.ok()) return read.error();
+  switch (read->kind) {
+    case loyalty::Scan::Kind::kCard: {
+      auto card = sales_.resolve_card(read->token);
+      if (!card.ok()) return card.error();
+      auto history = sales_.history(*card);
+      if (!history.ok()) return history.error();
+      return json_response(200, pos::dump_json(json{{"kind", "card"},
+                                                    {"token", card->token},
+                                                    {"card", pos::card_json(*history, rules_)}}));
+    }
+    case loyalty::Scan::Kind::kProductBarcode: {
+      auto product = ledger_.find_product(read->barcode);
+      if (!product.ok()) return product.error();
+      if (!*product) return Error::not_found("no product with barcode " + read->barcode);
+      return json_response(
+          200, pos::dump_json(
+                   json{{"kind", "product"}, {"qty", 1}, {"product", product_json(**product)}}));
+    }
+    case loyalty::Scan::Kind::kText:
+      break;
+  }
+  const std::string code = loyalty::normal_code(read->text);
+  if (loyalty::is_coupon_code(code)) {
+    auto coupon = pos::find_coupon(ledger_, code);
+    if (coupon.ok() && coupon->has_value()) {
+      return json_response(200, pos::dump_json(json{{"kind", "code"}, {"code", code}}));
+    }
+  }
+  for (const std::string* text : {&read->text, &read->latin_text}) {
+    if (text->empty()) continue;
+    auto item = pos::parse_item(*text);
+    if (!item.ok()) continue;
+    auto product = ledger_.find_product(item->code);
+    if (!product.ok()) return product.error();
+    if (*product) {
+      return json_response(
+          200, pos::dump_json(json{
+                   {"kind", "product"}, {"qty", item->qty}, {"product", product_json(**product)}}));
+    }
+  }
+  auto item = pos::parse_item(read->text);
+  if (!item.ok()) return item.error();
+  return Error::not_found("no product \"" + read->text + "\"");
+}
+
+Result<HttpResponse> ApiService::recent_sales(const std::string& query) {
+  int limit = 20;
+  if (!query.empty()) {
+    constexpr std::string_view kLimit = "limit=";
+    const std::string_view value =
+        query.rfind(kLimit, 0) == 0 ? std::string_view(query).substr(kLimit.size()) : "";
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+    if (query.rfind(kLimit, 0) != 0 || ec != std::errc() || end != value.data() + value.size() ||
+        limit < 1 || limit > 100) {
+      return Error::invalid("the only query parameter is limit, from 1 to 100");
+    }
+  }
+  auto sales = pos::recent_sales(ledger_, limit);
+  if (!sales.ok()) return sales.error();
+  json list = json::array();
+  for (const auto& s : *sales) {
+    list.push_back({{"sale_id", s.sale_id},
+                    {"at", s.at},
+                    {"payment", s.payment},
+                    {"total", s.total},
+                    {"refunded", s.refunded},
+                    {"complete", s.complete},
+                    {"card", s.card_token.empty() ? json(nullptr) : json(s.card_token)}});
+  }
+  return json_response(200, pos::dump_json(json{{"currency", ledger_.terminal().currency.code},
+                                                {"sales", std::move(list)}}));
+}
+
+Result<HttpResponse> ApiService::show_sale(const std::string& sale_id) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(sale_id.data(), sale_id.data() + sale_id.size(), id);
+  if (ec != std::errc() || end != sale_id.data() + sale_id.size() || id < 1) {
+    return Error::invalid("\"" + sale_id + "\" is not a sale number");
+  }
+  auto sale = pos::read_sale(ledger_, id);
+  if (!sale.ok()) return sale.error();
+  return json_response(200, pos::dump_json(pos::sale_json(*sale, ledger_.terminal(), rules_)));
+}
+
+Result<HttpResponse> ApiService::reprint(const std::string& sale_id) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(sale_id.data(), sale_id.data() + sale_id.size(), id);
+  if (ec != std::errc() || end != sale_id.data() + sale_id.size() || id < 1) {
+    return Error::invalid("\"" + sale_id + "\" is not a sale number");
+  }
+  auto sale = pos::read_sale(ledger_, id);  // an unknown sale is 404, printer or not
+  if (!sale.ok()) return sale.error();
+  if (!options_.reprint) return Error::conflict("this terminal has no printer ([printer] type)");
+  auto printed = options_.reprint(id);
+  if (!printed.ok()) return printed.error();
+  return json_response(200, pos::dump_json(json{{"sale_id", id}, {"print", std::move(*printed)}}));
 }
 
 HttpResponse ApiService::health() {

@@ -26,6 +26,7 @@
 #include "loyalty/rules.h"
 #include "loyalty/scan_input.h"
 #include "net/http_server.h"
+#include "pos/api/counter_page.h"
 #include "pos/ledger/clock.h"
 #include "pos/ledger/ledger.h"
 #include "pos/ledger/sale_service.h"
@@ -45,11 +46,17 @@ struct ApiOptions {
   // After a sale has committed (never for a replay): prints its receipt, say.
   // What it returns goes under "print" in the sale's answer (null: nothing).
   std::function<nlohmann::json(const pos::SaleRecord&)> after_sale;
+  // Prints a copy of a sale's receipt now (POST /v1/sales/{id}/reprint):
+  // what it returns goes under "print". Unset: the terminal has no printer.
+  std::function<Result<nlohmann::json>(std::int64_t sale_id)> reprint;
   // Quotes expire by this clock (tests turn it forward).
   std::function<SteadyTime()> steady_now = [] { return std::chrono::steady_clock::now(); };
   // Given: quotes and sales follow the rules head office publishes
   // (pos/config's parse_published_rules; SaleService's following constructor).
   pos::PublishedRulesReader published_rules = nullptr;
+  // The bearer token of `serve`: the counter page's session cookie is made
+  // from it (counter_page.h). Empty: no browser can sign in.
+  std::string api_token;
 };
 
 // The HTTP status an error code answers with.
@@ -65,6 +72,11 @@ class ApiService {
   // handle() as the Handler HttpServer takes; `this` must outlive the server.
   Handler handler() {
     return [this](const HttpRequest& request) { return handle(request); };
+  }
+  // For ServerOptions::admit_without_token: the counter page's files, its
+  // sign-in, and /v1 calls carrying its cookie. `this` must outlive the server.
+  std::function<bool(const HttpRequest&)> admitter() const {
+    return [this](const HttpRequest& request) { return page_.admits(request); };
   }
 
   // Quotes held now (expired ones are dropped when the next request comes).
@@ -88,6 +100,11 @@ class ApiService {
   Result<HttpResponse> issue_card(const HttpRequest& request);
   Result<HttpResponse> show_card(const std::string& code);
   Result<HttpResponse> day_report(const std::string& query);
+  Result<HttpResponse> catalog();
+  Result<HttpResponse> scan(const HttpRequest& request);
+  Result<HttpResponse> recent_sales(const std::string& query);
+  Result<HttpResponse> show_sale(const std::string& sale_id);
+  Result<HttpResponse> reprint(const std::string& sale_id);
   HttpResponse health();
 
   Result<pos::Card> find_card(const std::string& given, const std::string& field);
@@ -98,6 +115,7 @@ class ApiService {
   const pos::Clock& clock_;
   ApiOptions options_;
   pos::SaleService sales_;
+  CounterPage page_;
   std::map<std::string, Quote> quotes_;
   // Quote ids in the order they were made (some may be gone already).
   std::deque<std::pair<SteadyTime, std::string>> quote_order_;

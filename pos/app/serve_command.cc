@@ -95,14 +95,21 @@ Status run_serve(const std::string& home, const std::string& listen, Ledger& led
       });
       return print_outcome_json(printed);
     };
+    options.reprint = [&spool](std::int64_t sale_id) -> Result<nlohmann::json> {
+      auto printed = spool.reprint(sale_id);
+      if (!printed.ok()) return printed.error();
+      return print_outcome_json(*printed);
+    };
   }
   options.published_rules = parse_published_rules;
+  options.api_token = *token;  // the counter page's cookie is made from it
   api::ApiService service(ledger, config.rules, clock, std::move(options));
 
   net::ServerOptions server_options;
   server_options.host = address->host;
   server_options.port = address->port;
   server_options.bearer_token = *token;
+  server_options.admit_without_token = service.admitter();
   net::HttpServer server(server_options, service.handler());
   auto port = server.listen();
   if (!port.ok()) return port.error();

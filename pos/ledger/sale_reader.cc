@@ -97,4 +97,28 @@ Result<SaleRecord> read_sale(Ledger& ledger, std::int64_t sale_id) {
   return record;
 }
 
+Result<std::vector<SaleSummary>> recent_sales(Ledger& ledger, int limit) {
+  auto stmt = ledger.db().cached(
+      "SELECT s.sale_id, s.created_at, s.payment, s.total, s.refunded,"
+      " COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.sale_id = s.sale_id), 0),"
+      " COALESCE(c.token, '') FROM sales s LEFT JOIN cards c ON c.card_id = s.card_id"
+      " ORDER BY s.sale_id DESC LIMIT ?1");
+  if (!stmt.ok()) return stmt.error();
+  Statement& s = **stmt;
+  s.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<SaleSummary> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) {
+      s.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.push_back({s.column_int(0), s.column_int(1), s.column_text(2), s.column_int(3),
+                   s.column_int(5), s.column_int(4) != 0, s.column_text(6)});
+  }
+  s.reset();
+  return out;
+}
+
 }  // namespace loyalpos::pos

@@ -361,11 +361,11 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndChangeNothing) {
       {"GET", "/v1/reports/day?date=2026-13-45", "", 400, "invalid_input", "2026-13-45"},
       {"GET", "/v1/reports/day?when=today", "", 400, "invalid_input", "when"},
       {"GET", "/v1/health?x=1", "", 400, "invalid_input", "query"},
-      {"GET", "/v1/sales", "", 405, "method_not_allowed", "POST"},
+      {"DELETE", "/v1/sales", "", 405, "method_not_allowed", "GET, POST"},
       {"DELETE", "/v1/cards/ABC", "", 405, "method_not_allowed", "GET"},
       {"POST", "/v1/health", "", 405, "method_not_allowed", "GET"},
       {"GET", "/v1/nothing", "", 404, "not_found", "/v1/nothing"},
-      {"GET", "/", "", 404, "not_found", "/"},
+      {"GET", "/nothing", "", 404, "not_found", "/nothing"},
       {"POST", "/v1/sales", std::string(70 * 1024, ' '), 413, "too_large", ""},
   };
   for (const auto& c : cases) {
