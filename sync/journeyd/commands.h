@@ -87,19 +87,14 @@ struct RangeReportOptions {
   std::string time_zone;  // promotions: the zone of the promotions' hours; empty: UTC
 };
 using JourneyReportOptions = RangeReportOptions;
-// `report journey` (sync/reports/journey_map.h), in journey_command.cc: bad
-// dates, an unknown shop or --json with --csv are exit 2.
+// `report journey|cohorts|lifecycle|stamps|promotions|touchpoints`
+// (sync/journeyd/named_reports.h), in report_commands.cc: bad dates, an
+// unknown shop, an unknown --tz or --json with --csv are exit 2.
 int report_journey(const JourneyReportOptions& o, std::ostream& out, std::ostream& err);
-// `report cohorts` (sync/reports/cohorts.h), `report lifecycle`
-// (sync/reports/lifecycle.h) and `report stamps` (sync/reports/stamps.h), in
-// range_reports_command.cc; refusals as journey's.
 int report_cohorts(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
 int report_lifecycle(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
 int report_stamps(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
-// `report touchpoints` (sync/reports/touchpoints.h), in range_reports_command.cc.
 int report_touchpoints(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
-// `report promotions` (sync/reports/promotions.h), in promotions_command.cc;
-// an unknown time zone is exit 2 too.
 int report_promotions(const RangeReportOptions& o, std::ostream& out, std::ostream& err);
 
 struct UserAddOptions {

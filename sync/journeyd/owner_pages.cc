@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
 
 #include "net/url_form.h"
 #include "sync/journeyd/commands.h"
 #include "sync/journeyd/html_page.h"
+#include "sync/journeyd/named_reports.h"
 #include "sync/journeyd/pki.h"
 #include "sync/journeyd/report_scope.h"
 #include "sync/reports/utc_day.h"
@@ -51,6 +53,26 @@ constexpr Words kExpiredForm{"The form expired. Please sign in again.",
 constexpr Words kNotFound{"No such page.", "Такой страницы нет."};
 constexpr Words kLapsed{"lapsed now", "ушедших сейчас"};
 constexpr Words kCameBack{"came back", "вернулись"};
+constexpr Words kTimeZone{"Time zone of the promotions' hours", "Часовой пояс акций"};
+constexpr Words kDownload{"Download", "Скачать"};
+
+// The reports' titles, in kReportNames' order.
+constexpr Words kReportTitles[] = {
+    {"Journey map", "Карта пути"}, {"Cohorts", "Когорты"},  {"Lifecycle", "Жизненный цикл"},
+    {"Stamp programs", "Штампы"},  {"Promotions", "Акции"}, {"Touchpoints", "Точки контакта"},
+};
+
+const Words& report_title(std::string_view name) {
+  for (std::size_t i = 0; i < kReportNames.size(); ++i) {
+    if (kReportNames[i] == name) return kReportTitles[i];
+  }
+  return kReportTitles[0];
+}
+
+// Where a report's page is: the journey map is the dashboard's home.
+std::string report_path(std::string_view name) {
+  return name == "journey" ? "/owner/" : "/owner/reports/" + std::string(name);
+}
 
 const char* stage_name(std::string_view stage, Lang l) {
   struct Stage {
@@ -157,10 +179,10 @@ std::string stage_card(const reports::StageRow& s, bool biggest_drop, Lang lang)
   return out + "</dl></section>";
 }
 
-std::string range_form(const JourneyReportOptions& o, const std::vector<std::string>& shops,
-                       Lang lang) {
-  std::string out = "<form method=\"get\" action=\"/owner/\"><label for=\"shop\">" +
-                    escape(kShop(lang)) +
+std::string range_form(std::string_view report, const JourneyReportOptions& o,
+                       const std::vector<std::string>& shops, Lang lang) {
+  std::string out = "<form method=\"get\" action=\"" + report_path(report) +
+                    "\"><label for=\"shop\">" + escape(kShop(lang)) +
                     "</label><select id=\"shop\" name=\"shop\"><option value=\"\">" +
                     escape(kWholeChain(lang)) + "</option>";
   for (const auto& shop : shops) {
@@ -170,9 +192,41 @@ std::string range_form(const JourneyReportOptions& o, const std::vector<std::str
   out += "</select><label for=\"from\">" + escape(kFrom(lang)) +
          "</label><input id=\"from\" name=\"from\" type=\"date\" value=\"" + escape(o.from) +
          "\"><label for=\"to\">" + escape(kTo(lang)) +
-         "</label><input id=\"to\" name=\"to\" type=\"date\" value=\"" + escape(o.to) +
-         "\"><p><button type=\"submit\">" + escape(kShow(lang)) + "</button></p></form>";
-  return out;
+         "</label><input id=\"to\" name=\"to\" type=\"date\" value=\"" + escape(o.to) + "\">";
+  if (report == "promotions") {
+    out += "<label for=\"tz\">" + escape(kTimeZone(lang)) +
+           "</label><input id=\"tz\" name=\"tz\" placeholder=\"Europe/Moscow\" value=\"" +
+           escape(o.time_zone) + "\">";
+  }
+  return out + "<p><button type=\"submit\">" + escape(kShow(lang)) + "</button></p></form>";
+}
+
+// The report's query (shop, from, to, tz) as a URL's, for links.
+std::string scope_query(const JourneyReportOptions& o) {
+  std::string q = "shop=" + net::url_encode(o.shop) + "&from=" + net::url_encode(o.from) +
+                  "&to=" + net::url_encode(o.to);
+  if (!o.time_zone.empty()) q += "&tz=" + net::url_encode(o.time_zone);
+  return q;
+}
+
+std::string nav(std::string_view current, const JourneyReportOptions& o, Lang lang) {
+  std::string out = "<nav aria-label=\"reports\"><p>";
+  for (const auto name : kReportNames) {
+    const std::string title = escape(report_title(name)(lang));
+    out += name == current ? "<strong>" + title + "</strong> · "
+                           : "<a href=\"" + report_path(name) + "?" + escape(scope_query(o)) +
+                                 "\">" + title + "</a> · ";
+  }
+  out.resize(out.size() - 3);
+  return out + "</p></nav>";
+}
+
+HttpResponse api_error(int status, std::string code, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
 }
 
 }  // namespace
@@ -228,6 +282,12 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
   const auto secret = cookie(request, kSessionCookie);
   auto session =
       secret ? accounts_.session(*secret) : Result<sync::OwnerSession>(Error::not_found(""));
+  const bool api = path.rfind("/owner/api/", 0) == 0;
+  if (!session.ok() && api) {
+    return session.error().code() == ErrorCode::kNotFound
+               ? api_error(401, "unauthorized", "sign in at /owner/login first")
+               : api_error(503, "unavailable", session.error().message());
+  }
   if (!session.ok()) {
     if (session.error().code() != ErrorCode::kNotFound) {
       return finish(page(503, lang, kTitle(lang), kTitle(lang), escape(session.error().message())));
@@ -250,36 +310,82 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
     return finish(page(404, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
   }
   if (!get) return finish(page(405, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
-  if (path != "/owner" && path != "/owner/") {
+  std::string report;
+  if (path == "/owner" || path == "/owner/") {
+    report = "journey";
+  } else if (path.rfind("/owner/reports/", 0) == 0) {
+    report = path.substr(15);
+  } else if (api) {
+    report = path.rfind("/owner/api/reports/", 0) == 0 ? path.substr(19) : "";
+  }
+  if (!is_report_name(report)) {
+    if (api) return api_error(404, "not_found", "no such report: " + path);
     return finish(page(404, lang, kTitle(lang), kNotFound(lang), escape(kNotFound(lang))));
   }
 
+  // The scope every report page and the API read: ?shop=&from=&to=&tz=.
   JourneyReportOptions o;
   o.shop = net::field(*query, "shop").value_or("");
   o.from = net::field(*query, "from").value_or("");
   o.to = net::field(*query, "to").value_or("");
+  o.time_zone = net::field(*query, "tz").value_or("");
   o.now = now_();
-  if (o.from.empty() && o.to.empty())
+  if (o.from.empty() && o.to.empty()) {
     o.from = reports::utc_day(o.now - 27 * reports::kSecondsPerDay);
+  }
+  auto zone = report_zone(o.time_zone, "tz");
+  auto range = zone.ok() ? range_of(o) : Result<reports::ReportRange>(zone.error());
+  Status checked = range.ok() ? check_shop(store_, o.shop) : Status(range.error());
+  std::optional<loyalty::Rules> rules;
+  if (checked.ok()) {
+    std::ostringstream ignored;
+    rules = published_rules(store_, ignored);
+    range->lapsed_after_days =
+        rules ? rules->journey.lapsed_after_days : loyalty::JourneySettings{}.lapsed_after_days;
+  }
+
+  if (api) {
+    if (!checked.ok()) {
+      const bool bad = checked.error().code() == ErrorCode::kInvalidInput;
+      return api_error(bad ? 400 : 503, bad ? "invalid_input" : "unavailable",
+                       checked.error().message());
+    }
+    const bool csv = net::field(*query, "format").value_or("json") == "csv";
+    auto text = run_report(report, store_, {*range, rules, *zone},
+                           csv ? ReportFormat::kCsv : ReportFormat::kJson);
+    if (!text.ok()) return api_error(503, "unavailable", text.error().message());
+    HttpResponse r;
+    r.content_type = csv ? "text/csv; charset=utf-8" : "application/json";
+    r.body = std::move(*text);
+    return r;
+  }
+
+  const std::string title = report_title(report)(lang);
   auto shops = store_.store_names();
   std::string body =
       "<form class=\"inline\" method=\"post\" action=\"/owner/logout\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"" +
       escape(session->csrf) + "\"><button type=\"submit\">" + escape(kSignOut(lang)) +
-      "</button></form> " + escape(session->owner) + "<h1>" + escape(kJourneyMap(lang)) + "</h1>" +
-      range_form(o, shops.ok() ? *shops : std::vector<std::string>{}, lang);
-  auto range = range_of(o);
-  Status checked = range.ok() ? check_shop(store_, o.shop) : Status(range.error());
+      "</button></form> " + escape(session->owner) + nav(report, o, lang) + "<h1>" +
+      escape(report == "journey" ? kJourneyMap(lang) : title.c_str()) + "</h1>" +
+      range_form(report, o, shops.ok() ? *shops : std::vector<std::string>{}, lang);
   if (!checked.ok()) {
     const int status = checked.error().code() == ErrorCode::kInvalidInput ? 400 : 503;
     return finish(page(
-        status, lang, kTitle(lang), kJourneyMap(lang),
+        status, lang, kTitle(lang), title,
         body + "<p class=\"error\" role=\"alert\">" + escape(checked.error().message()) + "</p>"));
   }
-  std::ostringstream ignored;
-  const auto rules = published_rules(store_, ignored);
-  range->lapsed_after_days =
-      rules ? rules->journey.lapsed_after_days : loyalty::JourneySettings{}.lapsed_after_days;
+  const std::string api_link = "/owner/api/reports/" + report + "?" + scope_query(o);
+  body += "<p>" + escape(kDownload(lang)) + ": <a href=\"" + escape(api_link) +
+          "\">JSON</a> · <a href=\"" + escape(api_link + "&format=csv") + "\">CSV</a></p>";
+  if (report != "journey") {
+    auto text = run_report(report, store_, {*range, rules, *zone}, ReportFormat::kText);
+    if (!text.ok()) {
+      return finish(page(503, lang, kTitle(lang), title,
+                         body + "<p class=\"error\">" + escape(text.error().message()) + "</p>"));
+    }
+    return finish(page(200, lang, kTitle(lang), title, body + "<pre>" + escape(*text) + "</pre>"));
+  }
   auto map = reports::journey_map(store_, *range);
   if (!map.ok()) {
     return finish(page(503, lang, kTitle(lang), kJourneyMap(lang),

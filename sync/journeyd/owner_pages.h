@@ -5,6 +5,11 @@
 //   GET  /owner/login    the sign-in form
 //   POST /owner/login    name, password, csrf: a session cookie and 303 to /owner/
 //   GET  /owner/         the journey map (?shop=&from=&to=, as `report journey`)
+//   GET  /owner/reports/NAME   cohorts, lifecycle, stamps, promotions (&tz=),
+//                        touchpoints: the report's text, with links to its data
+//   GET  /owner/api/reports/NAME   the same numbers as JSON (&format=csv: CSV),
+//                        exactly what `journeyd report NAME --json` prints;
+//                        without a session 401 {"error":…}, not a redirect
 //   POST /owner/logout   csrf: the session ends
 //
 // Every page but the sign-in form needs a session: without one a GET is

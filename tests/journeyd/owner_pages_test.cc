@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "base/journal_hash.h"
+#include "sync/journeyd/named_reports.h"
 #include "sync/journeyd/owner_accounts.h"
 #include "sync/journeyd/service.h"
 #include "sync/store/store.h"
@@ -221,6 +222,51 @@ TEST_F(OwnerPagesTest, TheJourneyMapPageInEnglishAndRussian) {
   r = send("GET", "/owner/?shop=Nowhere", "", {{"cookie", cookie}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("no shop named"), std::string::npos);
+}
+
+// Every report has a page and a JSON API, the same numbers as the command
+// line's --json; the API answers 401 without a session, never a page.
+TEST_F(OwnerPagesTest, EveryReportHasAPageAndTheSameNumbersAsJson) {
+  ASSERT_TRUE(store_->add_terminal("Main St", "till-1", "T1", "x").ok());
+  const std::string cookie = "journeyd_session=" + session();
+  const std::string scope = "?shop=&from=2026-09-01&to=2026-09-30";
+  for (const auto name : kReportNames) {
+    SCOPED_TRACE(std::string(name));
+    const HttpResponse page = send("GET",
+                                   std::string(name == "journey" ? "/owner/" : "/owner/reports/") +
+                                       std::string(name == "journey" ? "" : name) + scope,
+                                   "", {{"cookie", cookie}});
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_NE(page.body.find("<nav aria-label=\"reports\">"), std::string::npos);
+    const HttpResponse api =
+        send("GET", "/owner/api/reports/" + std::string(name) + scope, "", {{"cookie", cookie}});
+    ASSERT_EQ(api.status, 200) << api.body;
+    EXPECT_EQ(api.content_type, "application/json");
+    reports::ReportRange range;
+    range.from = 1788220800;                // 2026-09-01
+    range.until = 1788220800 + 30 * 86400;  // through 2026-09-30
+    range.as_of = std::min(range.until, now_);
+    range.lapsed_after_days = loyalty::JourneySettings{}.lapsed_after_days;
+    auto direct =
+        run_report(name, *store_, {range, std::nullopt, TimeZone::utc()}, ReportFormat::kJson);
+    ASSERT_TRUE(direct.ok()) << direct.error().message();
+    EXPECT_EQ(api.body, *direct);
+    const HttpResponse csv =
+        send("GET", "/owner/api/reports/" + std::string(name) + scope + "&format=csv", "",
+             {{"cookie", cookie}});
+    EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  }
+  const HttpResponse anonymous = send("GET", "/owner/api/reports/cohorts");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.body.rfind("{\"error\":{\"code\":\"unauthorized\"", 0), 0u);
+  EXPECT_EQ(send("GET", "/owner/api/reports/nope", "", {{"cookie", cookie}}).status, 404);
+  EXPECT_EQ(send("GET", "/owner/reports/nope", "", {{"cookie", cookie}}).status, 404);
+  EXPECT_EQ(send("GET", "/owner/api/reports/promotions?tz=Mars%2FOlympus", "", {{"cookie", cookie}})
+                .status,
+            400);
+  EXPECT_EQ(
+      send("GET", "/owner/api/reports/cohorts?from=2026-02-30", "", {{"cookie", cookie}}).status,
+      400);
 }
 
 TEST_F(OwnerPagesTest, SignOutNeedsTheSessionsTokenAndSessionsExpire) {
