@@ -1,6 +1,5 @@
 #include "hardware/card_sheet.h"
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -12,14 +11,14 @@
 #include <vector>
 
 #include "hardware/detail/cairo_handles.h"
-#include "hardware/file_output.h"
+#include "hardware/detail/pdf_document.h"
 #include "hardware/qr_code.h"
 
 namespace loyalpos::hardware {
 
 namespace {
 
-constexpr double kPointsPerMm = 72.0 / 25.4;
+using detail::kPointsPerMm;
 constexpr double kPageWidth = 210.0 * kPointsPerMm;
 constexpr double kPageHeight = 297.0 * kPointsPerMm;
 constexpr double kCardWidth = 85.6 * kPointsPerMm;
@@ -36,7 +35,6 @@ using detail::FontMapPtr;
 using detail::FontPtr;
 using detail::LayoutPtr;
 using detail::PangoContextPtr;
-using detail::SurfacePtr;
 
 // One centred line of text, kept within the card's width.
 class TextLine {
@@ -73,23 +71,6 @@ class TextLine {
   FontPtr font_;
 };
 
-void draw_qr(cairo_t* cr, const QrMatrix& qr, double x, double y, double side) {
-  const double module = side / qr.size;
-  for (int row = 0; row < qr.size; ++row) {
-    for (int col = 0; col < qr.size;) {
-      if (!qr.is_dark(col, row)) {
-        ++col;
-        continue;
-      }
-      int run = 1;
-      while (col + run < qr.size && qr.is_dark(col + run, row)) ++run;
-      cairo_rectangle(cr, x + col * module, y + row * module, run * module, module);
-      col += run;
-    }
-  }
-  cairo_fill(cr);
-}
-
 struct CardTexts {
   TextLine name;
   TextLine code;
@@ -115,20 +96,8 @@ Status draw_card(cairo_t* cr, CardTexts& texts, const QrMatrix& qr, std::string_
   texts.code.draw(cr, text_x, code_top);
 
   const double side = std::min(code_top - name_bottom - 2 * kGap, kCardWidth - 2 * kPadding);
-  draw_qr(cr, qr, x + (kCardWidth - side) / 2, name_bottom + kGap, side);
+  detail::fill_qr(cr, qr, x + (kCardWidth - side) / 2, name_bottom + kGap, side);
   return ok_status();
-}
-
-Error cairo_error(cairo_status_t status) {
-  return Error::internal("cairo: " + std::string(cairo_status_to_string(status)));
-}
-
-// Cairo writes the PDF into memory; write_file_whole puts it on disk, so a
-// disk error is reported in plain words and never leaves half a file.
-cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
-  auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
-  out->insert(out->end(), data, data + length);
-  return CAIRO_STATUS_SUCCESS;
 }
 
 // Draws every page; the caller owns the surface and finishes it.
@@ -151,7 +120,8 @@ Status draw_sheet(cairo_surface_t* surface, const std::vector<SheetCard>& cards,
     LOYALPOS_TRY(draw_card(cr.get(), texts, codes[i], cards[i].token, x, y));
   }
   cairo_show_page(cr.get());
-  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) return cairo_error(cairo_status(cr.get()));
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
+    return detail::cairo_error(cairo_status(cr.get()));
   return ok_status();
 }
 
@@ -173,25 +143,10 @@ Status write_code_sheet(const std::vector<SheetCard>& cards, std::string_view he
     codes.push_back(std::move(*qr));
   }
 
-  // Refused before any drawing: a device, a folder or a link at the path.
-  LOYALPOS_TRY(check_writable_target(pdf_path));
-  std::vector<std::uint8_t> pdf;
-  {
-    SurfacePtr surface(
-        cairo_pdf_surface_create_for_stream(append_bytes, &pdf, kPageWidth, kPageHeight));
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-      return cairo_error(cairo_surface_status(surface.get()));
-    }
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                   std::string(title).c_str());
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "loyalpos");
-    LOYALPOS_TRY(draw_sheet(surface.get(), cards, codes, heading));
-    cairo_surface_finish(surface.get());
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-      return cairo_error(cairo_surface_status(surface.get()));
-    }
-  }
-  return write_file_whole(pdf_path, pdf);
+  // A device, a folder or a link at the path is refused before any drawing.
+  return detail::write_pdf(pdf_path, kPageWidth, kPageHeight, title, [&](cairo_surface_t* surface) {
+    return draw_sheet(surface, cards, codes, heading);
+  });
 }
 
 }  // namespace loyalpos::hardware

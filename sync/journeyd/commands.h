@@ -119,6 +119,20 @@ struct ContactsOptions {
 int export_contacts(const ContactsOptions& o, std::ostream& out, std::ostream& err);
 int forget_contact(const ContactsOptions& o, std::ostream& out, std::ostream& err);
 
+struct PosterOptions {
+  std::string dir;
+  std::string source;  // the join page's src: valid_source (join_page.h)
+  std::string out_file;
+  std::string size = "a4";           // a4 | a5
+  std::optional<std::string> title;  // empty: "Get your loyalty card" in English and Russian
+};
+// `poster`, in poster_command.cc: a PDF to print with the QR of
+// PUBLIC_URL/join?src=SOURCE (hardware/poster.h). A bad source, size or
+// title is exit 2 before anything is read or written; I/O is exit 1.
+int poster(const PosterOptions& o, std::ostream& out, std::ostream& err);
+// PUBLIC_URL/join?src=SOURCE, the link a poster's QR holds.
+std::string join_url(std::string public_url, const std::string& source);
+
 // For the commands in other files: the store of the data folder DIR (or
 // `store_url` when given), and how a command says it failed (its exit code).
 Result<std::unique_ptr<sync::Store>> open_data_store(const std::string& dir,

@@ -119,6 +119,14 @@ int main(int argc, char** argv) {
   c_forget->add_option("--store", contacts.store_url, "store URL (default: the config's)");
   c_forget->add_option("token", contacts.token, "the card's token")->required();
 
+  j::PosterOptions poster;
+  auto* c_poster = app.add_subcommand("poster", "a PDF poster with the join page's QR, to print");
+  c_poster->add_option("--data", poster.dir, "data folder (its public_url)")->required();
+  c_poster->add_option("--src", poster.source, "the join source the poster counts as")->required();
+  c_poster->add_option("--out", poster.out_file, "PDF file to write")->required();
+  c_poster->add_option("--size", poster.size, "a4 | a5")->capture_default_str();
+  c_poster->add_option("--title", poster.title, "the big title (default: in English and Russian)");
+
   CLI11_PARSE(app, argc, argv);
   if (*c_init) return j::init(init, std::cout, std::cerr);
   if (*c_serve) {
@@ -142,5 +150,13 @@ int main(int argc, char** argv) {
   if (*c_user_add) return j::user_add(user, std::cin, std::cout, std::cerr);
   if (*c_contacts) return j::export_contacts(contacts, std::cout, std::cerr);
   if (*c_forget) return j::forget_contact(contacts, std::cout, std::cerr);
+  if (*c_poster) return j::poster(poster, std::cout, std::cerr);
   return j::report_conflicts(report, std::cout, std::cerr);
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+// Sanitizer builds (scripts/test): fontconfig, under Pango (`poster`), keeps
+// its parsed configuration for the life of the process by design; that is
+// not our leak.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
+#endif

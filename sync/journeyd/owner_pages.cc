@@ -131,11 +131,12 @@ std::string one_decimal(double v) {
 std::string entered_chart(const reports::JourneyMap& map, Lang lang) {
   std::int64_t most = 1;
   for (const auto& s : map.stages) most = std::max(most, s.entered);
-  const int width = 120, gap = 12, height = 160;
+  // `top`: room above the tallest bar for its number.
+  const int width = 120, gap = 12, height = 160, top = 20;
   const int total = static_cast<int>(map.stages.size()) * (width + gap);
-  std::string svg = "<svg role=\"img\" aria-label=\"" + escape(kEntered(lang)) +
-                    "\" viewBox=\"0 0 " + std::to_string(total) + " " +
-                    std::to_string(height + 40) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  std::string svg = "<svg role=\"img\" aria-label=\"" + escape(kEntered(lang)) + "\" viewBox=\"0 " +
+                    std::to_string(-top) + " " + std::to_string(total) + " " +
+                    std::to_string(top + height + 40) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
   int x = 0;
   for (const auto& s : map.stages) {
     const int bar = static_cast<int>(s.entered * height / most);

@@ -110,13 +110,15 @@ class Reader {
 
   bool in_range(std::int64_t t) const { return t >= o_.from && t < o_.until; }
 
-  // Interest: the card issued here (at the counter, or with a referrer's
-  // card) or first seen here from another shop; the earliest counts.
+  // Interest: the card issued here (on the join page from a poster's
+  // link, at the counter, or with a referrer's card) or first seen here
+  // from another shop; the earliest counts.
   void read_interest(CardState& c, const sync::JourneyFact& f) {
     const bool issued = f.type == "card.issued";
-    const std::string source = !issued           ? "card from another shop"
-                               : f.first.empty() ? "issued at the counter"
-                                                 : "referred by a card";
+    const std::string source = !issued             ? "card from another shop"
+                               : !f.second.empty() ? "join page " + f.second
+                               : f.first.empty()   ? "issued at the counter"
+                                                   : "referred by a card";
     if (f.at < c.first[kInterest] || (issued && f.at == c.first[kInterest])) {
       c.first[kInterest] = f.at;
       c.touch[kInterest] = {names_.id(source)};
@@ -224,14 +226,15 @@ JourneyMap Reader::finish() const {
   map.options = o_;
   map.stages.push_back(absent_stage(
       "awareness",
-      "needs the join page's source (which poster or flyer brought the customer), a later "
-      "part of issue 18"));
+      "not recorded: the events hold the cards, not the people who saw a poster and did not "
+      "join (the join page's sources are the interest stage's touchpoints, \"join page "
+      "NAME\", and the touchpoints report's)"));
   for (int s = 0; s < kMeasured; ++s) {
     if (s == kPurchase) {
       map.stages.push_back(absent_stage(
           "consideration",
-          "needs the join page and the card page (what a customer looks at before buying), "
-          "later parts of issue 18"));
+          "not recorded: what a customer looks at before buying (the menu, the card page) "
+          "leaves no journey event"));
     }
     StageRow row;
     row.stage = kNames[s];

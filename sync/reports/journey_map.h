@@ -6,9 +6,10 @@
 //
 // The owner's stages (awareness → interest → consideration → purchase →
 // retention → loyalty) against what the terminals record today:
-//   awareness      not measured: needs the join page's source (which poster)
-//   interest       a card issued at the counter, or first seen from another shop
-//   consideration  not measured: needs the join page and the card page
+//   awareness      not recorded: the events hold cards, not passers-by
+//   interest       a card issued (on the join page: touchpoint "join page
+//                  NAME"; at the counter), or first seen from another shop
+//   consideration  not recorded: no event of what customers look at
 //   purchase       the terminal's stage "purchase" (card.stage: one visit)
 //   retention      "retention" (came back: the rules' retention_visits)
 //   loyalty        "loyalty" (in a tier, or referred someone who bought)

@@ -57,12 +57,15 @@ class Terminal {
   cleanup() { fs.rmSync(this.dir, {recursive: true, force: true}); }
 }
 
-async function launch() {
+// `extraArgs`: more chromium flags, e.g. --ignore-certificate-errors for a
+// server whose certificate a private CA signed (journeyd's).
+async function launch(extraArgs = []) {
   return puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           ...extraArgs],
   });
 }
 

@@ -32,9 +32,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         "sync/agent"}},
       {"sync", {"base", "loyalty", "net"}},
       {"sync/agent", {"base", "loyalty", "pos/ledger", "pos/config", "net", "sync/wire"}},
+      // hardware: `journeyd poster` draws with the card sheets' Cairo renderer.
       {"sync/journeyd",
        {"base", "loyalty", "net", "sync/store", "sync/wire", "sync/reports", "pos/config",
-        "pos/ledger"}},
+        "pos/ledger", "hardware"}},
       {"sync/reports", {"base", "sync/store"}},
       {"sync/wire", {"base"}},
       {"sync/store", {"base"}},

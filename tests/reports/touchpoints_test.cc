@@ -31,6 +31,7 @@
 
 #include "sync/journeyd/commands.h"
 #include "sync/journeyd/head_office_chain.h"
+#include "sync/reports/journey_map.h"
 #include "tests/reports/journey_fixture.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
@@ -155,6 +156,28 @@ TEST_P(TouchpointsTest, JoinPageSourcesAreTouchpoints) {
   EXPECT_EQ(row.joined, 2);
   EXPECT_EQ(row.bought, 1);
   EXPECT_EQ(row.retained, 1);
+}
+
+// The journey map names the same join: J1 and J2 entered interest through
+// "join page window-poster" (the till's later sighting of J1 changes nothing:
+// the earliest counts).
+TEST_P(TouchpointsTest, TheJourneyMapsInterestNamesTheJoinPage) {
+  journeyd::HeadOfficeChain head_office(*store_);
+  for (const auto& [card, d] :
+       {std::pair{std::string(31, 'e') + "1", 40}, std::pair{std::string(31, 'e') + "2", 41}}) {
+    pos::NewEvent e{"card.issued", testing::day(d), card, std::nullopt,
+                    R"({"card":")" + card + R"(","source":"window-poster"})"};
+    ASSERT_TRUE(head_office.append(e).ok());
+  }
+  auto map = journey_map(*store_, days("", 35, 45));
+  ASSERT_TRUE(map.ok()) << map.error().message();
+  const StageRow& interest = map->stages[1];
+  ASSERT_EQ(interest.stage, "interest");
+  bool found = false;
+  for (const auto& t : interest.touchpoints) {
+    if (t.name == "join page window-poster") found = t.cards == 2;
+  }
+  EXPECT_TRUE(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, TouchpointsTest,
