@@ -134,8 +134,10 @@ std::string entered_chart(const reports::JourneyMap& map, Lang lang) {
   // `top`: room above the tallest bar for its number.
   const int width = 120, gap = 12, height = 160, top = 20;
   const int total = static_cast<int>(map.stages.size()) * (width + gap);
-  std::string svg = "<svg role=\"img\" aria-label=\"" + escape(kEntered(lang)) + "\" viewBox=\"0 " +
-                    std::to_string(-top) + " " + std::to_string(total) + " " +
+  // Its natural size (a laptop shows it as drawn; a phone shrinks it).
+  std::string svg = "<svg role=\"img\" aria-label=\"" + escape(kEntered(lang)) + "\" width=\"" +
+                    std::to_string(total) + "\" height=\"" + std::to_string(top + height + 40) +
+                    "\" viewBox=\"0 " + std::to_string(-top) + " " + std::to_string(total) + " " +
                     std::to_string(top + height + 40) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
   int x = 0;
   for (const auto& s : map.stages) {

@@ -10,9 +10,6 @@
 
 namespace loyalpos::reports {
 
-const char* const kNoFeedbackYet =
-    "not recorded yet: the card page's feedback form is a later part of issue 18";
-
 namespace {
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
@@ -69,6 +66,12 @@ struct LastSale {
   TouchIds touch;  // its promotions and the programs it stamped
 };
 
+struct Feedback {
+  std::string card_id;
+  std::int64_t at = 0;
+  int stars = 0;
+};
+
 class Reader {
  public:
   explicit Reader(const JourneyMapOptions& o) : o_(o) {}
@@ -98,6 +101,12 @@ class Reader {
       }
     } else if (f.type == "card.stage") {
       read_stage(cards_[f.card_id], f);
+    } else if (f.type == "card.feedback") {
+      // Stars from the card page, "1" to "5": counted at the end, in the
+      // stage the card had reached when it gave them.
+      if (f.first.size() == 1 && f.first[0] >= '1' && f.first[0] <= '5' && in_range(f.at)) {
+        feedback_.push_back({f.card_id, f.at, f.first[0] - '0'});
+      }
     }
   }
 
@@ -149,6 +158,7 @@ class Reader {
 
   const JourneyMapOptions& o_;
   std::unordered_map<std::string, CardState> cards_;
+  std::vector<Feedback> feedback_;                   // in the range
   std::unordered_map<std::string, LastSale> sales_;  // by terminal
   Names names_;
 };
@@ -222,19 +232,34 @@ JourneyMap Reader::finish() const {
     }
   }
 
+  // Each feedback in the stage its card had reached when it was given (the
+  // card's first entry of each stage; a lapse does not undo it).
+  std::array<std::pair<std::int64_t, std::int64_t>, kMeasured> stars{};  // sum, count
+  for (const auto& fb : feedback_) {
+    const auto it = cards_.find(fb.card_id);
+    if (it == cards_.end()) continue;
+    int stage = kNoStage;
+    for (int s = 0; s < kMeasured; ++s) {
+      if (it->second.first[s] <= fb.at) stage = s;
+    }
+    if (stage == kNoStage) continue;
+    stars[stage].first += fb.stars;
+    stars[stage].second += 1;
+  }
+
   static constexpr const char* kNames[kMeasured] = {"interest", "purchase", "retention", "loyalty"};
   map.options = o_;
   map.stages.push_back(absent_stage(
       "awareness",
-      "not recorded: the events hold the cards, not the people who saw a poster and did not "
+      "the events hold the cards, not the people who saw a poster and did not "
       "join (the join page's sources are the interest stage's touchpoints, \"join page "
       "NAME\", and the touchpoints report's)"));
   for (int s = 0; s < kMeasured; ++s) {
     if (s == kPurchase) {
-      map.stages.push_back(absent_stage(
-          "consideration",
-          "not recorded: what a customer looks at before buying (the menu, the card page) "
-          "leaves no journey event"));
+      map.stages.push_back(
+          absent_stage("consideration",
+                       "what a customer looks at before buying (the menu, the card page) "
+                       "leaves no journey event"));
     }
     StageRow row;
     row.stage = kNames[s];
@@ -245,6 +270,10 @@ JourneyMap Reader::finish() const {
       row.conversion = static_cast<double>(t[s].converted) / static_cast<double>(t[s].before);
     }
     row.median_days = median(t[s].days);
+    if (stars[s].second > 0) {
+      row.feedback_stars =
+          static_cast<double>(stars[s].first) / static_cast<double>(stars[s].second);
+    }
     for (const auto& [touch, cards] : t[s].touch) {
       row.touchpoints.push_back({names_.name(touch), cards});
     }

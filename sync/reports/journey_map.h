@@ -14,8 +14,9 @@
 //   retention      "retention" (came back: the rules' retention_visits)
 //   loyalty        "loyalty" (in a tier, or referred someone who bought)
 // and "lapsed" is the drop-off: no purchase for lapsed_after_days. The
-// unmeasured stages and every stage's feedback stars are reported absent,
-// with the reason, never as zeros.
+// unmeasured stages are reported absent, with the reason, never as zeros;
+// each stage's feedback stars (the card page's card.feedback, in the stage
+// the card had reached when it gave them) are empty when there were none.
 //
 // Counting, in short (docs/journeyd.md has it in an owner's words): a card
 // reached a stage the first time any till in scope recorded it there or in a
@@ -56,12 +57,14 @@ struct StageRow {
   std::string absent;        // non-empty: not measured, why; every number below is then empty
   std::int64_t now = 0;      // cards in this stage at as_of (not lapsed)
   std::int64_t entered = 0;  // cards that reached this stage, for the first time, in the range
-  std::optional<double> conversion;      // of the cards that reached the stage before in the range,
-                                         // the share that reached this one by as_of
-  std::optional<double> median_days;     // from the stage before to this one, over `entered`
-  std::int64_t dropped = 0;              // cards lapsed at as_of whose last stage was this one
-  std::vector<Touchpoint> touchpoints;   // of the `entered` cards, most cards first
-  std::optional<double> feedback_stars;  // always empty: no feedback is recorded yet
+  std::optional<double> conversion;     // of the cards that reached the stage before in the range,
+                                        // the share that reached this one by as_of
+  std::optional<double> median_days;    // from the stage before to this one, over `entered`
+  std::int64_t dropped = 0;             // cards lapsed at as_of whose last stage was this one
+  std::vector<Touchpoint> touchpoints;  // of the `entered` cards, most cards first
+  // The average stars of the card page's feedback given in the range by
+  // cards in this stage then; empty when there was none.
+  std::optional<double> feedback_stars;
 };
 
 struct JourneyMap {
@@ -71,9 +74,6 @@ struct JourneyMap {
   std::int64_t came_back = 0;    // cards back from lapsed (a purchase) in the range
   std::int64_t facts_read = 0;
 };
-
-// Why feedback stars are empty, for every stage.
-extern const char* const kNoFeedbackYet;
 
 Result<JourneyMap> journey_map(sync::Store& store, const JourneyMapOptions& options,
                                const ReportProgress& progress = {});

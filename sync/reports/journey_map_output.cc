@@ -73,8 +73,8 @@ std::string journey_map_json(const JourneyMap& map) {
       for (const auto& t : row.touchpoints) touch.push_back({{"name", t.name}, {"cards", t.cards}});
       s["touchpoints"] = std::move(touch);
     }
-    s["feedback_stars"] = row.feedback_stars ? json(*row.feedback_stars) : json(nullptr);
-    s["feedback_absent"] = kNoFeedbackYet;
+    s["feedback_stars"] =
+        row.feedback_stars ? json(rounded(*row.feedback_stars, 100)) : json(nullptr);
     stages.push_back(std::move(s));
   }
   const json doc{{"shop", o.shop.empty() ? json(nullptr) : json(o.shop)},
@@ -147,7 +147,12 @@ std::string journey_map_text(const JourneyMap& map) {
   for (const auto& row : map.stages) {
     if (!row.absent.empty()) out << "  " << row.stage << ": " << row.absent << "\n";
   }
-  out << "  feedback stars (every stage): " << kNoFeedbackYet << "\n";
+  std::string stars;
+  for (const auto& row : map.stages) {
+    if (row.feedback_stars) stars += "  " + row.stage + ": " + fixed(*row.feedback_stars, 1) + "\n";
+  }
+  out << "\nFeedback stars (the card page, 1 to 5), by the stage the card was in:\n"
+      << (stars.empty() ? std::string("  none in the range\n") : stars);
   return out.str();
 }
 

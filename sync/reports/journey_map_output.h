@@ -12,8 +12,7 @@ namespace loyalpos::reports {
 // {"shop": null|NAME, "from": null|DAY, "to": DAY, "as_of": unix seconds,
 //  "lapsed_after_days", "lapsed_now", "came_back", "stages": [{"stage",
 //  "absent": null|why, "now", "entered", "conversion", "median_days",
-//  "dropped", "touchpoints": [{"name", "cards"}], "feedback_stars",
-//  "feedback_absent"}]}
+//  "dropped", "touchpoints": [{"name", "cards"}], "feedback_stars"}]}
 std::string journey_map_json(const JourneyMap& map);
 // stage,now,entered,conversion,median_days,dropped,touchpoints,feedback_stars,absent
 std::string journey_map_csv(const JourneyMap& map);

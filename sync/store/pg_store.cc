@@ -202,6 +202,7 @@ class PgStore final : public Store {
     static constexpr const char* kSql =
         "SELECT cursor, terminal_id, type, at, card_id, coalesce(sale_id, 0),"
         " CASE type WHEN 'card.issued' THEN payload::json->>'referrer'"
+        "  WHEN 'card.feedback' THEN payload::json->>'stars'"
         "  WHEN 'card.stage' THEN payload::json->>'from'"
         "  WHEN 'card.stamps' THEN payload::json->>'program'"
         "  WHEN 'sale.completed' THEN (payload::json->'promotions')::text END,"
@@ -214,9 +215,11 @@ class PgStore final : public Store {
         " CASE type WHEN 'card.stamps' THEN payload::json->>'rewards'"
         "  WHEN 'sale.completed' THEN payload::json->>'free_units' END"
         " FROM events WHERE at < $1 AND card_id IS NOT NULL"
-        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
+        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed',"
+        " 'card.feedback')"
         " AND ($2::text = '' OR terminal_id IN"
-        "  (SELECT terminal_id FROM terminals WHERE store_name = $2::text))"
+        "  (SELECT terminal_id FROM terminals WHERE store_name = $2::text)"
+        "  OR (type = 'card.feedback' AND payload::json->>'shop' = $2::text))"
         " AND ($3::text = '' OR type = $3::text)"
         " ORDER BY cursor";
     const char* params[] = {before_text.c_str(), q.store_name.c_str(), q.type.c_str()};

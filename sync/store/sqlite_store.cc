@@ -257,6 +257,7 @@ class SqliteStore final : public Store {
         s,
         "SELECT cursor, terminal_id, type, at, card_id, coalesce(sale_id, 0),"
         " CASE type WHEN 'card.issued' THEN json_extract(payload, '$.referrer')"
+        "  WHEN 'card.feedback' THEN json_extract(payload, '$.stars')"
         "  WHEN 'card.stage' THEN json_extract(payload, '$.from')"
         "  WHEN 'card.stamps' THEN json_extract(payload, '$.program')"
         "  WHEN 'sale.completed' THEN json_extract(payload, '$.promotions') END,"
@@ -269,8 +270,10 @@ class SqliteStore final : public Store {
         " CASE type WHEN 'card.stamps' THEN json_extract(payload, '$.rewards')"
         "  WHEN 'sale.completed' THEN json_extract(payload, '$.free_units') END"
         " FROM events WHERE at < ?1 AND card_id IS NOT NULL"
-        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed')"
-        " AND (?2 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?2))"
+        " AND type IN ('card.issued', 'card.seen', 'card.stage', 'card.stamps', 'sale.completed',"
+        " 'card.feedback')"
+        " AND (?2 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?2)"
+        "  OR (type = 'card.feedback' AND json_extract(payload, '$.shop') = ?2))"
         " AND (?3 = '' OR type = ?3)"
         " ORDER BY cursor"));
     s.bind(1, q.before).bind(2, q.store_name).bind(3, q.type);

@@ -81,6 +81,8 @@ struct JourneyFact {
   //   card.issued      first = the referrer's card id ("" when none);
   //                    second = the join page's source ("" at a counter)
   //   card.seen        (neither)
+  //   card.feedback    first = the stars, "1" to "5" (head office's chain:
+  //                    a shop's query takes those given about its visits)
   //   card.stage       first = from, second = to (loyalty/journey.h's names)
   //   card.stamps      first = program, second = why
   //   sale.completed   first = the promotions applied, a JSON array of ids;
@@ -101,7 +103,7 @@ struct JourneyFact {
 struct JourneyFactQuery {
   std::string store_name;   // empty: every shop
   std::int64_t before = 0;  // only events with at < before
-  std::string type;         // one of the five types: only its events; empty: all five
+  std::string type;         // one of the six types: only its events; empty: all six
 };
 
 // An owner account of the dashboard (sync/journeyd/owner_accounts.h): the
@@ -193,7 +195,7 @@ class Store {
   virtual Result<std::vector<WireEvent>> card_events(const std::string& card_id,
                                                      std::size_t limit) = 0;
 
-  // Every event with a card of the five types JourneyFact lists, with `at`
+  // Every event with a card of the six types JourneyFact lists, with `at`
   // before `before`, of the shop's terminals (every terminal when store_name
   // is empty; only of `type` when it is set), in cursor order (so each
   // terminal's in seq order), streamed to `visit` as the database reads them:

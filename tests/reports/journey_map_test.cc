@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "sync/journeyd/commands.h"
+#include "sync/journeyd/head_office_chain.h"
 #include "sync/reports/journey_map_output.h"
 #include "tests/reports/journey_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -210,6 +213,47 @@ TEST_P(JourneyMapTest, ARangeCutsBothWays) {
   expect_stage(m, {"loyalty", 2, 1, 0.5, 0, 0, {{"referral", 1}}});
   EXPECT_EQ(m.lapsed_now, 0);
   EXPECT_EQ(m.came_back, 0);
+}
+
+// Feedback from the card page (card.feedback events in head office's chain,
+// each naming the shop of the card's last visit), counted in the stage the
+// card had reached when it was given:
+//   C02 day 8, 4 stars: purchase (day 6; retention only on day 10)
+//   C02 day 12, 5 stars: retention (day 10; loyalty on day 20)
+//   C02 day 25, 3 stars: loyalty (day 20)
+//   C03 day 5, 2 stars: purchase (day 3)
+//   C07 day 95: after every range below.
+// The chain, days 0..89: purchase (4 + 2) / 2 = 3, retention 5, loyalty 3,
+// interest none. Days 9..89: retention 5, loyalty 3, purchase none. Main
+// St (the visits' shop): as the chain; the Harbour: none.
+TEST_P(JourneyMapTest, FeedbackStarsByTheStageTheCardWasIn) {
+  journeyd::HeadOfficeChain head_office(*store_);
+  for (const auto& [card, d, stars] :
+       {std::tuple{"C02", 8, 4}, std::tuple{"C02", 12, 5}, std::tuple{"C02", 25, 3},
+        std::tuple{"C03", 5, 2}, std::tuple{"C07", 95, 1}}) {
+    const std::string payload = std::string(R"({"card":")") + card +
+                                R"(","comment":"","sale":1,"shop":"Main St","stars":)" +
+                                std::to_string(stars) + R"(,"terminal":"M1"})";
+    ASSERT_TRUE(
+        head_office.append({"card.feedback", testing::day(d), std::string(card), 1, payload}).ok());
+  }
+  auto stars = [](const JourneyMap& m) {
+    std::map<std::string, double> out;
+    for (const auto& row : m.stages) {
+      if (row.feedback_stars) out[row.stage] = *row.feedback_stars;
+    }
+    return out;
+  };
+  using Stars = std::map<std::string, double>;
+  EXPECT_EQ(stars(map("", 0, 89)),
+            (Stars{{"purchase", 3.0}, {"retention", 5.0}, {"loyalty", 3.0}}));
+  EXPECT_EQ(stars(map("", 9, 89)), (Stars{{"retention", 5.0}, {"loyalty", 3.0}}));
+  EXPECT_EQ(stars(map("Main St", 0, 89)),
+            (Stars{{"purchase", 3.0}, {"retention", 5.0}, {"loyalty", 3.0}}));
+  EXPECT_TRUE(stars(map("Harbour", 0, 89)).empty());
+  // The feedback changes no other number.
+  const JourneyMap with = map("", 0, 89);
+  EXPECT_EQ(with.stages[3].entered, 7);  // purchase, as TheChainFromJanuaryToMarch
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, JourneyMapTest,
