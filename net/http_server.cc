@@ -53,6 +53,7 @@
 
 #include "net/http_parse.h"
 #include "net/http_server.h"
+#include "net/url_form.h"
 
 namespace loyalpos::net {
 
@@ -139,17 +140,6 @@ bool iequals(std::string_view a, std::string_view b) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
-}
-
-// Time depends on the length of `expected` (the secret) only, never on
-// where `given` first differs.
-bool constant_time_equals(std::string_view given, std::string_view expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const char g = i < given.size() ? given[i] : '\0';
-    diff = static_cast<unsigned char>(diff | static_cast<unsigned char>(g ^ expected[i]));
-  }
-  return diff == 0;
 }
 
 // nullopt when the request may go on; else the 401 to send.

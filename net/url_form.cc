@@ -65,6 +65,15 @@ std::optional<std::string> field(const FormFields& fields, std::string_view name
   return std::nullopt;
 }
 
+bool constant_time_equals(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const char g = i < given.size() ? given[i] : '\0';
+    diff = static_cast<unsigned char>(diff | static_cast<unsigned char>(g ^ expected[i]));
+  }
+  return diff == 0;
+}
+
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const auto semi = header.find(';');

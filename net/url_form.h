@@ -1,5 +1,6 @@
 // The text forms of HTTP that carry values: %-escapes, the name=value pairs
-// of a query string or an HTML form body, and the Cookie header.
+// of a query string or an HTML form body, and the Cookie header; and how a
+// secret carried in them is compared.
 #pragma once
 
 #include <loyalpos/result.h>
@@ -27,6 +28,11 @@ Result<FormFields> form_fields(std::string_view text);
 
 // The value of the first field named `name`, if there is one.
 std::optional<std::string> field(const FormFields& fields, std::string_view name);
+
+// Whether a secret a request carries (a bearer token, a cookie) is the
+// expected one: the time taken depends on the length of `expected` only,
+// never on where `given` first differs.
+bool constant_time_equals(std::string_view given, std::string_view expected);
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), if present.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);

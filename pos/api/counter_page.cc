@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 
+#include "net/url_form.h"
+
 namespace loyalpos::api {
 
 namespace detail {
@@ -20,16 +22,6 @@ using net::HttpRequest;
 using net::HttpResponse;
 
 constexpr std::string_view kSessionPath = "/counter/session";
-
-// Time depends on the length of `expected` only.
-bool constant_time_equals(std::string_view given, std::string_view expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const char g = i < given.size() ? given[i] : '\0';
-    diff = static_cast<unsigned char>(diff | static_cast<unsigned char>(g ^ expected[i]));
-  }
-  return diff == 0;
-}
 
 std::string session_cookie(const std::string& token) {
   if (token.empty()) return {};
@@ -73,19 +65,6 @@ HttpResponse error_answer(int status, const char* code, const std::string& messa
   return json_answer(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
-// The value of cookie `name` in a Cookie header, or empty.
-std::string_view cookie_value(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    const auto semi = header.find(';');
-    std::string_view pair = header.substr(0, semi);
-    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    const auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
-  }
-  return {};
-}
-
 }  // namespace
 
 std::span<const PageAsset> page_assets() { return {detail::kPageAssets, detail::kPageAssetCount}; }
@@ -97,7 +76,9 @@ bool CounterPage::has_cookie(const HttpRequest& request) const {
   if (cookie_.empty()) return false;
   const std::string* header = request.header("cookie");
   if (header == nullptr) return false;
-  if (!constant_time_equals(cookie_value(*header, kCookieName), cookie_)) return false;
+  if (!net::constant_time_equals(net::cookie_value(*header, kCookieName).value_or(""), cookie_)) {
+    return false;
+  }
   // A browser names the page that sent a POST; it must be ours.
   const std::string* origin = request.header("origin");
   if (origin == nullptr) return true;
@@ -133,7 +114,7 @@ std::optional<HttpResponse> CounterPage::handle(const HttpRequest& request) cons
       return error_answer(400, "invalid_input", "the body must be {\"key\": \"<api token>\"}");
     }
     const std::string key = body["key"].get<std::string>();
-    if (cookie_.empty() || !constant_time_equals(key, api_token_)) {
+    if (cookie_.empty() || !net::constant_time_equals(key, api_token_)) {
       return error_answer(401, "unauthorized",
                           "that is not this terminal's key (<home>/api-token)");
     }

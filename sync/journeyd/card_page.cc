@@ -135,14 +135,10 @@ std::string CardPages::shop_of(const std::string& terminal) {
 }
 
 HttpResponse CardPages::handle(const HttpRequest& request, const std::string& address) {
-  auto query = net::form_fields(query_of(request.target));
-  if (!query.ok()) query = net::FormFields{};
-  std::string remember;
-  const Lang lang = language(request, *query, &remember);
-  auto finish = [&](HttpResponse r) {
-    if (!remember.empty()) r.headers.emplace_back("Set-Cookie", remember_language(remember));
-    return r;
-  };
+  const PageContext context(request);
+  const Lang lang = context.lang;
+  const net::FormFields& query_fields = context.query;
+  auto finish = [&](HttpResponse r) { return context.finish(std::move(r)); };
   std::string rest = path_of(request.target).substr(3);  // after "/C/"
   bool to_feedback = false;
   if (const auto slash = rest.find('/'); slash != std::string::npos) {
@@ -184,7 +180,7 @@ HttpResponse CardPages::handle(const HttpRequest& request, const std::string& ad
   const loyalty::Language words =
       lang == Lang::kRu ? loyalty::Language::kRussian : loyalty::Language::kEnglish;
   std::string body = "<h1>" + escape(loyalty::group_token(token)) + "</h1>";
-  if (net::field(*query, "thanks")) {
+  if (net::field(query_fields, "thanks")) {
     body += "<p class=\"flag\" role=\"status\">" + escape(kThanks(lang)) + "</p>";
   }
   for (const auto& program : card.programs) {

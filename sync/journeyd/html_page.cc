@@ -75,6 +75,17 @@ std::string remember_language(const std::string& lang) {
   return set_cookie(kLangCookie, lang, "/", 365 * 86400);
 }
 
+PageContext::PageContext(const net::HttpRequest& request) {
+  auto fields = net::form_fields(query_of(request.target));
+  if (fields.ok()) query = std::move(*fields);
+  lang = language(request, query, &remember_);
+}
+
+net::HttpResponse PageContext::finish(net::HttpResponse response) const {
+  if (!remember_.empty()) response.headers.emplace_back("Set-Cookie", remember_language(remember_));
+  return response;
+}
+
 net::HttpResponse page(int status, Lang lang, const std::string& heading, const std::string& title,
                        const std::string& body) {
   net::HttpResponse r;

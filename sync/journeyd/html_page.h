@@ -39,6 +39,21 @@ Lang language(const net::HttpRequest& r, const net::FormFields& query, std::stri
 // The Set-Cookie that keeps a language chosen with ?lang=.
 std::string remember_language(const std::string& lang);
 
+// What every page reads first: its query's fields (none when they do not
+// read) and its language; finish() adds to an answer the cookie that keeps
+// a language chosen with ?lang=.
+class PageContext {
+ public:
+  explicit PageContext(const net::HttpRequest& request);
+  net::HttpResponse finish(net::HttpResponse response) const;
+
+  net::FormFields query;
+  Lang lang = Lang::kEn;
+
+ private:
+  std::string remember_;
+};
+
 // A whole page: `heading` in the bar at the top beside the language switch,
 // `body` (HTML) below; no script, no request anywhere else.
 net::HttpResponse page(int status, Lang lang, const std::string& heading, const std::string& title,

@@ -65,14 +65,10 @@ bool valid_source(const std::string& source) {
 }
 
 HttpResponse JoinPages::handle(const HttpRequest& request, const std::string& address) {
-  auto query = net::form_fields(query_of(request.target));
-  if (!query.ok()) query = net::FormFields{};
-  std::string remember;
-  const Lang lang = language(request, *query, &remember);
-  auto finish = [&](HttpResponse r) {
-    if (!remember.empty()) r.headers.emplace_back("Set-Cookie", remember_language(remember));
-    return r;
-  };
+  const PageContext context(request);
+  const Lang lang = context.lang;
+  const net::FormFields& query_fields = context.query;
+  auto finish = [&](HttpResponse r) { return context.finish(std::move(r)); };
   auto message = [&](int status, const Words& why) {
     return finish(page(status, lang, kHeading(lang), kJoin(lang),
                        "<p class=\"error\" role=\"alert\">" + escape(why(lang)) + "</p>"));
@@ -85,7 +81,7 @@ HttpResponse JoinPages::handle(const HttpRequest& request, const std::string& ad
   }
 
   if (!post) {
-    const std::string source = net::field(*query, "src").value_or("");
+    const std::string source = net::field(query_fields, "src").value_or("");
     if (!valid_source(source)) return message(400, kBadLink);
     const std::string token = random_hex(16);
     const std::string body =

@@ -7,6 +7,8 @@
 #include "loyalty/card_token.h"
 #include "sync/journeyd/commands.h"
 #include "sync/journeyd/owner_accounts.h"
+#include "sync/reports/report_output.h"
+#include "sync/reports/utc_day.h"
 
 namespace loyalpos::journeyd {
 
@@ -27,26 +29,6 @@ int user_add(const UserAddOptions& o, std::istream& in, std::ostream& out, std::
   return 0;
 }
 
-namespace {
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string utc_time(std::int64_t at) {
-  const std::time_t t = static_cast<std::time_t>(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-}  // namespace
-
 int export_contacts(const ContactsOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.consented) {
     return command_failed(err, Error::invalid("say --consented: only contacts given with consent "
@@ -59,8 +41,10 @@ int export_contacts(const ContactsOptions& o, std::ostream& out, std::ostream& e
   out << "card,email,consented_at,source\n";
   for (const auto& c : *contacts) {
     auto id = loyalty::card_id_from_hex(c.card_id);
-    out << (id.ok() ? loyalty::encode_token(*id) : c.card_id) << "," << csv_field(c.email) << ","
-        << utc_time(c.consented_at) << "," << csv_field(c.source) << "\n";
+    out << (id.ok() ? loyalty::encode_token(*id) : c.card_id) << ","
+        << reports::output::csv_field(c.email) << ","
+        << reports::utc_time(c.consented_at, "%Y-%m-%dT%H:%M:%SZ") << ","
+        << reports::output::csv_field(c.source) << "\n";
   }
   err << contacts->size() << (contacts->size() == 1 ? " contact\n" : " contacts\n");
   return 0;

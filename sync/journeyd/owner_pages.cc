@@ -241,16 +241,10 @@ bool is_owner_path(const std::string& target) {
 
 HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& address) {
   const std::string path = path_of(request.target);
-  auto query = net::form_fields(query_of(request.target));
-  if (!query.ok()) query = net::FormFields{};
-  std::string remember;
-  const Lang lang = language(request, *query, &remember);
-  auto finish = [&](HttpResponse r) {
-    if (!remember.empty()) {
-      r.headers.emplace_back("Set-Cookie", remember_language(remember));
-    }
-    return r;
-  };
+  const PageContext context(request);
+  const Lang lang = context.lang;
+  const net::FormFields& query_fields = context.query;
+  auto finish = [&](HttpResponse r) { return context.finish(std::move(r)); };
   const bool get = request.method == "GET" || request.method == "HEAD";
   const bool post = request.method == "POST";
 
@@ -328,10 +322,10 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
 
   // The scope every report page and the API read: ?shop=&from=&to=&tz=.
   JourneyReportOptions o;
-  o.shop = net::field(*query, "shop").value_or("");
-  o.from = net::field(*query, "from").value_or("");
-  o.to = net::field(*query, "to").value_or("");
-  o.time_zone = net::field(*query, "tz").value_or("");
+  o.shop = net::field(query_fields, "shop").value_or("");
+  o.from = net::field(query_fields, "from").value_or("");
+  o.to = net::field(query_fields, "to").value_or("");
+  o.time_zone = net::field(query_fields, "tz").value_or("");
   o.now = now_();
   if (o.from.empty() && o.to.empty()) {
     o.from = reports::utc_day(o.now - 27 * reports::kSecondsPerDay);
@@ -353,7 +347,7 @@ HttpResponse OwnerPages::handle(const HttpRequest& request, const std::string& a
       return api_error(bad ? 400 : 503, bad ? "invalid_input" : "unavailable",
                        checked.error().message());
     }
-    const bool csv = net::field(*query, "format").value_or("json") == "csv";
+    const bool csv = net::field(query_fields, "format").value_or("json") == "csv";
     auto text = run_report(report, store_, {*range, rules, *zone},
                            csv ? ReportFormat::kCsv : ReportFormat::kJson);
     if (!text.ok()) return api_error(503, "unavailable", text.error().message());

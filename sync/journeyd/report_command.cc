@@ -7,19 +7,11 @@
 
 #include "sync/journeyd/commands.h"
 #include "sync/journeyd/conflicts.h"
+#include "sync/reports/utc_day.h"
 
 namespace loyalpos::journeyd {
 
 namespace {
-
-std::string utc_time(std::int64_t at) {
-  const std::time_t t = static_cast<std::time_t>(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
-  return text;
-}
 
 // "Main St / till-1" for a terminal id (the id itself if it is unknown).
 class TerminalNames {
@@ -93,8 +85,8 @@ int report_conflicts(const ReportOptions& o, std::ostream& out, std::ostream& er
   for (const auto& c : *conflicts) {
     out << "\ncard " << c.card_id << ", " << c.program << ": " << owed(c) << "\n";
     for (const auto& d : c.spends) {
-      out << "  " << utc_time(d.at) << "  " << names(d.terminal_id) << "  sale " << d.sale_id
-          << " (" << d.why << ", event " << d.seq << ")"
+      out << "  " << reports::utc_time(d.at, "%Y-%m-%d %H:%M UTC") << "  " << names(d.terminal_id)
+          << "  sale " << d.sale_id << " (" << d.why << ", event " << d.seq << ")"
           << (d.overdrew ? "  <- spent what was no longer there" : "") << "\n";
     }
   }

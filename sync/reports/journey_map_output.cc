@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sync/reports/report_output.h"
 #include "sync/reports/utc_day.h"
 
 namespace loyalpos::reports {
@@ -14,23 +15,6 @@ namespace {
 // Conversions to four decimals (0.8333), days to one (2.5).
 double rounded(double v, double scale) { return std::round(v * scale) / scale; }
 
-std::string fixed(double v, int decimals) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
-}
-
-std::string percent(double share) { return fixed(share * 100, 0) + "%"; }
-
-std::string shop_words(const JourneyMapOptions& o) {
-  return o.shop.empty() ? "the whole chain" : o.shop;
-}
-
-std::string range_words(const JourneyMapOptions& o) {
-  return (o.from == 0 ? std::string("the beginning") : utc_day(o.from)) + " to " +
-         utc_day(o.until - 1);
-}
-
 std::string touchpoint_list(const StageRow& row, const char* between, const char* separator) {
   std::string out;
   for (const auto& t : row.touchpoints) {
@@ -38,13 +22,6 @@ std::string touchpoint_list(const StageRow& row, const char* between, const char
     out += t.name + between + std::to_string(t.cards);
   }
   return out;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string cards(std::int64_t n) { return std::to_string(n) + (n == 1 ? " card" : " cards"); }
@@ -94,16 +71,17 @@ std::string journey_map_csv(const JourneyMap& map) {
   for (const auto& row : map.stages) {
     out += row.stage;
     if (!row.absent.empty()) {
-      out += ",,,,,,,," + csv_field(row.absent) + "\n";
+      out += ",,,,,,,," + output::csv_field(row.absent) + "\n";
       continue;
     }
     out += "," + std::to_string(row.now) + "," + std::to_string(row.entered) + ",";
-    out += row.conversion ? fixed(*row.conversion, 4) : "";
+    out += row.conversion ? output::fixed(*row.conversion, 4) : "";
     out += ",";
-    out += row.median_days ? fixed(*row.median_days, 1) : "";
-    out += "," + std::to_string(row.dropped) + "," + csv_field(touchpoint_list(row, "=", "; "));
+    out += row.median_days ? output::fixed(*row.median_days, 1) : "";
+    out += "," + std::to_string(row.dropped) + "," +
+           output::csv_field(touchpoint_list(row, "=", "; "));
     out += ",";
-    out += row.feedback_stars ? fixed(*row.feedback_stars, 1) : "";
+    out += row.feedback_stars ? output::fixed(*row.feedback_stars, 1) : "";
     out += ",\n";
   }
   return out;
@@ -112,7 +90,8 @@ std::string journey_map_csv(const JourneyMap& map) {
 std::string journey_map_text(const JourneyMap& map) {
   const auto& o = map.options;
   std::ostringstream out;
-  out << "Journey map of " << shop_words(o) << ", " << range_words(o) << " (UTC days)\n"
+  out << "Journey map of " << output::shop_words(o) << ", " << output::range_words(o)
+      << " (UTC days)\n"
       << "A card lapses after " << o.lapsed_after_days
       << " days without a purchase (or, never having bought, that long after it got its card).\n\n";
   char line[160];
@@ -127,8 +106,8 @@ std::string journey_map_text(const JourneyMap& map) {
     }
     std::snprintf(line, sizeof line, "%-14s %7lld %8lld %11s %12s %8lld\n", row.stage.c_str(),
                   static_cast<long long>(row.now), static_cast<long long>(row.entered),
-                  row.conversion ? percent(*row.conversion).c_str() : "-",
-                  row.median_days ? fixed(*row.median_days, 1).c_str() : "-",
+                  output::percent(row.conversion).c_str(),
+                  row.median_days ? output::fixed(*row.median_days, 1).c_str() : "-",
                   static_cast<long long>(row.dropped));
     out << line;
   }
@@ -149,7 +128,8 @@ std::string journey_map_text(const JourneyMap& map) {
   }
   std::string stars;
   for (const auto& row : map.stages) {
-    if (row.feedback_stars) stars += "  " + row.stage + ": " + fixed(*row.feedback_stars, 1) + "\n";
+    if (row.feedback_stars)
+      stars += "  " + row.stage + ": " + output::fixed(*row.feedback_stars, 1) + "\n";
   }
   out << "\nFeedback stars (the card page, 1 to 5), by the stage the card was in:\n"
       << (stars.empty() ? std::string("  none in the range\n") : stars);

@@ -1,6 +1,7 @@
 #include "sync/reports/utc_day.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace loyalpos::reports {
 
@@ -38,6 +39,15 @@ Result<std::int64_t> parse_utc_day(const std::string& text, const std::string& w
   const int d = std::stoi(text.substr(8, 2));
   if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in(y, m)) return bad();
   return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * kSecondsPerDay;
+}
+
+std::string utc_time(std::int64_t unix_seconds, const char* strftime_format) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  const std::size_t n = std::strftime(text, sizeof text, strftime_format, &tm);
+  return std::string(text, n);
 }
 
 std::string utc_day(std::int64_t unix_seconds) {

@@ -14,6 +14,8 @@ namespace loyalpos::reports {
 Result<std::int64_t> parse_utc_day(const std::string& text, const std::string& what);
 // The UTC day of a unix second, as "YYYY-MM-DD".
 std::string utc_day(std::int64_t unix_seconds);
+// A unix second in UTC as `strftime_format` writes it ("%Y-%m-%d %H:%M UTC").
+std::string utc_time(std::int64_t unix_seconds, const char* strftime_format);
 
 inline constexpr std::int64_t kSecondsPerDay = 86400;
 inline constexpr std::int64_t kSecondsPerWeek = 7 * kSecondsPerDay;
