@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,8 @@
 #include "pos/ledger/event_log.h"
 #include "pos/ledger/event_payloads.h"
 #include "sync/store/store.h"
+#include "tests/support/temp_dir.h"
+#include "tests/sync/pg_cluster.h"
 
 namespace loyalpos::reports::testing {
 
@@ -236,6 +240,31 @@ inline void write_fixture_journey(sync::Store& store) {
   m1.flush();
   m2.flush();
   h1.flush();
+}
+
+// An empty store of `backend` (SQLite at DIR/journey.db, or a throwaway
+// PostgreSQL), or null after a test failure saying why.
+inline std::unique_ptr<sync::Store> fresh_store(loyalpos::testing::Backend backend,
+                                                const loyalpos::testing::TempDir& dir) {
+  EXPECT_TRUE(dir.ok());
+  auto url = loyalpos::testing::fresh_store_url(backend, dir.file("journey.db"));
+  EXPECT_TRUE(url.ok()) << url.error().message();
+  if (!url.ok()) return nullptr;
+  auto store = sync::make_store(*url);
+  EXPECT_TRUE(store.ok()) << store.error().message();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+// A data folder for `journeyd report …` in DIR: its journeyd.toml names the
+// SQLite store DIR/journey.db, returned empty (null after a test failure).
+inline std::unique_ptr<sync::Store> report_data_folder(const loyalpos::testing::TempDir& dir) {
+  EXPECT_TRUE(dir.ok());
+  std::ofstream(dir.file("journeyd.toml"))
+      << "listen = \"127.0.0.1:8443\"\nstore = \"sqlite:" << dir.file("journey.db")
+      << "\"\npublic_url = \"https://127.0.0.1:8443\"\n";
+  auto store = sync::make_store("sqlite:" + dir.file("journey.db"));
+  EXPECT_TRUE(store.ok()) << store.error().message();
+  return store.ok() ? std::move(*store) : nullptr;
 }
 
 }  // namespace loyalpos::reports::testing

@@ -129,12 +129,8 @@ void expect_promotion(const Promotions& p, const Expected& e) {
 class PromotionsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    auto url = loyalpos::testing::fresh_store_url(GetParam(), dir_.file("journey.db"));
-    ASSERT_TRUE(url.ok()) << url.error().message();
-    auto store = sync::make_store(*url);
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    store_ = std::move(*store);
+    store_ = testing::fresh_store(GetParam(), dir_);
+    ASSERT_NE(store_, nullptr);
     write_promotion_fixture(*store_);
   }
 
@@ -201,14 +197,10 @@ INSTANTIATE_TEST_SUITE_P(Stores, PromotionsTest,
 class PromotionsCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    std::ofstream(dir_.file("journeyd.toml"))
-        << "listen = \"127.0.0.1:8443\"\nstore = \"sqlite:" << dir_.file("journey.db")
-        << "\"\npublic_url = \"https://127.0.0.1:8443\"\n";
-    auto store = sync::make_store("sqlite:" + dir_.file("journey.db"));
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    write_promotion_fixture(**store);
-    ASSERT_TRUE((*store)
+    auto store = testing::report_data_folder(dir_);
+    ASSERT_NE(store, nullptr);
+    write_promotion_fixture(*store);
+    ASSERT_TRUE(store
                     ->publish("rules",
                               "[[promotion]]\nid = \"weekend-2for1\"\nname = \"Weekend: 2 for 1\"\n"
                               "kind = \"n_for_m\"\ncategories = [\"pastry\"]\nn = 2\nm = 1\n"

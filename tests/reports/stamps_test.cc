@@ -129,12 +129,8 @@ std::vector<std::string> program_ids(const StampPrograms& s) {
 class StampsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    auto url = loyalpos::testing::fresh_store_url(GetParam(), dir_.file("journey.db"));
-    ASSERT_TRUE(url.ok()) << url.error().message();
-    auto store = sync::make_store(*url);
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    store_ = std::move(*store);
+    store_ = testing::fresh_store(GetParam(), dir_);
+    ASSERT_NE(store_, nullptr);
     write_stamp_fixture(*store_);
   }
 
@@ -226,14 +222,10 @@ INSTANTIATE_TEST_SUITE_P(Stores, StampsTest,
 class StampsCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    std::ofstream(dir_.file("journeyd.toml"))
-        << "listen = \"127.0.0.1:8443\"\nstore = \"sqlite:" << dir_.file("journey.db")
-        << "\"\npublic_url = \"https://127.0.0.1:8443\"\n";
-    auto store = sync::make_store("sqlite:" + dir_.file("journey.db"));
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    write_stamp_fixture(**store);
-    ASSERT_TRUE((*store)
+    auto store = testing::report_data_folder(dir_);
+    ASSERT_NE(store, nullptr);
+    write_stamp_fixture(*store);
+    ASSERT_TRUE(store
                     ->publish("rules",
                               "[[stamp_card]]\nid = \"coffee\"\nname = \"Coffee card\"\n"
                               "categories = [\"coffee\"]\nevery = 5\n\n"

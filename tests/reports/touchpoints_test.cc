@@ -74,12 +74,8 @@ ReportRange days(const std::string& shop, int first, int last) {
 class TouchpointsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    auto url = loyalpos::testing::fresh_store_url(GetParam(), dir_.file("journey.db"));
-    ASSERT_TRUE(url.ok()) << url.error().message();
-    auto store = sync::make_store(*url);
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    store_ = std::move(*store);
+    store_ = testing::fresh_store(GetParam(), dir_);
+    ASSERT_NE(store_, nullptr);
     testing::write_fixture_journey(*store_);
   }
 
@@ -189,13 +185,9 @@ INSTANTIATE_TEST_SUITE_P(Stores, TouchpointsTest,
 class TouchpointsCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    std::ofstream(dir_.file("journeyd.toml"))
-        << "listen = \"127.0.0.1:8443\"\nstore = \"sqlite:" << dir_.file("journey.db")
-        << "\"\npublic_url = \"https://127.0.0.1:8443\"\n";
-    auto store = sync::make_store("sqlite:" + dir_.file("journey.db"));
-    ASSERT_TRUE(store.ok()) << store.error().message();
-    testing::write_fixture_journey(**store);
+    auto store = testing::report_data_folder(dir_);
+    ASSERT_NE(store, nullptr);
+    testing::write_fixture_journey(*store);
   }
 
   int run(journeyd::RangeReportOptions o) {
