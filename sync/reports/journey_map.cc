@@ -78,9 +78,9 @@ class Reader {
 
   void read(const sync::JourneyFact& f) {
     if (f.type == "card.issued" || f.type == "card.seen") {
-      read_interest(cards_[f.card_id], f);
+      read_interest(card(f.card_id), f);
     } else if (f.type == "sale.completed") {
-      CardState& c = cards_[f.card_id];
+      CardState& c = card(f.card_id);
       c.last_visit = std::max(c.last_visit, f.at);
       LastSale& sale = sales_[f.terminal_id];
       sale.sale_id = f.sale_id;
@@ -100,7 +100,7 @@ class Reader {
         add(it->second.touch, names_.id("program " + f.first));
       }
     } else if (f.type == "card.stage") {
-      read_stage(cards_[f.card_id], f);
+      read_stage(card(f.card_id), f);
     } else if (f.type == "card.feedback") {
       // Stars from the card page, "1" to "5": counted at the end, in the
       // stage the card had reached when it gave them.
@@ -113,6 +113,15 @@ class Reader {
   JourneyMap finish() const;
 
  private:
+  // A sale's facts come one after another: its card is looked up once.
+  CardState& card(const std::string& id) {
+    if (last_ == nullptr || id != last_id_) {
+      last_ = &cards_[id];  // unordered_map: the reference outlives rehashing
+      last_id_ = id;
+    }
+    return *last_;
+  }
+
   static void add(TouchIds& ids, std::uint32_t id) {
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
@@ -158,7 +167,9 @@ class Reader {
 
   const JourneyMapOptions& o_;
   std::unordered_map<std::string, CardState> cards_;
-  std::vector<Feedback> feedback_;                   // in the range
+  std::vector<Feedback> feedback_;  // in the range
+  CardState* last_ = nullptr;       // cards_[last_id_]
+  std::string last_id_;
   std::unordered_map<std::string, LastSale> sales_;  // by terminal
   Names names_;
 };

@@ -85,7 +85,7 @@ class Reader {
 
   void read(const sync::JourneyFact& f) {
     if (f.type == "sale.completed") {
-      CardState& card = cards_[f.card_id];
+      CardState& card = card_of(f.card_id);
       card.last_visit = std::max(card.last_visit, f.at);
       PendingSale& sale = sales_[f.terminal_id];
       finish_sale(sale);
@@ -106,6 +106,15 @@ class Reader {
  private:
   bool in_range(std::int64_t at) const { return at >= o_.range.from && at < o_.range.until; }
 
+  // A sale's facts come one after another: its card is looked up once.
+  CardState& card_of(const std::string& id) {
+    if (last_ == nullptr || id != last_id_) {
+      last_ = &cards_[id];  // unordered_map: the reference outlives rehashing
+      last_id_ = id;
+    }
+    return *last_;
+  }
+
   std::uint32_t program(const std::string& id) {
     auto [it, fresh] = ids_.try_emplace(id, static_cast<std::uint32_t>(programs_.size()));
     if (fresh) {
@@ -123,7 +132,7 @@ class Reader {
 
   void read_stamps(const sync::JourneyFact& f) {
     const std::uint32_t p = program(f.first);
-    ProgramState& state = cards_[f.card_id].of(p);
+    ProgramState& state = card_of(f.card_id).of(p);
     state.balance += f.stamps;
     const std::string& why = f.second;
     if (why == "sale") {
@@ -174,7 +183,7 @@ class Reader {
 
   void record(const std::string& card, std::uint32_t p, std::int64_t at, std::int64_t given,
               std::int64_t earned, std::int64_t redeemed) {
-    ProgramState& state = cards_[card].of(p);
+    ProgramState& state = card_of(card).of(p);
     if (given > 0) state.first_stamp = std::min(state.first_stamp, at);
     if (earned > 0) state.first_reward = std::min(state.first_reward, at);
     if (!in_range(at)) return;
@@ -189,6 +198,8 @@ class Reader {
   std::unordered_map<std::string, std::uint32_t> ids_;
   std::vector<ProgramInfo> programs_;
   std::unordered_map<std::string, CardState> cards_;
+  CardState* last_ = nullptr;  // cards_[last_id_]
+  std::string last_id_;
   std::unordered_map<std::string, PendingSale> sales_;  // by terminal
   std::int64_t split_sales_ = 0;
 };

@@ -46,12 +46,22 @@ std::string code_source(const std::string& codes) {
 Result<Touchpoints> touchpoints(sync::Store& store, const ReportRange& range,
                                 const ReportProgress& progress) {
   std::unordered_map<std::string, CardState> cards;
+  // A sale's facts come one after another: its card is looked up once.
+  CardState* last = nullptr;
+  std::string last_id;
+  const auto card = [&](const std::string& id) -> CardState& {
+    if (last == nullptr || id != last_id) {
+      last = &cards[id];  // unordered_map: the reference outlives rehashing
+      last_id = id;
+    }
+    return *last;
+  };
   std::int64_t read = 0;
   LOYALPOS_TRY(
       store.each_journey_fact({range.shop, range.as_of, ""}, [&](const sync::JourneyFact& f) {
         if (++read % kProgressEvery == 0 && progress) progress(read);
         if (f.type == "card.issued" || f.type == "card.seen") {
-          CardState& c = cards[f.card_id];
+          CardState& c = card(f.card_id);
           const Joined how = f.type == "card.seen" ? kSeen : f.first.empty() ? kIssued : kReferred;
           // The earliest counts; at the same moment an issue beats a sighting.
           if (f.at < c.joined_at || (f.at == c.joined_at && how > c.how)) {
@@ -60,13 +70,13 @@ Result<Touchpoints> touchpoints(sync::Store& store, const ReportRange& range,
             c.join_source = f.type == "card.issued" ? f.second : "";
           }
         } else if (f.type == "sale.completed") {
-          CardState& c = cards[f.card_id];
+          CardState& c = card(f.card_id);
           if (f.at < c.first_sale) {
             c.first_sale = f.at;
             c.code_source = code_source(f.second);
           }
         } else if (f.type == "card.stage") {
-          if (f.second == "retention" || f.second == "loyalty") cards[f.card_id].retained = true;
+          if (f.second == "retention" || f.second == "loyalty") card(f.card_id).retained = true;
         }
       }));
   std::map<std::string, TouchpointRow> by_source;

@@ -69,7 +69,9 @@ struct Published {
 
 // One card's journey event as the reports read it (sync/reports): the columns
 // they need and the one or two payload fields of its type, taken out by the
-// database, never the whole payload (a sale's lines stay where they are).
+// database once, when the event is stored (a narrow table beside the events:
+// docs/journeyd-store.md), never the whole payload (a sale's lines stay where
+// they are).
 struct JourneyFact {
   std::int64_t cursor = 0;
   std::string terminal_id;
@@ -81,8 +83,9 @@ struct JourneyFact {
   //   card.issued      first = the referrer's card id ("" when none);
   //                    second = the join page's source ("" at a counter)
   //   card.seen        (neither)
-  //   card.feedback    first = the stars, "1" to "5" (head office's chain:
-  //                    a shop's query takes those given about its visits)
+  //   card.feedback    first = the stars, "1" to "5"; second = the shop of
+  //                    the visit (head office's chain: a shop's query takes
+  //                    those given about its visits)
   //   card.stage       first = from, second = to (loyalty/journey.h's names)
   //   card.stamps      first = program, second = why
   //   sale.completed   first = the promotions applied, a JSON array of ids;
@@ -137,8 +140,9 @@ struct Contact {
 using JourneyFactVisitor = std::function<void(const JourneyFact&)>;
 
 // A sale, with a card or without, as the promotions report reads it: its
-// time, the promotions it applied and its lines, taken out of the payload by
-// the database (pos/ledger/event_payloads.cc: "promotions", "lines").
+// time, the promotions it applied and its lines, taken out of the payload
+// (pos/ledger/event_payloads.cc: "promotions", "lines"; "[]" when absent) by
+// SQLite, or by the PostgreSQL store in one pass over the payload it reads.
 struct SaleFact {
   std::string terminal_id;
   std::int64_t at = 0;

@@ -613,6 +613,41 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
   EXPECT_EQ(sales_of("", 0, 1767225600 + 100).size(), 1u + 3u);
 }
 
+// The journey facts are written at append (journey_facts, migration 5): a
+// payload that is not JSON (or a batch holding one) is stored all the same,
+// its fact read with empty fields; the facts of the batch around it keep
+// theirs.
+TEST_P(StoreTest, JourneyFactsOfAPayloadThatIsNotJsonAreEmpty) {
+  ASSERT_TRUE(store_->add_terminal("Harbour", "till 1", "H1", "x").ok());
+  const std::vector<pos::NewEvent> events = {
+      pos::card_stamps_event("C1", 1, "coffee", 2, 0, "sale", 101),
+      {"card.stamps", 102, std::string("C1"), 2, "not json {"},
+      {"card.stage", 103, std::string("C1"), 2, R"({"from":"new","to":"\u0000"})"},
+      pos::card_stage_event("C1", 2, "new", "purchase", 104)};
+  std::vector<WireEvent> batch;
+  pos::Hash prev(32, 0);
+  for (const auto& e : events) {
+    pos::Hash hash = pos::event_hash(prev, "H1", static_cast<std::int64_t>(batch.size()) + 1, e);
+    batch.push_back(wire("H1", static_cast<std::int64_t>(batch.size()) + 1, e, prev, hash));
+    prev = std::move(hash);
+  }
+  ASSERT_TRUE(store_->append("H1", batch).ok());
+  std::vector<JourneyFact> facts;
+  const Status read = store_->each_journey_fact({"Harbour", 200, ""},
+                                                [&](const JourneyFact& f) { facts.push_back(f); });
+  ASSERT_TRUE(read.ok()) << read.error().message();
+  ASSERT_EQ(facts.size(), 4u);
+  EXPECT_EQ(facts[0].first, "coffee");
+  EXPECT_EQ(facts[0].stamps, 2);
+  EXPECT_EQ(facts[1].type, "card.stamps");
+  EXPECT_EQ(facts[1].sale_id, 2);
+  EXPECT_EQ(facts[1].first, "");
+  EXPECT_EQ(facts[1].stamps, 0);
+  EXPECT_EQ(facts[2].type, "card.stage");
+  EXPECT_EQ(facts[3].first, "new");
+  EXPECT_EQ(facts[3].second, "purchase");
+}
+
 // The card page's read: one card's events of every terminal, in cursor order.
 TEST_P(StoreTest, CardEventsAreOneCardsOfEveryTerminalInCursorOrder) {
   const auto a = chain("T1", 40);

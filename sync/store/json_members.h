@@ -1,0 +1,25 @@
+// The raw text of some top-level members of a JSON object, found in one pass
+// over its bytes without building a document: the PostgreSQL store's sales
+// read (each_sale) takes a sale's promotions and lines out of its payload
+// this way, since PostgreSQL's json parse of every sale costs more than the
+// rest of the report.
+//
+// The text must be one JSON object; its structure is checked (strings and
+// their escapes, nesting, commas and colons), its scalars only loosely (a
+// run of the characters a number, true, false or null is made of).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace loyalpos::sync::detail {
+
+// For each of `keys` (n of them, unescaped key text), the raw text of its
+// value in `json` in `values` (empty when the object has no such member; the
+// last one of a repeated key). False when `json` is not one well-formed
+// object.
+bool json_members(std::string_view json, const std::string_view* keys, std::string_view* values,
+                  std::size_t n);
+
+}  // namespace loyalpos::sync::detail
