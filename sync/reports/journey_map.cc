@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "sync/reports/card_table.h"
+
 namespace loyalpos::reports {
 
 namespace {
@@ -115,11 +117,11 @@ class Reader {
  private:
   // A sale's facts come one after another: its card is looked up once.
   CardState& card(const std::string& id) {
-    if (last_ == nullptr || id != last_id_) {
-      last_ = &cards_[id];  // unordered_map: the reference outlives rehashing
+    if (last_ == kNoCard || id != last_id_) {
+      last_ = cards_.position(id);
       last_id_ = id;
     }
-    return *last_;
+    return cards_.at(last_);
   }
 
   static void add(TouchIds& ids, std::uint32_t id) {
@@ -166,9 +168,10 @@ class Reader {
   }
 
   const JourneyMapOptions& o_;
-  std::unordered_map<std::string, CardState> cards_;
+  static constexpr std::size_t kNoCard = static_cast<std::size_t>(-1);
+  CardTable<CardState> cards_;
   std::vector<Feedback> feedback_;  // in the range
-  CardState* last_ = nullptr;       // cards_[last_id_]
+  std::size_t last_ = kNoCard;      // last_id_'s position in cards_
   std::string last_id_;
   std::unordered_map<std::string, LastSale> sales_;  // by terminal
   Names names_;
@@ -197,8 +200,7 @@ JourneyMap Reader::finish() const {
   std::array<Tally, kMeasured> t;
   JourneyMap map;
   const std::int64_t lapse = static_cast<std::int64_t>(o_.lapsed_after_days) * kDay;
-  for (const auto& entry : cards_) {
-    const CardState& c = entry.second;
+  for (const CardState& c : cards_.states()) {
     // Reached a stage: entered it or any later one (a referral can make a
     // card loyal at its first purchase), so the funnel never widens.
     std::array<std::int64_t, kMeasured> reached = c.first;
@@ -247,11 +249,11 @@ JourneyMap Reader::finish() const {
   // card's first entry of each stage; a lapse does not undo it).
   std::array<std::pair<std::int64_t, std::int64_t>, kMeasured> stars{};  // sum, count
   for (const auto& fb : feedback_) {
-    const auto it = cards_.find(fb.card_id);
-    if (it == cards_.end()) continue;
+    const CardState* card = cards_.find(fb.card_id);
+    if (card == nullptr) continue;
     int stage = kNoStage;
     for (int s = 0; s < kMeasured; ++s) {
-      if (it->second.first[s] <= fb.at) stage = s;
+      if (card->first[s] <= fb.at) stage = s;
     }
     if (stage == kNoStage) continue;
     stars[stage].first += fb.stars;

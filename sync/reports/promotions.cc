@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sync/reports/report_output.h"
+#include "sync/reports/sale_lines.h"
 #include "sync/reports/utc_day.h"
 
 namespace loyalpos::reports {
@@ -15,112 +16,6 @@ namespace {
 
 constexpr std::int64_t kProgressEvery = 100000;
 constexpr int kBaseWeeks = 4;
-
-struct Line {
-  std::string sku, category;
-  std::int64_t qty = 0;
-  std::int64_t net = 0;  // qty * unit price - discount
-};
-
-// A sale's lines ([{category, discount, name, qty, reason, sku, unit_price}])
-// read as events, without building a document: the report reads the lines
-// of nearly every sale. Members of another type read as absent; anything
-// that is not an object in the list is skipped; the last of a repeated key
-// wins.
-class LinesReader : public nlohmann::json_sax<nlohmann::json> {
- public:
-  std::vector<Line> lines;
-
-  bool null() override { return scalar(); }
-  bool boolean(bool) override { return scalar(); }
-  bool number_integer(number_integer_t v) override { return number(v); }
-  bool number_unsigned(number_unsigned_t v) override {
-    return number(static_cast<std::int64_t>(v));
-  }
-  bool number_float(number_float_t v, const string_t&) override {
-    return number(static_cast<std::int64_t>(v));
-  }
-  bool string(string_t& v) override {
-    if (in_line_member()) {
-      if (key_ == kSku) sku_ = std::move(v);
-      if (key_ == kCategory) category_ = std::move(v);
-    }
-    return scalar();
-  }
-  bool binary(binary_t&) override { return scalar(); }
-  bool start_object(std::size_t) override {
-    if (depth_ == 1) {
-      sku_.clear();
-      category_.clear();
-      qty_ = unit_price_ = discount_ = 0;
-    }
-    ++depth_;
-    key_ = kOther;
-    return true;
-  }
-  bool key(string_t& k) override {
-    if (depth_ == 2) {
-      key_ = k == "sku"          ? kSku
-             : k == "category"   ? kCategory
-             : k == "qty"        ? kQty
-             : k == "unit_price" ? kUnitPrice
-             : k == "discount"   ? kDiscount
-                                 : kOther;
-    }
-    return true;
-  }
-  bool end_object() override {
-    if (--depth_ == 1) {
-      Line line;
-      line.sku = std::move(sku_);
-      line.category = std::move(category_);
-      line.qty = qty_;
-      line.net = qty_ * unit_price_ - discount_;
-      lines.push_back(std::move(line));
-    }
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  enum Key { kOther, kSku, kCategory, kQty, kUnitPrice, kDiscount };
-  // Depth 1: inside the list; 2: inside a line.
-  bool in_line_member() const { return depth_ == 2; }
-  bool scalar() { return true; }
-  bool number(std::int64_t v) {
-    if (in_line_member()) {
-      if (key_ == kQty) qty_ = v;
-      if (key_ == kUnitPrice) unit_price_ = v;
-      if (key_ == kDiscount) discount_ = v;
-    }
-    return true;
-  }
-
-  int depth_ = 0;
-  Key key_ = kOther;
-  std::string sku_, category_;
-  std::int64_t qty_ = 0, unit_price_ = 0, discount_ = 0;
-};
-
-std::vector<Line> lines_of(const std::string& text) {
-  // Not a list (or not JSON): no lines, as before.
-  if (text.empty() || text.front() != '[') return {};
-  LinesReader reader;
-  if (!nlohmann::json::sax_parse(text, &reader, nlohmann::json::input_format_t::json, true)) {
-    return {};
-  }
-  return std::move(reader.lines);
-}
 
 // The ids of a sale's promotions ("[]" in most sales: nothing to parse).
 std::vector<std::string> applied(const std::string& promotions) {
@@ -164,7 +59,7 @@ Result<Promotions> promotions(sync::Store& store, const PromotionsOptions& optio
       r.shop, std::max<std::int64_t>(0, r.from - kBaseWeeks * kSecondsPerWeek), end};
   LOYALPOS_TRY(store.each_sale(query, [&](const sync::SaleFact& sale) {
     if (++out.sales_read % kProgressEvery == 0 && progress) progress(out.sales_read);
-    std::vector<Line> lines;
+    std::vector<SaleLine> lines;
     bool parsed = false;
     const std::vector<std::string> ids = applied(sale.promotions);
     for (std::size_t i = 0; i < options.promotions.size(); ++i) {
@@ -184,7 +79,7 @@ Result<Promotions> promotions(sync::Store& store, const PromotionsOptions& optio
       }
       if (!inside && base_weeks == 0) continue;
       if (!parsed) {
-        lines = lines_of(sale.lines);
+        lines = sale_lines(sale.lines);
         parsed = true;
       }
       std::int64_t units = 0, revenue = 0;

@@ -1,12 +1,27 @@
 #include "sync/store/json_members.h"
 
-#include <cstring>
+#include <string_view>
 
 namespace loyalpos::sync::detail {
 
 namespace {
 
 constexpr int kMaxDepth = 512;
+
+// Character classes by table: a million sales' payloads go through here, and
+// strchr per byte was a tenth of the promotions report.
+struct CharClasses {
+  bool hex[256] = {};
+  bool escape[256] = {};  // what may follow a backslash, 'u' aside
+  bool scalar[256] = {};  // what a number, true, false or null is made of
+  constexpr CharClasses() {
+    for (const char c : std::string_view("0123456789abcdefABCDEF")) hex[as_index(c)] = true;
+    for (const char c : std::string_view("\"\\/bfnrt")) escape[as_index(c)] = true;
+    for (const char c : std::string_view("0123456789+-.eEtruefalsn")) scalar[as_index(c)] = true;
+  }
+  static constexpr std::size_t as_index(char c) { return static_cast<unsigned char>(c); }
+};
+constexpr CharClasses kClasses;
 
 class Scanner {
  public:
@@ -43,9 +58,9 @@ class Scanner {
         if (++p_ == end_) return false;
         if (*p_ == 'u') {
           for (int i = 0; i < 4; ++i) {
-            if (++p_ == end_ || !std::strchr("0123456789abcdefABCDEF", *p_)) return false;
+            if (++p_ == end_ || !kClasses.hex[CharClasses::as_index(*p_)]) return false;
           }
-        } else if (!std::strchr("\"\\/bfnrt", *p_)) {
+        } else if (!kClasses.escape[CharClasses::as_index(*p_)]) {
           return false;
         }
       }
@@ -71,7 +86,7 @@ class Scanner {
       return take(close);
     }
     const char* start = p_;
-    while (p_ < end_ && std::strchr("0123456789+-.eEtruefalsn", *p_) && *p_ != '\0') ++p_;
+    while (p_ < end_ && kClasses.scalar[CharClasses::as_index(*p_)]) ++p_;
     return p_ > start;
   }
 
@@ -100,6 +115,22 @@ bool json_members(std::string_view json, const std::string_view* keys, std::stri
       }
     } while (s.take(','));
     if (!s.take('}')) return false;
+  }
+  s.space();
+  return s.at_end();
+}
+
+bool json_elements(std::string_view json, const std::function<void(std::string_view)>& visit) {
+  Scanner s(json);
+  if (!s.take('[')) return false;
+  if (!s.take(']')) {
+    do {
+      s.space();
+      const char* start = s.here();
+      if (!s.value(1)) return false;
+      visit(std::string_view(start, static_cast<std::size_t>(s.here() - start)));
+    } while (s.take(','));
+    if (!s.take(']')) return false;
   }
   s.space();
   return s.at_end();

@@ -354,12 +354,13 @@ class PgStore final : public Store {
     const std::string before_text = std::to_string(q.before);
     // The payload comes whole: taking its promotions and lines out here
     // (json_members.h) costs less than PostgreSQL's json parse of each sale.
+    // No ORDER BY: a sequential scan, half the time of walking the cursor
+    // index over the whole table.
     static constexpr const char* kSql =
         "SELECT terminal_id, at, payload"
         " FROM events WHERE type = 'sale.completed' AND at >= $1 AND at < $2"
         " AND ($3::text = '' OR terminal_id IN"
-        "  (SELECT terminal_id FROM terminals WHERE store_name = $3::text))"
-        " ORDER BY cursor";
+        "  (SELECT terminal_id FROM terminals WHERE store_name = $3::text))";
     const char* params[] = {from_text.c_str(), before_text.c_str(), q.store_name.c_str()};
     reconnect_if_lost();
     if (PQsendQueryParams(conn_.get(), kSql, 3, nullptr, params, nullptr, nullptr, 0) != 1 ||

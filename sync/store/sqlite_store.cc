@@ -350,13 +350,13 @@ class SqliteStore final : public Store {
 
   Status each_sale(const SaleQuery& q, const SaleVisitor& visit) override {
     Stmt s;
-    LOYALPOS_TRY(prepare(
-        s,
-        "SELECT terminal_id, at, coalesce(json_extract(payload, '$.promotions'), '[]'),"
-        " coalesce(json_extract(payload, '$.lines'), '[]')"
-        " FROM events WHERE type = 'sale.completed' AND at >= ?1 AND at < ?2"
-        " AND (?3 = '' OR terminal_id IN (SELECT terminal_id FROM terminals WHERE store_name = ?3))"
-        " ORDER BY cursor"));
+    LOYALPOS_TRY(
+        prepare(s,
+                "SELECT terminal_id, at, coalesce(json_extract(payload, '$.promotions'), '[]'),"
+                " coalesce(json_extract(payload, '$.lines'), '[]')"
+                " FROM events WHERE type = 'sale.completed' AND at >= ?1 AND at < ?2"
+                " AND (?3 = '' OR terminal_id IN"
+                "  (SELECT terminal_id FROM terminals WHERE store_name = ?3))"));
     s.bind(1, q.from).bind(2, q.before).bind(3, q.store_name);
     SaleFact f;
     for (;;) {

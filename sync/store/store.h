@@ -208,7 +208,8 @@ class Store {
   virtual Status each_journey_fact(const JourneyFactQuery& query,
                                    const JourneyFactVisitor& visit) = 0;
   // Every sale.completed event (with a card or not) of the query's shop and
-  // times, in cursor order, streamed to `visit` as each_journey_fact does.
+  // times, in no particular order (what reads them adds them up), streamed
+  // to `visit` as each_journey_fact does.
   virtual Status each_sale(const SaleQuery& query, const SaleVisitor& visit) = 0;
   // The shops (store names) of the terminals ever enrolled, sorted, once each.
   virtual Result<std::vector<std::string>> store_names() = 0;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace loyalpos::sync::detail {
 namespace {
@@ -70,6 +71,29 @@ TEST(JsonMembers, AgreesWithAFullParseOnSalePayloads) {
   EXPECT_EQ(nlohmann::json::parse(f.promotions), doc["promotions"]);
   EXPECT_EQ(nlohmann::json::parse(f.lines), doc["lines"]);
   EXPECT_EQ(f.lines, doc["lines"].dump());
+}
+
+std::vector<std::string> elements(std::string_view json, bool* ok) {
+  std::vector<std::string> out;
+  *ok = json_elements(json, [&](std::string_view e) { out.emplace_back(e); });
+  return out;
+}
+
+TEST(JsonElements, HandsOverEachElementsRawText) {
+  bool ok = false;
+  EXPECT_EQ(elements(R"( [ {"a":[1,"]"]} , "x\"y" ,3, null,[ ] ] )", &ok),
+            (std::vector<std::string>{R"({"a":[1,"]"]})", R"("x\"y")", "3", "null", "[ ]"}));
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(elements("[]", &ok).empty());
+  EXPECT_TRUE(ok);
+}
+
+TEST(JsonElements, RefusesWhatIsNotOneArray) {
+  for (const char* bad : {"", "{}", "[", "[1,]", "[1 2]", "[1]]", "[\"x]", "[1] []"}) {
+    bool ok = true;
+    elements(bad, &ok);
+    EXPECT_FALSE(ok) << bad;
+  }
 }
 
 }  // namespace

@@ -596,6 +596,9 @@ TEST_P(StoreTest, JourneyFactsAreTheJourneyEventsWithTheirFields) {
     const Status read =
         store_->each_sale({shop, from, before}, [&](const SaleFact& f) { out.push_back(f); });
     EXPECT_TRUE(read.ok()) << read.error().message();
+    // In no particular order: in time order here.
+    std::sort(out.begin(), out.end(),
+              [](const SaleFact& a, const SaleFact& b) { return a.at < b.at; });
     return out;
   };
   const auto harbour_sales = sales_of("Harbour", 0, 200);
