@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/version.h"
 #include "hardware/line_source_serial.h"
 #include "hardware/printer_virtual.h"
 #include "pos/app/cli_session.h"
@@ -109,6 +110,7 @@ Result<std::unique_ptr<Clock>> system_clock_source(const TimeZone& zone) {
 int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   CLI::App app{"loyalpos: the loyalty point of sale for the counter", "loyalpos"};
   app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "loyalpos " + std::string(kVersion), "print the version");
   Options options;
   app.add_flag("--json", options.json, "print exactly one JSON object on stdout");
   app.add_option("--home", options.home,

@@ -1,5 +1,7 @@
 // `loyalpos enroll FILE`, `sync [--daemon]`, `sync status`: this terminal and
 // head office (docs/sync-protocol.md, docs/cli.md).
+#include <systemd/sd-daemon.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -101,10 +103,13 @@ int sync_once(Context& c, sync::SyncAgent& agent) {
 
 // After each sale (its events waiting) and every `every`; backing off with
 // jitter while head office cannot be reached. SIGTERM or SIGINT stop it
-// between exchanges.
+// between exchanges. Under systemd (Type=notify, NOTIFY_SOCKET set) it says
+// READY=1 once the ledger and the enrollment are open, STOPPING=1 on its way
+// out; elsewhere sd_notify does nothing.
 int sync_daemon(Context& c, sync::SyncAgent& agent, std::chrono::seconds every) {
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
+  (void)sd_notify(0, "READY=1");
   std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   int failures = 0;
@@ -132,6 +137,7 @@ int sync_daemon(Context& c, sync::SyncAgent& agent, std::chrono::seconds every) 
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
+  (void)sd_notify(0, "STOPPING=1");
   return 0;
 }
 

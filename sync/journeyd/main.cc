@@ -4,12 +4,15 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/version.h"
 #include "sync/journeyd/commands.h"
 
 int main(int argc, char** argv) {
   namespace j = loyalpos::journeyd;
   CLI::App app{"journeyd: head office's sync server for loyalpos terminals"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "journeyd " + std::string(loyalpos::kVersion),
+                       "print the version");
 
   j::InitOptions init;
   auto* c_init = app.add_subcommand("init", "make the data folder: CA, server certificate, store");
