@@ -37,6 +37,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstddef>
 #include <exception>
@@ -51,6 +52,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "net/http_date.h"
 #include "net/http_parse.h"
 #include "net/http_server.h"
 #include "net/url_form.h"
@@ -222,7 +224,7 @@ bool valid_header_value(std::string_view value) {
 // framing or the promises in http_server.h.
 bool reserved_header(std::string_view name) {
   for (std::string_view r : {"content-length", "transfer-encoding", "connection", "keep-alive",
-                             "upgrade", "trailer", "content-type", "cache-control"}) {
+                             "upgrade", "trailer", "content-type", "cache-control", "date"}) {
     if (iequals(name, r)) return true;
   }
   return false;
@@ -302,6 +304,9 @@ std::string serialize_response(const HttpResponse& response, unsigned version, b
   res.result(static_cast<unsigned>(response.status));
   res.set(http::field::content_type, response.content_type);
   res.set(http::field::cache_control, "no-store");
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  res.set(http::field::date,
+          format_http_date(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
   for (const auto& [name, value] : response.headers) res.insert(name, value);
   res.body() = response.body;
   res.keep_alive(keep_alive);

@@ -19,14 +19,14 @@
 // A handler that throws gets 500 internal; one that returns a response the
 // server cannot send (status outside 200-599, a body on 204/304, a header
 // name or value that is not valid HTTP, or a header the server owns:
-// Content-Type, Content-Length, Cache-Control, Connection, Transfer-Encoding)
-// gets 500 too. The connection stays open after a 500.
+// Content-Type, Content-Length, Cache-Control, Date, Connection,
+// Transfer-Encoding) gets 500 too. The connection stays open after a 500.
 //
-// Every response carries Content-Type, Content-Length (except 204/304) and
-// "Cache-Control: no-store". Timeouts: a request (header and body) must
-// arrive within header_timeout of its first byte (of the connection, for
-// the first request); a keep-alive connection with no request for
-// idle_timeout is closed.
+// Every response carries Content-Type, Content-Length (except 204/304),
+// "Cache-Control: no-store" and Date (the server's clock, net/http_date.h).
+// Timeouts: a request (header and body) must arrive within header_timeout
+// of its first byte (of the connection, for the first request); a
+// keep-alive connection with no request for idle_timeout is closed.
 //
 // With ServerOptions::tls set the server speaks HTTPS only (TLS 1.2 or
 // newer): a connection that does not complete the TLS handshake within

@@ -126,6 +126,9 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   add_ledger_commands(app, commands);
   add_serve_command(app, commands);
   add_sync_commands(app, commands);
+  std::vector<HomeCommand> home_commands;
+  add_doctor_command(app, home_commands);
+  add_backup_commands(app, commands, home_commands);
   auto* counter = app.add_subcommand("counter", "interactive mode for the counter");
   add_print_commands(app, commands);
   fall_through(app);
@@ -143,6 +146,9 @@ int run_cli(int argc, char** argv, const ClockSource& make_clock) {
   }
   if (options.home.empty()) options.home = default_home();
   if (init->parsed()) return run_init(options, init_args, make_clock);
+  for (const auto& command : home_commands) {
+    if (command.parsed_by->parsed()) return command.run(options, make_clock);
+  }
 
   // With no command: the counter, creating the sample café on first use.
   const bool first_use_counter = app.get_subcommands().empty();

@@ -53,6 +53,13 @@ struct Command {
   std::function<int(Context&)> run;
 };
 
+// A command that opens what it needs itself, before any session: it works
+// on a home whose ledger or config is missing or broken (doctor, restore).
+struct HomeCommand {
+  CLI::App* parsed_by;
+  std::function<int(const Options&, const ClockSource&)> run;
+};
+
 // Says what went wrong (stderr) and returns the exit code 1.
 int fail(const Options& options, const Error& error);
 void print_json(const nlohmann::json& value);
@@ -83,5 +90,8 @@ void add_print_commands(CLI::App& app, std::vector<Command>& commands);
 void add_ledger_commands(CLI::App& app, std::vector<Command>& commands);
 void add_serve_command(CLI::App& app, std::vector<Command>& commands);  // serve_command.cc
 void add_sync_commands(CLI::App& app, std::vector<Command>& commands);
+void add_doctor_command(CLI::App& app, std::vector<HomeCommand>& commands);
+void add_backup_commands(CLI::App& app, std::vector<Command>& commands,
+                         std::vector<HomeCommand>& home_commands);
 
 }  // namespace loyalpos::pos

@@ -104,10 +104,13 @@ constexpr Check kChecks[] = {
      "sale.completed event has no sale"},
     // Each sale row against its sale.completed event: all its columns at
     // once (one JSON parse a sale), then column by column for the sale found.
+    // A row keeps its own lines exactly when its event's lines have no names:
+    // schema 1 wrote them without (sku, qty, unit_price, discount;
+    // tests/pos/fixtures/ledger-v1.db), and migration 2 kept its lines in the row.
     {"SELECT s.sale_id FROM sales s LEFT JOIN events e ON e.seq = s.first_event"
      " WHERE e.seq IS NULL OR e.type != 'sale.completed' OR e.sale_id IS NOT s.sale_id"
      " OR s.created_at IS NOT e.at OR s.card_id IS NOT e.card_id"
-     " OR (s.lines IS NULL) = (json_type(e.payload, '$.lines') IS NULL)"
+     " OR (s.lines IS NULL) = (json_type(e.payload, '$.lines[0].name') IS NULL)"
      " OR json_extract(e.payload, '$.card', '$.payment', '$.currency', '$.subtotal',"
      " '$.discount', '$.total') IS NOT"
      " json_array(s.card_id, s.payment, s.currency, s.subtotal, s.discount, s.total)"
@@ -127,7 +130,7 @@ constexpr Check kChecks[] = {
      " WHEN s.subtotal IS NOT e.payload ->> 'subtotal' THEN 'subtotal'"
      " WHEN s.discount IS NOT e.payload ->> 'discount' THEN 'discount'"
      " WHEN s.total IS NOT e.payload ->> 'total' THEN 'total'"
-     " WHEN (s.lines IS NULL) = (json_type(e.payload, '$.lines') IS NULL) THEN 'lines'"
+     " WHEN (s.lines IS NULL) = (json_type(e.payload, '$.lines[0].name') IS NULL) THEN 'lines'"
      " WHEN json_type(e.payload, '$.local_date') IS NULL THEN NULL"
      " WHEN s.cashier IS NOT e.payload ->> 'cashier' THEN 'cashier'"
      " WHEN s.local_date IS NOT e.payload ->> 'local_date' THEN 'local_date'"

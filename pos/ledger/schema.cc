@@ -304,6 +304,17 @@ CREATE TABLE published(
   received_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 10: refund ids, again. Migration 4 gives a refund the seq of its
+    // sale.refunded event as its id, but loyalpos of schema 4 itself numbered
+    // the refunds it wrote 1, 2, 3 (the rule came a release later, and its
+    // ledgers never ran migration 4 again): those take their seq now. In two
+    // steps, since an old id may be another refund's seq. Found by the
+    // fixture ledger of schema 4 (tests/pos/fixtures).
+    R"sql(
+UPDATE refunds SET refund_id = -first_event
+  WHERE first_event IS NOT NULL AND refund_id IS NOT first_event;
+UPDATE refunds SET refund_id = -refund_id WHERE refund_id < 0;
+)sql",
 }};
 
 Result<int> user_version(Database& db) {

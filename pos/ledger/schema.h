@@ -9,7 +9,7 @@
 
 namespace loyalpos::pos {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and
 // brings the schema to `target` (kSchemaVersion; tests make older ledgers

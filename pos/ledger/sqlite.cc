@@ -1,5 +1,7 @@
 #include "pos/ledger/sqlite.h"
 
+#include <utility>
+
 namespace loyalpos::pos {
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
@@ -101,12 +103,13 @@ bool Statement::column_is_null(int index) const {
 
 Result<Database> Database::open(const std::string& path, Mode mode, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db(raw);  // owns raw even on failure
   if (rc != SQLITE_OK) {
-    if (mode == Mode::kOpenExisting && (rc & 0xff) == SQLITE_CANTOPEN) {
+    if (mode != Mode::kCreate && (rc & 0xff) == SQLITE_CANTOPEN) {
       return Error(ErrorCode::kNotFound, "no ledger at " + path);
     }
     return sqlite_error(raw, rc, "cannot open the ledger " + path);
@@ -174,6 +177,37 @@ Status Transaction::commit() {
   auto status = (*commit)->run();
   if (!status.ok()) return status;
   db_ = nullptr;
+  return ok_status();
+}
+
+Result<DatabaseCopy> DatabaseCopy::start(Database& into, Database& from) {
+  sqlite3_backup* backup = sqlite3_backup_init(into.handle(), "main", from.handle(), "main");
+  if (backup == nullptr) {
+    return sqlite_error(into.handle(), sqlite3_errcode(into.handle()), "copying a ledger");
+  }
+  return DatabaseCopy(backup, &into);
+}
+
+DatabaseCopy::DatabaseCopy(DatabaseCopy&& other) noexcept
+    : backup_(std::exchange(other.backup_, nullptr)), into_(other.into_) {}
+
+DatabaseCopy::~DatabaseCopy() {
+  if (backup_ != nullptr) sqlite3_backup_finish(backup_);
+}
+
+Status DatabaseCopy::lock() {
+  const int rc = sqlite3_backup_step(backup_, 0);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    return sqlite_error(into_->handle(), rc, "copying a ledger");
+  }
+  return ok_status();
+}
+
+Status DatabaseCopy::run() {
+  const int rc = sqlite3_backup_step(backup_, -1);
+  const int finished = sqlite3_backup_finish(std::exchange(backup_, nullptr));
+  if (rc != SQLITE_DONE) return sqlite_error(into_->handle(), rc, "copying a ledger");
+  if (finished != SQLITE_OK) return sqlite_error(into_->handle(), finished, "copying a ledger");
   return ok_status();
 }
 

@@ -54,9 +54,10 @@ class Statement {
 
 class Database {
  public:
-  enum class Mode { kOpenExisting, kCreate };
+  enum class Mode { kOpenExisting, kCreate, kReadOnly };
 
-  // Opens `path`. kOpenExisting never creates a file.
+  // Opens `path`. kOpenExisting and kReadOnly never create a file; kReadOnly
+  // never writes one (a backup being restored is only read).
   static Result<Database> open(const std::string& path, Mode mode, int busy_timeout_ms);
 
   Status exec(const std::string& sql);
@@ -80,6 +81,31 @@ class Database {
     }
   };
   std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
+};
+
+// One copy of a whole database into another through SQLite's online backup
+// API (sqlite3_backup_*): every page in one step, under one read
+// transaction of `from`, so the copy is one consistent moment of it while
+// other connections (other processes selling) go on writing. `into` is
+// replaced whole. A copy dropped before run() finished rolls `into` back.
+class DatabaseCopy {
+ public:
+  static Result<DatabaseCopy> start(Database& into, Database& from);
+  DatabaseCopy(DatabaseCopy&& other) noexcept;
+  DatabaseCopy& operator=(DatabaseCopy&&) = delete;
+  ~DatabaseCopy();
+
+  // Takes `into`'s write lock (waiting its busy timeout) and copies
+  // nothing yet: between lock() and run() no other connection writes
+  // `into`, while others may still read it.
+  Status lock();
+  // Copies every page and commits `into`.
+  Status run();
+
+ private:
+  DatabaseCopy(sqlite3_backup* backup, Database* into) : backup_(backup), into_(into) {}
+  sqlite3_backup* backup_;
+  Database* into_;
 };
 
 // BEGIN IMMEDIATE on construction (so a writer waits for the lock up front,

@@ -114,6 +114,21 @@ Result<std::int64_t> unsent_count(Ledger& ledger) {
   return n;
 }
 
+Result<std::optional<std::int64_t>> oldest_unsent_at(Ledger& ledger) {
+  auto stmt = ledger.db().cached(
+      "SELECT at FROM events WHERE terminal_id = ?1"
+      " AND seq > (SELECT ack_seq FROM sync_state WHERE only_row = 1) ORDER BY seq LIMIT 1");
+  if (!stmt.ok()) return stmt.error();
+  Statement& s = **stmt;
+  s.bind(1, ledger.terminal().terminal_id);
+  auto row = s.step();
+  std::optional<std::int64_t> at;
+  if (row.ok() && *row) at = s.column_int(0);
+  s.reset();
+  if (!row.ok()) return row.error();
+  return at;
+}
+
 Status record_ack(Ledger& ledger, std::int64_t seq, std::string_view hash_hex, std::int64_t now) {
   Database& db = ledger.db();
   auto hash = from_hex(hash_hex);

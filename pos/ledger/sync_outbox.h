@@ -49,6 +49,10 @@ Result<OutboxBatch> read_outbox(Ledger& ledger, std::int64_t after_seq,
 // Own events head office has not acknowledged (after the anchor).
 Result<std::int64_t> unsent_count(Ledger& ledger);
 
+// When the oldest own event head office has not acknowledged happened
+// (unix seconds); nullopt when it has them all.
+Result<std::optional<std::int64_t>> oldest_unsent_at(Ledger& ledger);
+
 // The last (seq, hash) of this terminal's chain head office acknowledged;
 // seq 0 (and an empty hash) before the first acknowledgement.
 struct Anchor {

@@ -7,6 +7,7 @@
 #include "pos/ledger/peer_events.h"
 #include "pos/ledger/published.h"
 #include "pos/ledger/sync_outbox.h"
+#include "sync/agent/head_office_client.h"
 #include "sync/wire/event_json.h"
 
 namespace loyalpos::sync {
@@ -44,9 +45,7 @@ Result<json> json_of(const net::HttpResponse& r, const std::string& what) {
 SyncAgent::SyncAgent(pos::Ledger& ledger, Enrollment enrollment, const pos::Clock& clock,
                      std::chrono::milliseconds timeout, pos::OutboxLimits batch)
     : ledger_(ledger), enrollment_(std::move(enrollment)), clock_(clock), batch_(batch) {
-  client_ = std::make_unique<net::HttpClient>(
-      enrollment_.host, enrollment_.port,
-      net::ClientTls{enrollment_.ca_pem, enrollment_.cert_pem, enrollment_.key_pem}, timeout);
+  client_ = head_office_client(enrollment_, timeout);
 }
 
 Status SyncAgent::claim() {

@@ -21,20 +21,12 @@ namespace loyalpos::reports {
 template <typename State>
 class CardTable {
  public:
-  // The card's position, added with a default state when new.
+  // The card's position, added with a default state when new. A sale's
+  // facts come one after another: the last card looked up is kept at hand.
   std::size_t position(std::string_view id) {
-    if ((ids_.size() + 1) * 2 > slots_.size()) grow();
-    const std::uint64_t h = hash(id);
-    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
-      Slot& slot = slots_[i];
-      if (slot.position == kEmpty) {
-        slot = {h, static_cast<std::uint32_t>(ids_.size())};
-        ids_.emplace_back(id);
-        states_.emplace_back();
-        return slot.position;
-      }
-      if (slot.hash == h && ids_[slot.position] == id) return slot.position;
-    }
+    if (last_ < ids_.size() && ids_[last_] == id) return last_;
+    last_ = find_or_add(id);
+    return last_;
   }
   State& operator[](std::string_view id) { return states_[position(id)]; }
   State& at(std::size_t position) { return states_[position]; }
@@ -61,6 +53,21 @@ class CardTable {
     std::uint32_t position = kEmpty;
   };
 
+  std::size_t find_or_add(std::string_view id) {
+    if ((ids_.size() + 1) * 2 > slots_.size()) grow();
+    const std::uint64_t h = hash(id);
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      Slot& slot = slots_[i];
+      if (slot.position == kEmpty) {
+        slot = {h, static_cast<std::uint32_t>(ids_.size())};
+        ids_.emplace_back(id);
+        states_.emplace_back();
+        return slot.position;
+      }
+      if (slot.hash == h && ids_[slot.position] == id) return slot.position;
+    }
+  }
+
   static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
   std::size_t mask() const { return slots_.size() - 1; }
 
@@ -78,6 +85,7 @@ class CardTable {
   std::vector<Slot> slots_;  // a power of two of them, at most half taken
   std::vector<std::string> ids_;
   std::vector<State> states_;
+  std::size_t last_ = 0;  // the last position looked up (when there is one)
 };
 
 }  // namespace loyalpos::reports

@@ -115,14 +115,7 @@ class Reader {
   JourneyMap finish() const;
 
  private:
-  // A sale's facts come one after another: its card is looked up once.
-  CardState& card(const std::string& id) {
-    if (last_ == kNoCard || id != last_id_) {
-      last_ = cards_.position(id);
-      last_id_ = id;
-    }
-    return cards_.at(last_);
-  }
+  CardState& card(const std::string& id) { return cards_[id]; }
 
   static void add(TouchIds& ids, std::uint32_t id) {
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -168,11 +161,8 @@ class Reader {
   }
 
   const JourneyMapOptions& o_;
-  static constexpr std::size_t kNoCard = static_cast<std::size_t>(-1);
   CardTable<CardState> cards_;
-  std::vector<Feedback> feedback_;  // in the range
-  std::size_t last_ = kNoCard;      // last_id_'s position in cards_
-  std::string last_id_;
+  std::vector<Feedback> feedback_;                   // in the range
   std::unordered_map<std::string, LastSale> sales_;  // by terminal
   Names names_;
 };

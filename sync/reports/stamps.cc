@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "sync/reports/card_table.h"
 #include "sync/reports/report_output.h"
 #include "sync/reports/utc_day.h"
 
@@ -106,14 +107,7 @@ class Reader {
  private:
   bool in_range(std::int64_t at) const { return at >= o_.range.from && at < o_.range.until; }
 
-  // A sale's facts come one after another: its card is looked up once.
-  CardState& card_of(const std::string& id) {
-    if (last_ == nullptr || id != last_id_) {
-      last_ = &cards_[id];  // unordered_map: the reference outlives rehashing
-      last_id_ = id;
-    }
-    return *last_;
-  }
+  CardState& card_of(const std::string& id) { return cards_[id]; }
 
   std::uint32_t program(const std::string& id) {
     auto [it, fresh] = ids_.try_emplace(id, static_cast<std::uint32_t>(programs_.size()));
@@ -197,9 +191,7 @@ class Reader {
   const StampsOptions& o_;
   std::unordered_map<std::string, std::uint32_t> ids_;
   std::vector<ProgramInfo> programs_;
-  std::unordered_map<std::string, CardState> cards_;
-  CardState* last_ = nullptr;  // cards_[last_id_]
-  std::string last_id_;
+  CardTable<CardState> cards_;
   std::unordered_map<std::string, PendingSale> sales_;  // by terminal
   std::int64_t split_sales_ = 0;
 };
@@ -219,8 +211,7 @@ StampPrograms Reader::finish() {
   };
   std::vector<Tally> t(programs_.size());
   const std::int64_t lapse = static_cast<std::int64_t>(o_.range.lapsed_after_days) * kSecondsPerDay;
-  for (const auto& entry : cards_) {
-    const CardState& card = entry.second;
+  for (const CardState& card : cards_.states()) {
     const bool idle = card.last_visit != kNoVisit && o_.range.as_of - card.last_visit > lapse;
     for (const auto& s : card.programs) {
       Tally& tally = t[s.program];

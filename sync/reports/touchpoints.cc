@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "sync/reports/card_table.h"
 #include "sync/reports/report_output.h"
 
 namespace loyalpos::reports {
@@ -45,17 +46,8 @@ std::string code_source(const std::string& codes) {
 
 Result<Touchpoints> touchpoints(sync::Store& store, const ReportRange& range,
                                 const ReportProgress& progress) {
-  std::unordered_map<std::string, CardState> cards;
-  // A sale's facts come one after another: its card is looked up once.
-  CardState* last = nullptr;
-  std::string last_id;
-  const auto card = [&](const std::string& id) -> CardState& {
-    if (last == nullptr || id != last_id) {
-      last = &cards[id];  // unordered_map: the reference outlives rehashing
-      last_id = id;
-    }
-    return *last;
-  };
+  CardTable<CardState> cards;
+  const auto card = [&](const std::string& id) -> CardState& { return cards[id]; };
   std::int64_t read = 0;
   LOYALPOS_TRY(
       store.each_journey_fact({range.shop, range.as_of, ""}, [&](const sync::JourneyFact& f) {
@@ -80,8 +72,7 @@ Result<Touchpoints> touchpoints(sync::Store& store, const ReportRange& range,
         }
       }));
   std::map<std::string, TouchpointRow> by_source;
-  for (const auto& entry : cards) {
-    const CardState& c = entry.second;
+  for (const CardState& c : cards.states()) {
     if (c.how == kNotJoined || c.joined_at < range.from || c.joined_at >= range.until) continue;
     const std::string source = !c.join_source.empty()   ? "join page " + c.join_source
                                : !c.code_source.empty() ? "source " + c.code_source

@@ -24,6 +24,7 @@
 
 #include "gtest/gtest.h"
 #include "net/http_client.h"
+#include "net/http_date.h"
 #include "net/http_parse.h"
 #include "tests/support/temp_dir.h"
 
@@ -39,6 +40,16 @@ std::string header_of(const HttpResponse& r, std::string_view lower_name) {
     if (name == lower_name) return value;
   }
   return "<none>";
+}
+
+// A Date header the server wrote just now (net/http_date.h).
+void expect_date_now(const std::string& value) {
+  const auto when = parse_http_date(value);
+  ASSERT_TRUE(when.has_value()) << value;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  EXPECT_LE(std::abs(*when - now), 5) << value;
 }
 
 std::string error_code_of(const HttpResponse& r) {
@@ -245,6 +256,7 @@ TEST(HttpServer, KeepAliveServesManyRequestsOnOneConnection) {
     EXPECT_EQ(r->content_type, "application/json");
     EXPECT_EQ(header_of(*r, "cache-control"), "no-store");
     EXPECT_EQ(header_of(*r, "content-length"), std::to_string(r->body.size()));
+    expect_date_now(header_of(*r, "date"));
     const auto json = nlohmann::json::parse(r->body);
     EXPECT_EQ(json["method"], "POST");
     EXPECT_EQ(json["target"], "/echo?i=" + std::to_string(i));
@@ -399,6 +411,7 @@ TEST(HttpServer, MalformedRequestIs400AndClosed) {
     const auto json = nlohmann::json::parse(body_of(response), nullptr, false);
     EXPECT_EQ(json["error"]["code"], "bad_request") << response;
     EXPECT_NE(response.find("Cache-Control: no-store\r\n"), std::string::npos);
+    EXPECT_NE(response.find("\r\nDate: "), std::string::npos) << response;
     EXPECT_TRUE(raw.closed_within(2000ms)) << bytes;
   }
   EXPECT_EQ(echo.calls, 0);
@@ -681,6 +694,9 @@ TEST(HandleRawRequest, SerializedResponseIsFramedAndCarriesTheServerHeaders) {
   EXPECT_EQ(bytes.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << bytes;
   EXPECT_NE(bytes.find("\r\nContent-Type: application/json\r\n"), std::string::npos);
   EXPECT_NE(bytes.find("\r\nCache-Control: no-store\r\n"), std::string::npos);
+  const auto date = bytes.find("\r\nDate: ");
+  ASSERT_NE(date, std::string::npos) << bytes;
+  expect_date_now(bytes.substr(date + 8, 29));
   EXPECT_NE(bytes.find("\r\nContent-Length: 7\r\n"), std::string::npos);
   EXPECT_NE(bytes.find("\r\nX-Thing: yes\r\n"), std::string::npos);
   EXPECT_EQ(body_of(bytes), r.body);
@@ -689,6 +705,34 @@ TEST(HandleRawRequest, SerializedResponseIsFramedAndCarriesTheServerHeaders) {
   EXPECT_EQ(head.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << head;
   EXPECT_NE(head.find("\r\nContent-Length: 7\r\n"), std::string::npos);
   EXPECT_EQ(body_of(head), "");
+}
+
+}  // namespace
+}  // namespace loyalpos::net
+
+namespace loyalpos::net {
+namespace {
+
+TEST(HttpDate, WritesAndReadsTheImfFixdateForm) {
+  EXPECT_EQ(format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(format_http_date(1795257000), "Sat, 21 Nov 2026 10:30:00 GMT");
+  for (std::int64_t t : {0LL, 951782400LL, 1795257000LL, 4102444799LL}) {
+    EXPECT_EQ(parse_http_date(format_http_date(t)), t);
+  }
+  for (const char* bad : {"", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+                          "Sun, 06 Nox 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
+                          "Sun, 06 Nov 1994 08:49:37 UTC"}) {
+    EXPECT_FALSE(parse_http_date(bad).has_value()) << bad;
+  }
+}
+
+TEST(HttpServer, AHandlerMayNotSetTheDate) {
+  HttpResponse r;
+  r.headers.emplace_back("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+  const auto answer = handle_raw_request("GET / HTTP/1.1\r\nHost: x\r\n\r\n", ServerOptions{},
+                                         [&r](const HttpRequest&) { return r; });
+  EXPECT_EQ(answer.status, 500);
 }
 
 }  // namespace
