@@ -29,7 +29,9 @@ Result<reports::ReportRange> range_of(const RangeReportOptions& o) {
                           (o.to.empty() ? "today, " : "--to ") + reports::utc_day(last_day));
   }
   r.until = last_day + reports::kSecondsPerDay;
-  r.as_of = std::min(r.until, now);
+  // as_of is the first second not counted: the events of this very second
+  // count too (a sale synced a moment ago is in the report run right after).
+  r.as_of = std::min(r.until, now + 1);
   r.shop = o.shop;
   return r;
 }
