@@ -35,7 +35,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <csignal>
@@ -46,7 +45,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -297,24 +295,50 @@ const std::string* HttpRequest::header(std::string_view lower_name) const {
   return nullptr;
 }
 
+// The Date header's text, made once a second.
+const std::string& http_date_now() {
+  thread_local std::int64_t second = -1;
+  thread_local std::string text;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (now != second) {
+    text = format_http_date(now);
+    second = now;
+  }
+  return text;
+}
+
+// Written straight into one string, in the order and form Beast's
+// serializer gives: the status line, Content-Type, Cache-Control, Date, the
+// handler's headers, Connection as keep-alive needs it for the version, and
+// Content-Length except on 1xx, 204 and 304.
 std::string serialize_response(const HttpResponse& response, unsigned version, bool keep_alive,
                                bool head_request) {
-  http::response<http::string_body> res;
-  res.version(response_version(version));
-  res.result(static_cast<unsigned>(response.status));
-  res.set(http::field::content_type, response.content_type);
-  res.set(http::field::cache_control, "no-store");
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  res.set(http::field::date,
-          format_http_date(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
-  for (const auto& [name, value] : response.headers) res.insert(name, value);
-  res.body() = response.body;
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  if (head_request) res.body().clear();  // Content-Length still says what GET would send
-  std::ostringstream out;
-  out << res;
-  return std::move(out).str();
+  const unsigned v = response_version(version);
+  const auto status = static_cast<unsigned>(response.status);
+  const beast::string_view reason = http::obsolete_reason(static_cast<http::status>(status));
+  const bool bodiless = (status >= 100 && status < 200) || status == 204 || status == 304;
+  std::string out;
+  std::size_t size = 160 + response.content_type.size() + response.body.size();
+  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
+  out.reserve(size);
+  out.append(v == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(status)).append(" ");
+  out.append(reason.data(), reason.size());
+  out.append("\r\nContent-Type: ").append(response.content_type);
+  out.append("\r\nCache-Control: no-store\r\nDate: ").append(http_date_now()).append("\r\n");
+  for (const auto& [name, value] : response.headers) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  if (v == 11 && !keep_alive) out.append("Connection: close\r\n");
+  if (v == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
+  if (!bodiless) {
+    out.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+  }
+  out.append("\r\n");
+  // HEAD: Content-Length still says what GET would send.
+  if (!head_request && !bodiless) out.append(response.body);
+  return out;
 }
 
 HttpResponse handle_raw_request(std::string_view bytes, const ServerOptions& options,

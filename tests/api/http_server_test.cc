@@ -707,6 +707,31 @@ TEST(HandleRawRequest, SerializedResponseIsFramedAndCarriesTheServerHeaders) {
   EXPECT_EQ(body_of(head), "");
 }
 
+TEST(HandleRawRequest, SerializedResponseSaysConnectionAsTheVersionNeeds) {
+  HttpResponse r;
+  r.body = "{}";
+  const std::string kept = serialize_response(r, 11, true, false);
+  EXPECT_EQ(kept.find("Connection:"), std::string::npos) << kept;
+  const std::string closing = serialize_response(r, 11, false, false);
+  EXPECT_NE(closing.find("\r\nConnection: close\r\n"), std::string::npos) << closing;
+  const std::string old_kept = serialize_response(r, 10, true, false);
+  EXPECT_NE(old_kept.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << old_kept;
+  EXPECT_EQ(serialize_response(r, 10, false, false).find("Connection:"), std::string::npos);
+
+  HttpResponse empty;
+  empty.status = 204;
+  const std::string none = serialize_response(empty, 11, true, false);
+  EXPECT_EQ(none.rfind("HTTP/1.1 204 No Content\r\n", 0), 0u) << none;
+  EXPECT_EQ(none.find("Content-Length"), std::string::npos) << none;
+  EXPECT_EQ(none.substr(none.size() - 4), "\r\n\r\n");
+  HttpResponse missing;
+  missing.status = 404;
+  missing.body = "{\"error\":{}}";
+  const std::string not_found = serialize_response(missing, 11, true, false);
+  EXPECT_EQ(not_found.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << not_found;
+  EXPECT_NE(not_found.find("\r\nContent-Length: 12\r\n\r\n{\"error\":{}}"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace loyalpos::net
 

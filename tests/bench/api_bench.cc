@@ -338,25 +338,47 @@ BENCHMARK(BM_CardSaleHttpCapacity)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// The platform's floor under any loopback API: a 300-byte request and a
-// 300-byte answer over a kept TCP connection on 127.0.0.1 between two
-// threads, nothing else (no HTTP, no JSON, no ledger). Its p50 is what two
-// thread wakeups and the loopback cost on this machine; an HTTP sale cannot
-// add less than that to the in-process one.
-void BM_LoopbackRoundTripFloor(benchmark::State& state) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof addr;
-  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&addr), size) != 0 ||
-      ::listen(listener, 1) != 0 ||
-      ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
-    state.SkipWithError("cannot listen on 127.0.0.1");
-    return;
+// A kept TCP connection on 127.0.0.1 between this thread and a peer thread,
+// with no protocol at all: exchange() moves kBytes each way.
+class LoopbackPair {
+ public:
+  static constexpr std::size_t kBytes = 300;
+
+  // Starts `serve(fd)` on a thread with the accepted end; false if the
+  // loopback cannot be set up.
+  template <typename Serve>
+  bool start(Serve serve) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof addr;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), size) != 0 ||
+        ::listen(listener_, 1) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+      return false;
+    }
+    peer_ = std::thread([this, serve] {
+      const int fd = ::accept(listener_, nullptr, nullptr);
+      no_delay(fd);
+      serve(fd);
+      ::close(fd);
+    });
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    no_delay(fd_);
+    return ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
-  constexpr std::size_t kBytes = 300;
-  auto exchange = [](int fd, char* buf, bool send_first) {
+  ~LoopbackPair() {
+    if (fd_ >= 0) {
+      ::shutdown(fd_, SHUT_RDWR);
+      ::close(fd_);
+    }
+    if (peer_.joinable()) peer_.join();
+    if (listener_ >= 0) ::close(listener_);
+  }
+
+  // kBytes out then kBytes in (send_first), or in then out.
+  static bool exchange(int fd, char* buf, bool send_first) {
     auto all = [&](auto io) {
       for (std::size_t done = 0; done < kBytes;) {
         const ssize_t n = io(fd, buf + done, kBytes - done);
@@ -368,39 +390,128 @@ void BM_LoopbackRoundTripFloor(benchmark::State& state) {
     auto out = [](int f, char* b, std::size_t n) { return ::send(f, b, n, MSG_NOSIGNAL); };
     auto in = [](int f, char* b, std::size_t n) { return ::recv(f, b, n, 0); };
     return send_first ? all(out) && all(in) : all(in) && all(out);
-  };
-  std::thread echo([&] {
-    const int fd = ::accept(listener, nullptr, nullptr);
+  }
+  bool exchange(char* buf) const { return exchange(fd_, buf, true); }
+
+ private:
+  static void no_delay(int fd) {
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    char buf[kBytes];
-    while (exchange(fd, buf, false)) {
+  }
+  int listener_ = -1;
+  int fd_ = -1;
+  std::thread peer_;
+};
+
+// The platform's floor under any loopback API: a 300-byte request and a
+// 300-byte answer over a kept TCP connection on 127.0.0.1 between two
+// threads, nothing else (no HTTP, no JSON, no ledger). Its p50 is what two
+// thread wakeups and the loopback cost on this machine; an HTTP sale cannot
+// add less than that to the in-process one.
+void BM_LoopbackRoundTripFloor(benchmark::State& state) {
+  LoopbackPair pair;
+  const bool up = pair.start([](int fd) {
+    char buf[LoopbackPair::kBytes];
+    while (LoopbackPair::exchange(fd, buf, false)) {
     }
-    ::close(fd);
   });
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  char buf[kBytes] = {};
+  if (!up) {
+    state.SkipWithError("cannot connect on 127.0.0.1");
+    return;
+  }
+  char buf[LoopbackPair::kBytes] = {};
   std::vector<double> us;
   for (auto _ : state) {
     const auto start = Steady::now();
-    ok = ok && exchange(fd, buf, true);
+    const bool ok = pair.exchange(buf);
     us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
     if (!ok) {
       state.SkipWithError("the loopback exchange failed");
       break;
     }
   }
-  ::shutdown(fd, SHUT_RDWR);
-  ::close(fd);
-  echo.join();
-  ::close(listener);
   latencies(state, "", us);
 }
 BENCHMARK(BM_LoopbackRoundTripFloor)
     ->Iterations(5000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// The ceiling of any loopback API on this machine: the same sale rung by a
+// peer thread on the served ledger when a 300-byte message arrives over a
+// kept loopback TCP connection, answered with 300 bytes (no HTTP, no JSON,
+// no token), vs SaleService::sell in this thread, interleaved (ABBA) as in
+// BM_CardSaleHttpVsInProcess. Its ratio is what the two thread wakeups alone
+// leave of the in-process sale; BM_CardSaleHttpVsInProcess's ratio can only
+// be lower, and the difference between the two is what HTTP, JSON and the
+// API cost.
+void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
+  support::TempDir dir{"loyalpos-bench-api-floor"};
+  pos::durable_bench::LedgerWithCards local, served;
+  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
+      !check(state, served.open_ledger(dir.file("served.db"), 100))) {
+    return;
+  }
+  pos::SaleService local_sales(*local.ledger, *local.rules, local.clock);
+  pos::SaleService served_sales(*served.ledger, *served.rules, served.clock);
+  std::atomic<bool> failed{false};
+  LoopbackPair pair;
+  const bool up = pair.start([&](int fd) {
+    char buf[LoopbackPair::kBytes];
+    for (std::size_t next = 0;; ++next) {
+      char* const end = buf + LoopbackPair::kBytes;
+      std::size_t got = 0;
+      while (got < LoopbackPair::kBytes) {
+        const ssize_t n = ::recv(fd, buf + got, LoopbackPair::kBytes - got, 0);
+        if (n <= 0) return;
+        got += static_cast<std::size_t>(n);
+      }
+      if (!served_sales.sell(card_sale(served.cards[next % served.cards.size()].token)).ok()) {
+        failed = true;
+      }
+      for (char* p = buf; p < end;) {
+        const ssize_t n = ::send(fd, p, static_cast<std::size_t>(end - p), MSG_NOSIGNAL);
+        if (n <= 0) return;
+        p += n;
+      }
+    }
+  });
+  if (!up) {
+    state.SkipWithError("cannot connect on 127.0.0.1");
+    return;
+  }
+  std::size_t next_local = 0;
+  char buf[LoopbackPair::kBytes] = {};
+  auto one_local = [&]() -> Status {
+    auto r = local_sales.sell(card_sale(local.cards[next_local++ % local.cards.size()].token));
+    if (!r.ok()) return r.error();
+    return ok_status();
+  };
+  auto one_remote = [&]() -> Status {
+    if (!pair.exchange(buf) || failed) return Error::internal("the loopback sale failed");
+    return ok_status();
+  };
+  if (!check(state, one_local()) || !check(state, one_remote())) return;
+  std::vector<double> local_us, remote_us;
+  auto timed = [&](std::vector<double>& into, auto&& f) {
+    const auto start = Steady::now();
+    const Status s = f();
+    into.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
+    return check(state, s);
+  };
+  for (auto _ : state) {
+    const bool local_first = local_us.size() % 2 == 0;
+    const bool ok = local_first ? timed(local_us, one_local) && timed(remote_us, one_remote)
+                                : timed(remote_us, one_remote) && timed(local_us, one_local);
+    if (!ok) break;
+  }
+  const double inproc = per_second(local_us), remote = per_second(remote_us);
+  state.counters["ratio"] = inproc > 0 ? remote / inproc : 0;
+  latencies(state, "inproc_", local_us);
+  latencies(state, "loopback_", remote_us);
+}
+BENCHMARK(BM_CardSaleLoopbackFloorVsInProcess)
+    ->Iterations(kDurableIterations)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
