@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstdint>
 #include <limits>
-#include <set>
 
 #include "base/journal_hash.h"
 #include "loyalty/coupon_code.h"
@@ -52,17 +51,15 @@ class Body {
   const json& value() const { return value_; }
   bool has(const char* key) const { return value_.contains(key); }
 
-  Status only(const std::set<std::string>& allowed, const std::string& where = {}) const {
+  using Keys = std::initializer_list<std::string_view>;
+
+  Status only(Keys allowed, std::string_view where = {}) const {
     return only_keys(value_, allowed, where);
   }
 
-  static Status only_keys(const json& object, const std::set<std::string>& allowed,
-                          const std::string& where) {
-    for (const auto& [key, unused] : object.items()) {
-      if (allowed.count(key) == 0) {
-        return Error::invalid("unknown field \"" + where + key + "\" (allowed: " + list(allowed) +
-                              ")");
-      }
+  static Status only_keys(const json& object, Keys allowed, std::string_view where) {
+    if (const std::string* key = first_unknown(object, allowed)) {
+      return unknown_field(std::string(where) + *key, allowed);
     }
     return ok_status();
   }
@@ -102,17 +99,21 @@ class Body {
     }
     if (!it->is_array()) return Error::invalid("\"items\" must be a list of {\"sku\", \"qty\"}");
     if (required && it->empty()) return Error::invalid("\"items\" is empty: list at least one");
+    out.reserve(it->size());
     for (std::size_t i = 0; i < it->size(); ++i) {
-      const std::string where = "items[" + std::to_string(i) + "]";
       const auto& item = (*it)[i];
+      // Made only for an error message.
+      const auto where = [i] { return "items[" + std::to_string(i) + "]"; };
       if (!item.is_object()) {
-        return Error::invalid("\"" + where + "\" must be an object {\"sku\", \"qty\"}");
+        return Error::invalid("\"" + where() + "\" must be an object {\"sku\", \"qty\"}");
       }
-      LOYALPOS_TRY(only_keys(item, {"sku", "qty"}, where + "."));
+      if (const std::string* key = first_unknown(item, {"sku", "qty"})) {
+        return unknown_field(where() + "." + *key, {"sku", "qty"});
+      }
       const auto sku = item.find("sku");
-      if (sku == item.end()) return Error::invalid("\"" + where + ".sku\" is missing");
+      if (sku == item.end()) return Error::invalid("\"" + where() + ".sku\" is missing");
       if (!sku->is_string() || sku->get<std::string>().empty()) {
-        return Error::invalid("\"" + where + ".sku\" must be a non-empty string");
+        return Error::invalid("\"" + where() + ".sku\" must be a non-empty string");
       }
       pos::ItemRequest request{sku->get<std::string>(), 1};
       if (const auto qty = item.find("qty"); qty != item.end()) {
@@ -122,7 +123,7 @@ class Body {
               qty->get<std::uint64_t>() > static_cast<std::uint64_t>(loyalty::kMaxQuantity));
         if (!whole || qty->get<std::int64_t>() < 1 ||
             qty->get<std::int64_t>() > loyalty::kMaxQuantity) {
-          return Error::invalid("\"" + where + ".qty\" must be a whole number from 1 to " +
+          return Error::invalid("\"" + where() + ".qty\" must be a whole number from 1 to " +
                                 std::to_string(loyalty::kMaxQuantity));
         }
         request.qty = qty->get<std::int64_t>();
@@ -135,9 +136,26 @@ class Body {
  private:
   explicit Body(json value) : value_(std::move(value)) {}
 
-  static std::string list(const std::set<std::string>& keys) {
+  // The first key of `object` not in `allowed`, or none.
+  static const std::string* first_unknown(const json& object, Keys allowed) {
+    for (const auto& field : object.items()) {
+      if (std::find(allowed.begin(), allowed.end(), field.key()) == allowed.end()) {
+        return &field.key();
+      }
+    }
+    return nullptr;
+  }
+
+  static Error unknown_field(const std::string& name, Keys allowed) {
+    return Error::invalid("unknown field \"" + name + "\" (allowed: " + list(allowed) + ")");
+  }
+
+  // The keys in byte order, comma-separated.
+  static std::string list(Keys keys) {
+    std::vector<std::string_view> sorted(keys);
+    std::sort(sorted.begin(), sorted.end());
     std::string out;
-    for (const auto& key : keys) out += (out.empty() ? "" : ", ") + key;
+    for (const auto key : sorted) out.append(out.empty() ? "" : ", ").append(key);
     return out;
   }
 

@@ -23,6 +23,20 @@ std::string dump_json(const nlohmann::json& value) {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Most text (every key, SKUs, ids, English names) is printable ASCII with
+  // nothing to escape: it goes out whole, with no UTF-8 check.
+  std::size_t plain = 0;
+  while (plain < text.size()) {
+    const auto c = static_cast<unsigned char>(text[plain]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  if (plain == text.size()) {
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   if (!is_valid_utf8(text)) {
     append_with_replacement(out, text);
     return;

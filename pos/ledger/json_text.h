@@ -37,7 +37,11 @@ std::string json_string_list(const std::vector<std::string>& texts);
 // is written anywhere.
 class JsonObject {
  public:
-  JsonObject() : out_("{") {}
+  JsonObject() {
+    out_.reserve(256);
+    out_.push_back('{');
+    last_key_.reserve(32);  // keys are short: no allocation per key
+  }
   JsonObject& text(std::string_view key, std::string_view value);
   JsonObject& number(std::string_view key, std::int64_t value);
   JsonObject& boolean(std::string_view key, bool value);

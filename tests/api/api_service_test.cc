@@ -333,10 +333,11 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndChangeNothing) {
       {"POST", "/v1/sales", R"({"items":[{"sku":"LATTE","qty":18446744073709551615}]})", 400,
        "invalid_input", "items[0].qty"},
       {"POST", "/v1/sales", R"({"items":[{"sku":"LATTE","size":"XL"}]})", 400, "invalid_input",
-       "items[0].size"},
+       "unknown field \\\"items[0].size\\\" (allowed: qty, sku)"},
       {"POST", "/v1/sales", R"({"items":[{"qty":1}]})", 400, "invalid_input", "items[0].sku"},
       {"POST", "/v1/sales", R"({"items":[{"sku":"LATTE"}],"colour":"red"})", 400, "invalid_input",
-       "unknown field \\\"colour\\\""},
+       "unknown field \\\"colour\\\" (allowed: card, cashier, codes, items, payment, redeem, "
+       "skip_promotions)"},
       {"POST", "/v1/sales", R"({"items":[{"sku":"LATTE"}],"payment":7})", 400, "invalid_input",
        "payment"},
       {"POST", "/v1/sales", R"({"items":[{"sku":"LATTE"}],"payment":"bitcoin"})", 400,
