@@ -150,35 +150,32 @@ struct LocalAndServed {
       return false;
     }
     sales.emplace(*local.ledger, *local.rules, local.clock);
+    for (const auto& card : local.cards) requests.push_back(card_sale(card.token));
     return true;
   }
-};
 
-void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
-  LocalAndServed rigs;
-  if (!rigs.start(state)) return;
-  auto& local = rigs.local;
-  auto& served = rigs.served;
-  auto& sales = *rigs.sales;
-  std::vector<pos::SaleRequest> requests;
-  std::vector<std::string> bodies;
-  for (std::size_t i = 0; i < 100; ++i) {
-    requests.push_back(card_sale(local.cards[i].token));
-    bodies.push_back(card_sale_json(served.cards[i].token));
-  }
-  std::size_t next_local = 0, next_http = 0;
-  auto one_local = [&]() -> Status {
-    auto r = sales.sell(requests[next_local++ % requests.size()]);
+  // The benchmarked sale in process, for the next card in turn.
+  Status sell_local() {
+    auto r = sales->sell(requests[next_local++ % requests.size()]);
     if (!r.ok()) return r.error();
     return ok_status();
-  };
-  auto one_http = [&]() -> Status {
-    return served.post("/v1/sales", bodies[next_http++ % bodies.size()], 201);
-  };
-  // One of each outside the timing: statements prepared, connection open.
-  if (!check(state, one_local()) || !check(state, one_http())) return;
+  }
 
-  std::vector<double> local_us, http_us;
+ private:
+  std::vector<pos::SaleRequest> requests;
+  std::size_t next_local = 0;
+};
+
+// Calls `local` and `other` once per iteration, taking turns at going first
+// (ABBA, as sale_bench's BM_CardSaleVsBaseline), so fsync latency drifting
+// falls on both alike; one of each goes first, untimed (statements
+// prepared, connection open). Counters: inproc_per_s and <name>_per_s
+// (1 / mean latency), their ratio <name> / in-process, and the p50, p99 and
+// max of each.
+template <typename Local, typename Other>
+void interleave(benchmark::State& state, Local&& local, Other&& other, const std::string& name) {
+  if (!check(state, local()) || !check(state, other())) return;
+  std::vector<double> local_us, other_us;
   auto timed = [&](std::vector<double>& into, auto&& f) {
     const auto start = Steady::now();
     const Status s = f();
@@ -187,16 +184,27 @@ void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
   };
   for (auto _ : state) {
     const bool local_first = local_us.size() % 2 == 0;
-    const bool ok = local_first ? timed(local_us, one_local) && timed(http_us, one_http)
-                                : timed(http_us, one_http) && timed(local_us, one_local);
+    const bool ok = local_first ? timed(local_us, local) && timed(other_us, other)
+                                : timed(other_us, other) && timed(local_us, local);
     if (!ok) break;
   }
-  const double inproc = per_second(local_us), http = per_second(http_us);
+  const double inproc = per_second(local_us), theirs = per_second(other_us);
   state.counters["inproc_per_s"] = inproc;
-  state.counters["http_per_s"] = http;
-  state.counters["ratio"] = inproc > 0 ? http / inproc : 0;
+  state.counters[name + "_per_s"] = theirs;
+  state.counters["ratio"] = inproc > 0 ? theirs / inproc : 0;
   latencies(state, "inproc_", local_us);
-  latencies(state, "http_", http_us);
+  latencies(state, name + "_", other_us);
+}
+
+void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
+  LocalAndServed rigs;
+  if (!rigs.start(state)) return;
+  std::vector<std::string> bodies;
+  for (const auto& card : rigs.served.cards) bodies.push_back(card_sale_json(card.token));
+  std::size_t next = 0;
+  interleave(
+      state, [&] { return rigs.sell_local(); },
+      [&] { return rigs.served.post("/v1/sales", bodies[next++ % bodies.size()], 201); }, "http");
 }
 BENCHMARK(BM_CardSaleHttpVsInProcess)
     ->Iterations(kDurableIterations)
@@ -211,49 +219,24 @@ BENCHMARK(BM_CardSaleHttpVsInProcess)
 void BM_CardSaleHandlerVsInProcess(benchmark::State& state) {
   LocalAndServed rigs;
   if (!rigs.start(state)) return;
-  auto& local = rigs.local;
-  auto& served = rigs.served;
-  auto& sales = *rigs.sales;
-  std::vector<pos::SaleRequest> requests;
   std::vector<net::HttpRequest> posts;
-  for (std::size_t i = 0; i < 100; ++i) {
-    requests.push_back(card_sale(local.cards[i].token));
+  for (const auto& card : rigs.served.cards) {
     net::HttpRequest post;
     post.method = "POST";
     post.target = "/v1/sales";
     post.headers = {{"content-type", "application/json"}};
-    post.body = card_sale_json(served.cards[i].token);
+    post.body = card_sale_json(card.token);
     posts.push_back(std::move(post));
   }
-  std::size_t next_local = 0, next_handled = 0;
-  auto one_local = [&]() -> Status {
-    auto r = sales.sell(requests[next_local++ % requests.size()]);
-    if (!r.ok()) return r.error();
-    return ok_status();
-  };
-  auto one_handled = [&]() -> Status {
-    const auto r = served.service->handle(posts[next_handled++ % posts.size()]);
-    if (r.status != 201) return Error::internal("POST /v1/sales: " + r.body);
-    return ok_status();
-  };
-  if (!check(state, one_local()) || !check(state, one_handled())) return;
-  std::vector<double> local_us, handled_us;
-  auto timed = [&](std::vector<double>& into, auto&& f) {
-    const auto start = Steady::now();
-    const Status s = f();
-    into.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
-    return check(state, s);
-  };
-  for (auto _ : state) {
-    const bool local_first = local_us.size() % 2 == 0;
-    const bool ok = local_first ? timed(local_us, one_local) && timed(handled_us, one_handled)
-                                : timed(handled_us, one_handled) && timed(local_us, one_local);
-    if (!ok) break;
-  }
-  const double inproc = per_second(local_us), handled = per_second(handled_us);
-  state.counters["ratio"] = inproc > 0 ? handled / inproc : 0;
-  latencies(state, "inproc_", local_us);
-  latencies(state, "handler_", handled_us);
+  std::size_t next = 0;
+  interleave(
+      state, [&] { return rigs.sell_local(); },
+      [&]() -> Status {
+        const auto r = rigs.served.service->handle(posts[next++ % posts.size()]);
+        if (r.status != 201) return Error::internal("POST /v1/sales: " + r.body);
+        return ok_status();
+      },
+      "handler");
 }
 BENCHMARK(BM_CardSaleHandlerVsInProcess)
     ->Iterations(kDurableIterations)
@@ -272,9 +255,7 @@ void BM_CardSaleHttpCapacity(benchmark::State& state) {
   const auto clients = static_cast<std::size_t>(state.range(0));
   LocalAndServed rigs;
   if (!rigs.start(state)) return;
-  auto& local = rigs.local;
   auto& served = rigs.served;
-  auto& sales = *rigs.sales;
   std::vector<std::unique_ptr<HttpClient>> connections;
   for (std::size_t i = 0; i < clients; ++i) {
     connections.push_back(std::make_unique<HttpClient>("127.0.0.1", served.port));
@@ -297,10 +278,9 @@ void BM_CardSaleHttpCapacity(benchmark::State& state) {
     }
     for (auto& t : threads) t.join();
   };
-  std::size_t next_local = 0;
   auto local_block = [&]() {
     for (std::size_t i = 0; i < kBlock; ++i) {
-      if (!sales.sell(card_sale(local.cards[next_local++ % 100].token)).ok()) failed = true;
+      if (!rigs.sell_local().ok()) failed = true;
     }
   };
   local_block();
@@ -446,13 +426,9 @@ BENCHMARK(BM_LoopbackRoundTripFloor)
 // be lower, and the difference between the two is what HTTP, JSON and the
 // API cost.
 void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
-  support::TempDir dir{"loyalpos-bench-api-floor"};
-  pos::durable_bench::LedgerWithCards local, served;
-  if (!check(state, local.open_ledger(dir.file("local.db"), 100)) ||
-      !check(state, served.open_ledger(dir.file("served.db"), 100))) {
-    return;
-  }
-  pos::SaleService local_sales(*local.ledger, *local.rules, local.clock);
+  LocalAndServed rigs;  // the served ledger's HTTP server stays idle
+  if (!rigs.start(state)) return;
+  auto& served = rigs.served;
   pos::SaleService served_sales(*served.ledger, *served.rules, served.clock);
   std::atomic<bool> failed{false};
   LoopbackPair pair;
@@ -480,35 +456,14 @@ void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
     state.SkipWithError("cannot connect on 127.0.0.1");
     return;
   }
-  std::size_t next_local = 0;
   char buf[LoopbackPair::kBytes] = {};
-  auto one_local = [&]() -> Status {
-    auto r = local_sales.sell(card_sale(local.cards[next_local++ % local.cards.size()].token));
-    if (!r.ok()) return r.error();
-    return ok_status();
-  };
-  auto one_remote = [&]() -> Status {
-    if (!pair.exchange(buf) || failed) return Error::internal("the loopback sale failed");
-    return ok_status();
-  };
-  if (!check(state, one_local()) || !check(state, one_remote())) return;
-  std::vector<double> local_us, remote_us;
-  auto timed = [&](std::vector<double>& into, auto&& f) {
-    const auto start = Steady::now();
-    const Status s = f();
-    into.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
-    return check(state, s);
-  };
-  for (auto _ : state) {
-    const bool local_first = local_us.size() % 2 == 0;
-    const bool ok = local_first ? timed(local_us, one_local) && timed(remote_us, one_remote)
-                                : timed(remote_us, one_remote) && timed(local_us, one_local);
-    if (!ok) break;
-  }
-  const double inproc = per_second(local_us), remote = per_second(remote_us);
-  state.counters["ratio"] = inproc > 0 ? remote / inproc : 0;
-  latencies(state, "inproc_", local_us);
-  latencies(state, "loopback_", remote_us);
+  interleave(
+      state, [&] { return rigs.sell_local(); },
+      [&]() -> Status {
+        if (!pair.exchange(buf) || failed) return Error::internal("the loopback sale failed");
+        return ok_status();
+      },
+      "loopback");
 }
 BENCHMARK(BM_CardSaleLoopbackFloorVsInProcess)
     ->Iterations(kDurableIterations)
