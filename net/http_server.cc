@@ -33,7 +33,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
@@ -83,6 +82,7 @@ constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
 // leaves at 1 KiB, and each read is a trip through Asio and OpenSSL (a
 // 170 KB push took ~170 of them, 16 per TLS record).
 constexpr std::size_t kBodyReadSize = 64 * 1024;
+constexpr std::size_t kHeaderReadSize = 4096;
 
 // Connections refused with 503 still being answered; beyond this a new
 // connection over the cap is closed without an answer.
@@ -450,6 +450,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     (counted_ ? server_.serving : server_.rejecting) += 1;
     error_code ignored;
     tcp().socket().set_option(tcp::no_delay(true), ignored);
+    // write() tries a send that must not block.
+    if constexpr (!kTls) tcp().socket().non_blocking(true, ignored);
     const auto peer = tcp().socket().remote_endpoint(ignored);
     if (!ignored) peer_address_ = peer.address().to_string();
   }
@@ -545,11 +547,43 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (!first_request_) {
       deadline_ = std::chrono::steady_clock::now() + options().header_timeout;
     }
+    parse(false);
+  }
+
+  // Feeds the parser what is buffered and reads more until the header
+  // (`body` false) or the whole request is parsed, then goes on to
+  // on_header or handle, or on_read_error: what http::async_read_header and
+  // http::async_read do, without a composed operation and a post per
+  // request. The end of the stream before any byte is end_of_stream.
+  void parse(bool body) {
+    error_code ec;
+    const auto done = [&] { return body ? parser_->is_done() : parser_->is_header_done(); };
+    while (buffer_.size() > 0 && !done()) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more || (!ec && used == 0)) {
+        ec = {};
+        break;
+      }
+      if (ec) return on_read_error(ec);
+    }
+    if (done()) return body ? handle() : on_header(ec);
     tcp().expires_at(deadline_);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](const error_code& ec, std::size_t) {
-                              self->on_header(ec);
-                            });
+    stream_.async_read_some(
+        buffer_.prepare(body ? kBodyReadSize : kHeaderReadSize),
+        [self = this->shared_from_this(), body](error_code read_ec, std::size_t n) {
+          self->buffer_.commit(n);
+          if (read_ec == asio::error::eof) {
+            if (!self->parser_->got_some()) return self->on_read_error(http::error::end_of_stream);
+            read_ec = {};
+            self->parser_->put_eof(read_ec);
+            if (!read_ec && !self->parser_->is_done()) read_ec = http::error::partial_message;
+            if (read_ec) return self->on_read_error(read_ec);
+          } else if (read_ec) {
+            return self->on_read_error(read_ec);
+          }
+          self->parse(body);
+        });
   }
 
   void on_header(const error_code& ec) {
@@ -575,13 +609,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void read_body() {
     if (parser_->is_done()) return handle();
-    buffer_.reserve(kBodyReadSize);  // a no-op after the first: the buffer keeps it
-    tcp().expires_at(deadline_);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](const error_code& ec, std::size_t) {
-                       if (ec) return self->on_read_error(ec);
-                       self->handle();
-                     });
+    parser_->eager(true);
+    parse(true);
   }
 
   void on_read_error(const error_code& ec) {
@@ -615,17 +644,37 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void write(const HttpResponse& response, unsigned version, bool keep_alive, bool head) {
     state_ = State::kHandling;
     out_ = serialize_response(response, version, keep_alive, head);
+    std::size_t sent = 0;
+    if constexpr (!kTls) {
+      // Most answers fit the socket's buffer: sent here, with no timer
+      // armed and no completion to wait for. The rest, if any, goes below.
+      error_code ec;
+      sent = tcp().socket().write_some(asio::buffer(out_), ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return close();
+      if (sent == out_.size()) return written(keep_alive);
+    }
     tcp().expires_after(options().header_timeout);
     asio::async_write(
-        stream_, asio::buffer(out_),
+        stream_, asio::buffer(out_.data() + sent, out_.size() - sent),
         [self = this->shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
-          self->out_.clear();
           if (ec) return self->close();
-          if (self->server_.stopping) return self->shutdown_and_close();
-          if (!keep_alive) return self->linger();
-          self->first_request_ = false;
-          self->wait_for_request();
+          self->written(keep_alive);
         });
+  }
+
+  // The answer is out: the next request, or the end of the connection.
+  void written(bool keep_alive) {
+    out_.clear();
+    if (server_.stopping) return shutdown_and_close();
+    if (!keep_alive) return linger();
+    first_request_ = false;
+    if (buffer_.size() > 0) {
+      // A pipelined request is already here: read it from the loop, not from
+      // this call, so a client sending many at once cannot deepen the stack.
+      return asio::post(tcp().get_executor(),
+                        [self = this->shared_from_this()] { self->wait_for_request(); });
+    }
+    wait_for_request();
   }
 
   // After the last response: no more sending, read (and drop) what the
