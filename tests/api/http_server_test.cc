@@ -313,6 +313,47 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(nlohmann::json::parse(body_of(second))["target"], "/two");
 }
 
+// Thousands of requests in one send, many of them in each read: each is
+// answered, in order, the ones already buffered read one after another.
+TEST(HttpServer, AFloodOfPipelinedRequestsIsAnsweredInOrder) {
+  Echo echo;
+  Served served(test_options(), echo.handler());
+  RawConnection raw(served.port());
+  constexpr int kRequests = 3000;
+  std::string flood;
+  for (int i = 0; i < kRequests; ++i) flood += "GET /" + std::to_string(i) + " HTTP/1.1\r\n\r\n";
+  std::thread sender([&] { raw.send(flood); });
+  int answered = 0;
+  for (; answered < kRequests; ++answered) {
+    const std::string response = raw.read_response();
+    if (status_of(response) != 200) break;
+    if (nlohmann::json::parse(body_of(response))["target"] != "/" + std::to_string(answered)) {
+      break;
+    }
+  }
+  sender.join();
+  EXPECT_EQ(answered, kRequests);
+  EXPECT_EQ(echo.calls, kRequests);
+}
+
+// A chunked body sent a byte at a time: the parser is fed what each read
+// brings until the last chunk.
+TEST(HttpServer, ABodyArrivingAByteAtATimeIsReadWhole) {
+  Echo echo;
+  Served served(test_options(), echo.handler());
+  RawConnection raw(served.port());
+  const std::string request =
+      "POST /slow HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+  for (char c : request) {
+    ASSERT_TRUE(raw.send(std::string_view(&c, 1)));
+    std::this_thread::sleep_for(1ms);
+  }
+  const std::string response = raw.read_response();
+  EXPECT_EQ(status_of(response), 200) << response;
+  EXPECT_EQ(nlohmann::json::parse(body_of(response))["body"], "hello world");
+}
+
 TEST(HttpServer, ExpectContinueGetsAnInterimResponse) {
   Echo echo;
   Served served(test_options(), echo.handler());
