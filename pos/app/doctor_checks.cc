@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "hardware/printer_status.h"
 #include "pos/app/printer_setup.h"
@@ -28,14 +29,16 @@ Finding problem(std::string check, std::string finding, std::string action) {
 }
 
 // "40 seconds", "12 minutes", "5 hours", "3 days".
+// "1 sale", "2 sales".
+std::string counted(std::int64_t n, std::string_view one) {
+  return std::to_string(n) + " " + std::string(one) + (n == 1 ? "" : "s");
+}
+
 std::string span_text(std::int64_t seconds) {
-  const auto unit = [](std::int64_t n, const char* one) {
-    return std::to_string(n) + " " + one + (n == 1 ? "" : "s");
-  };
-  if (seconds < 120) return unit(seconds, "second");
-  if (seconds < 2 * 3600) return unit(seconds / 60, "minute");
-  if (seconds < 2 * 86400) return unit(seconds / 3600, "hour");
-  return unit(seconds / 86400, "day");
+  if (seconds < 120) return counted(seconds, "second");
+  if (seconds < 2 * 3600) return counted(seconds / 60, "minute");
+  if (seconds < 2 * 86400) return counted(seconds / 3600, "hour");
+  return counted(seconds / 86400, "day");
 }
 
 std::string size_text(std::int64_t bytes) {
@@ -82,8 +85,8 @@ Finding check_ledger(Ledger& ledger) {
                    "--force");
   }
   return ok("ledger", "the ledger checks out (SQLite's integrity check and the journal chain): " +
-                          std::to_string(audit->sales) + " sales, " + std::to_string(audit->cards) +
-                          " cards, " + std::to_string(audit->events) + " journey events");
+                          counted(audit->sales, "sale") + ", " + counted(audit->cards, "card") +
+                          ", " + counted(audit->events, "journey event"));
 }
 
 Finding check_disk(const std::string& home, std::int64_t ledger_bytes) {
@@ -204,7 +207,7 @@ Finding check_unsent(Ledger& ledger, const Clock& clock, bool enrolled) {
   }
   if (*unsent == 0 || !*oldest) return ok("sync", "every journey event is at head office");
   const std::int64_t age = std::max<std::int64_t>(0, clock.now_unix() - **oldest);
-  const std::string said = std::to_string(*unsent) + " journey events not sent to head office, " +
+  const std::string said = counted(*unsent, "journey event") + " not sent to head office, " +
                            "the oldest from " + clock.local_time_text(**oldest) + " (" +
                            span_text(age) + " ago)";
   if (!enrolled) return note("sync", said + "; not enrolled, so they stay here");

@@ -57,7 +57,7 @@ TEST_F(Doctor, AHealthyTerminalIsAllFineAndSaysWhatItDidNotCheck) {
   EXPECT_EQ(report["ok"], true);
   EXPECT_EQ(report["problems"], 0);
   EXPECT_EQ(finding(report, "ledger")["level"], "ok") << report.dump(2);
-  EXPECT_NE(finding(report, "ledger")["finding"].get<std::string>().find("1 sales"),
+  EXPECT_NE(finding(report, "ledger")["finding"].get<std::string>().find("1 sale, "),
             std::string::npos);
   EXPECT_EQ(finding(report, "disk")["level"], "ok");
   EXPECT_EQ(finding(report, "printer")["level"], "note");
