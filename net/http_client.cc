@@ -108,13 +108,6 @@ struct HttpClient::Impl {
   bool connected() const { return plain.has_value() || tls.has_value(); }
   beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
-  // Calls f with the connected stream, whichever it is.
-  template <typename F>
-  auto with_stream(F f) {
-    if (tls) return f(*tls);
-    return f(*plain);
-  }
-
   void setup_tls(const ClientTls& t) {
     asio::ssl::context ctx(asio::ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
@@ -219,12 +212,12 @@ struct HttpClient::Impl {
   }
 
   // Sends `bytes` and reads the answer into `parser`, each step bounded by
-  // the client's timeout. `sent` says whether all of the request went.
+  // the client's timeout. The read's error is returned, the send's is left
+  // in `send_error` (set when not all of the request went).
   template <typename Parser>
   error_code exchange(const std::string& bytes, Parser& parser, error_code& send_error) {
     if (plain) {
-      const Deadline deadline = std::chrono::steady_clock::now() + timeout;
-      send_error = send_plain(bytes, deadline);
+      send_error = send_plain(bytes, std::chrono::steady_clock::now() + timeout);
       return read_plain(parser, std::chrono::steady_clock::now() + timeout);
     }
     tcp().expires_after(timeout);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
+#include <string_view>
+#include <vector>
 
 #include "base/journal_hash.h"
 #include "loyalty/coupon_code.h"
@@ -58,8 +61,11 @@ class Body {
   }
 
   static Status only_keys(const json& object, Keys allowed, std::string_view where) {
-    if (const std::string* key = first_unknown(object, allowed)) {
-      return unknown_field(std::string(where) + *key, allowed);
+    for (const auto& field : object.items()) {
+      if (std::find(allowed.begin(), allowed.end(), field.key()) == allowed.end()) {
+        return Error::invalid("unknown field \"" + std::string(where) + field.key() +
+                              "\" (allowed: " + list(allowed) + ")");
+      }
     }
     return ok_status();
   }
@@ -101,19 +107,16 @@ class Body {
     if (required && it->empty()) return Error::invalid("\"items\" is empty: list at least one");
     out.reserve(it->size());
     for (std::size_t i = 0; i < it->size(); ++i) {
+      const std::string where = "items[" + std::to_string(i) + "]";
       const auto& item = (*it)[i];
-      // Made only for an error message.
-      const auto where = [i] { return "items[" + std::to_string(i) + "]"; };
       if (!item.is_object()) {
-        return Error::invalid("\"" + where() + "\" must be an object {\"sku\", \"qty\"}");
+        return Error::invalid("\"" + where + "\" must be an object {\"sku\", \"qty\"}");
       }
-      if (const std::string* key = first_unknown(item, {"sku", "qty"})) {
-        return unknown_field(where() + "." + *key, {"sku", "qty"});
-      }
+      LOYALPOS_TRY(only_keys(item, {"sku", "qty"}, where + "."));
       const auto sku = item.find("sku");
-      if (sku == item.end()) return Error::invalid("\"" + where() + ".sku\" is missing");
+      if (sku == item.end()) return Error::invalid("\"" + where + ".sku\" is missing");
       if (!sku->is_string() || sku->get<std::string>().empty()) {
-        return Error::invalid("\"" + where() + ".sku\" must be a non-empty string");
+        return Error::invalid("\"" + where + ".sku\" must be a non-empty string");
       }
       pos::ItemRequest request{sku->get<std::string>(), 1};
       if (const auto qty = item.find("qty"); qty != item.end()) {
@@ -123,7 +126,7 @@ class Body {
               qty->get<std::uint64_t>() > static_cast<std::uint64_t>(loyalty::kMaxQuantity));
         if (!whole || qty->get<std::int64_t>() < 1 ||
             qty->get<std::int64_t>() > loyalty::kMaxQuantity) {
-          return Error::invalid("\"" + where() + ".qty\" must be a whole number from 1 to " +
+          return Error::invalid("\"" + where + ".qty\" must be a whole number from 1 to " +
                                 std::to_string(loyalty::kMaxQuantity));
         }
         request.qty = qty->get<std::int64_t>();
@@ -135,20 +138,6 @@ class Body {
 
  private:
   explicit Body(json value) : value_(std::move(value)) {}
-
-  // The first key of `object` not in `allowed`, or none.
-  static const std::string* first_unknown(const json& object, Keys allowed) {
-    for (const auto& field : object.items()) {
-      if (std::find(allowed.begin(), allowed.end(), field.key()) == allowed.end()) {
-        return &field.key();
-      }
-    }
-    return nullptr;
-  }
-
-  static Error unknown_field(const std::string& name, Keys allowed) {
-    return Error::invalid("unknown field \"" + name + "\" (allowed: " + list(allowed) + ")");
-  }
 
   // The keys in byte order, comma-separated.
   static std::string list(Keys keys) {

@@ -28,12 +28,12 @@ Finding problem(std::string check, std::string finding, std::string action) {
   return {std::move(check), Level::kProblem, std::move(finding), std::move(action)};
 }
 
-// "40 seconds", "12 minutes", "5 hours", "3 days".
 // "1 sale", "2 sales".
 std::string counted(std::int64_t n, std::string_view one) {
   return std::to_string(n) + " " + std::string(one) + (n == 1 ? "" : "s");
 }
 
+// "40 seconds", "12 minutes", "5 hours", "3 days".
 std::string span_text(std::int64_t seconds) {
   if (seconds < 120) return counted(seconds, "second");
   if (seconds < 2 * 3600) return counted(seconds / 60, "minute");

@@ -15,7 +15,9 @@
 // connections at once vs one in-process thread (what the API costs in
 // capacity rather than in one request's latency). BM_LoopbackRoundTripFloor:
 // a bare TCP ping-pong between two threads, the platform's share of any
-// HTTP request's latency.
+// HTTP request's latency. BM_CardSaleLoopbackFloorVsInProcess: the same
+// sale behind a bare loopback message, the ratio no loopback API can beat
+// on the machine.
 //
 // Files go to /tmp, which must be a real disk for the sale figures to mean
 // anything (on tmpfs fsync is free). scripts/bench builds this in Release.

@@ -26,12 +26,7 @@ namespace fs = std::filesystem;
 
 class BackupRestore : public ::testing::Test {
  protected:
-  void SetUp() override {
-    cli_.set_env("LOYALPOS_NOW", "2026-11-23T10:00:00");
-    auto init = cli_.run({"init", "--store", "Café", "--terminal", "till-1", "--sample-catalog"});
-    ASSERT_EQ(init.code, 0) << init.err;
-    ASSERT_EQ(cli_.run({"sale", "CROISSANT", "COFFEE"}).code, 0);
-  }
+  void SetUp() override { ASSERT_EQ(open_cafe_with_one_sale(cli_), ""); }
   std::string ledger() const { return cli_.home() + "/ledger.db"; }
   std::string file(const std::string& name) const { return cli_.dir() + "/" + name; }
   CliResult json_run(std::vector<std::string> args) const {

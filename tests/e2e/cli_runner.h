@@ -88,4 +88,16 @@ class Cli {
   std::string binary_ = LOYALPOS_BINARY;
 };
 
+// The café most ledger tests start from: initialised with the sample
+// catalog at 2026-11-23 10:00, then one sale (a croissant and a coffee).
+// What failed, or empty.
+inline std::string open_cafe_with_one_sale(Cli& cli) {
+  cli.set_env("LOYALPOS_NOW", "2026-11-23T10:00:00");
+  auto init = cli.run({"init", "--store", "Café", "--terminal", "till-1", "--sample-catalog"});
+  if (init.code != 0) return "init: " + init.err;
+  auto sale = cli.run({"sale", "CROISSANT", "COFFEE"});
+  if (sale.code != 0) return "sale: " + sale.err;
+  return {};
+}
+
 }  // namespace loyalpos::e2e

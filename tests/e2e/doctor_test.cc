@@ -38,13 +38,7 @@ std::int64_t unix_now() {
 
 class Doctor : public ::testing::Test {
  protected:
-  void SetUp() override {
-    cli_.set_env("LOYALPOS_NOW", "2026-11-23T10:00:00");
-    auto init = cli_.run({"init", "--store", "Café", "--terminal", "till-1", "--sample-catalog"});
-    ASSERT_EQ(init.code, 0) << init.err;
-    auto sale = cli_.run({"sale", "CROISSANT", "COFFEE"});
-    ASSERT_EQ(sale.code, 0) << sale.err;
-  }
+  void SetUp() override { ASSERT_EQ(open_cafe_with_one_sale(cli_), ""); }
   CliResult doctor() const { return cli_.run({"--json", "doctor"}); }
 
   Cli cli_;
