@@ -17,7 +17,11 @@
 // a bare TCP ping-pong between two threads, the platform's share of any
 // HTTP request's latency. BM_CardSaleLoopbackFloorVsInProcess: the same
 // sale behind a bare loopback message, the ratio no loopback API can beat
-// on the machine.
+// on the machine. Both also split the served sale's time, as the client
+// sees it, into to_handler_p50_us (the request sent, the serving thread
+// woken, the request read), in_handler_p50_us and from_handler_p50_us
+// (the answer written, the client woken, the answer read): side by side,
+// what HTTP costs in each direction beyond the bare message.
 //
 // Files go to /tmp, which must be a real disk for the sale figures to mean
 // anything (on tmpfs fsync is free). scripts/bench builds this in Release.
@@ -98,6 +102,42 @@ std::string card_sale_json(const std::string& token) {
       .dump();
 }
 
+// Where a sale rung on a peer thread spends its time, as the client sees
+// it: until the handler starts (the request sent, the peer woken, the
+// request read), in the handler, and after it (the answer written, the
+// client woken, the answer read). around() runs on the serving thread,
+// record() on the client's once the answer is in.
+class ServedSplit {
+ public:
+  template <typename F>
+  auto around(F&& f) {
+    in_.store(Steady::now().time_since_epoch().count());
+    auto result = f();
+    out_.store(Steady::now().time_since_epoch().count());
+    return result;
+  }
+  void record(Steady::time_point start, Steady::time_point end) {
+    const Steady::time_point in{Steady::duration(in_.load())};
+    const Steady::time_point out{Steady::duration(out_.load())};
+    to_.push_back(micros(in - start));
+    in_handler_.push_back(micros(out - in));
+    from_.push_back(micros(end - out));
+  }
+  // to_handler_p50_us, in_handler_p50_us, from_handler_p50_us.
+  void counters(benchmark::State& state) const {
+    state.counters["to_handler_p50_us"] = percentile(to_, 50);
+    state.counters["in_handler_p50_us"] = percentile(in_handler_, 50);
+    state.counters["from_handler_p50_us"] = percentile(from_, 50);
+  }
+
+ private:
+  static double micros(Steady::duration d) {
+    return std::chrono::duration<double, std::micro>(d).count();
+  }
+  std::atomic<Steady::rep> in_{0}, out_{0};
+  std::vector<double> to_, in_handler_, from_;
+};
+
 // The API on a ledger, served on a thread until destroyed.
 struct ServedRig : pos::durable_bench::LedgerWithCards {
   std::optional<ApiService> service;
@@ -105,13 +145,16 @@ struct ServedRig : pos::durable_bench::LedgerWithCards {
   std::thread thread;
   std::optional<HttpClient> client;
   std::uint16_t port = 0;
+  ServedSplit split;  // of every request the server answers
 
   Status start(const std::string& path) {
     LOYALPOS_TRY(open_ledger(path, 100));
     service.emplace(*ledger, *rules, clock, ApiOptions{});
     ServerOptions options;
     options.bearer_token = kToken;
-    server.emplace(options, service->handler());
+    server.emplace(options, [this](const net::HttpRequest& request) {
+      return split.around([&] { return service->handle(request); });
+    });
     auto listening = server->listen();
     if (!listening.ok()) return listening.error();
     port = *listening;
@@ -206,7 +249,14 @@ void BM_CardSaleHttpVsInProcess(benchmark::State& state) {
   std::size_t next = 0;
   interleave(
       state, [&] { return rigs.sell_local(); },
-      [&] { return rigs.served.post("/v1/sales", bodies[next++ % bodies.size()], 201); }, "http");
+      [&] {
+        const auto start = Steady::now();
+        Status s = rigs.served.post("/v1/sales", bodies[next++ % bodies.size()], 201);
+        rigs.served.split.record(start, Steady::now());
+        return s;
+      },
+      "http");
+  rigs.served.split.counters(state);
 }
 BENCHMARK(BM_CardSaleHttpVsInProcess)
     ->Iterations(kDurableIterations)
@@ -444,9 +494,10 @@ void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
         if (n <= 0) return;
         got += static_cast<std::size_t>(n);
       }
-      if (!served_sales.sell(card_sale(served.cards[next % served.cards.size()].token)).ok()) {
-        failed = true;
-      }
+      const auto sold = served.split.around([&] {
+        return served_sales.sell(card_sale(served.cards[next % served.cards.size()].token));
+      });
+      if (!sold.ok()) failed = true;
       for (char* p = buf; p < end;) {
         const ssize_t n = ::send(fd, p, static_cast<std::size_t>(end - p), MSG_NOSIGNAL);
         if (n <= 0) return;
@@ -462,10 +513,14 @@ void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
   interleave(
       state, [&] { return rigs.sell_local(); },
       [&]() -> Status {
-        if (!pair.exchange(buf) || failed) return Error::internal("the loopback sale failed");
+        const auto start = Steady::now();
+        const bool exchanged = pair.exchange(buf);
+        served.split.record(start, Steady::now());
+        if (!exchanged || failed) return Error::internal("the loopback sale failed");
         return ok_status();
       },
       "loopback");
+  served.split.counters(state);
 }
 BENCHMARK(BM_CardSaleLoopbackFloorVsInProcess)
     ->Iterations(kDurableIterations)
