@@ -12,6 +12,7 @@
 
 #include "hardware/detail/cairo_handles.h"
 #include "hardware/detail/pdf_document.h"
+#include "hardware/detail/text_layout.h"
 #include "hardware/qr_code.h"
 
 namespace loyalpos::hardware {
@@ -32,43 +33,17 @@ constexpr const char* kCodeFont = "DejaVu Sans Mono 9";
 
 using detail::ContextPtr;
 using detail::FontMapPtr;
-using detail::FontPtr;
-using detail::LayoutPtr;
 using detail::PangoContextPtr;
 
 // One centred line of text, kept within the card's width.
-class TextLine {
+class TextLine : public detail::TextLayout {
  public:
   TextLine(PangoContext* context, const char* font)
-      : layout_(pango_layout_new(context)), font_(pango_font_description_from_string(font)) {
-    pango_layout_set_font_description(layout_.get(), font_.get());
-    pango_layout_set_width(layout_.get(),
-                           static_cast<int>((kCardWidth - 2 * kPadding) * PANGO_SCALE));
-    pango_layout_set_alignment(layout_.get(), PANGO_ALIGN_CENTER);
-    pango_layout_set_ellipsize(layout_.get(), PANGO_ELLIPSIZE_END);
+      : TextLayout(context, font, kCardWidth - 2 * kPadding) {
+    pango_layout_set_ellipsize(layout(), PANGO_ELLIPSIZE_END);
   }
 
-  void set_text(std::string_view text) {
-    pango_layout_set_text(layout_.get(), text.data(), static_cast<int>(text.size()));
-  }
-
-  bool ellipsized() const { return pango_layout_is_ellipsized(layout_.get()) != 0; }
-
-  double height() const {
-    int width = 0;
-    int height = 0;
-    pango_layout_get_size(layout_.get(), &width, &height);
-    return static_cast<double>(height) / PANGO_SCALE;
-  }
-
-  void draw(cairo_t* cr, double x, double y) const {
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, layout_.get());
-  }
-
- private:
-  LayoutPtr layout_;
-  FontPtr font_;
+  bool ellipsized() const { return pango_layout_is_ellipsized(layout()) != 0; }
 };
 
 struct CardTexts {

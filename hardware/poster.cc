@@ -9,6 +9,7 @@
 #include "base/utf8.h"
 #include "hardware/detail/cairo_handles.h"
 #include "hardware/detail/pdf_document.h"
+#include "hardware/detail/text_layout.h"
 #include "hardware/qr_code.h"
 
 namespace loyalpos::hardware {
@@ -17,9 +18,7 @@ namespace {
 
 using detail::ContextPtr;
 using detail::FontMapPtr;
-using detail::FontPtr;
 using detail::kPointsPerMm;
-using detail::LayoutPtr;
 using detail::PangoContextPtr;
 
 // A4's measures; A5 is the same poster scaled by 1/sqrt(2).
@@ -36,20 +35,14 @@ constexpr double kSmallestInstructionPoints = 12;
 constexpr double kUrlPoints = 11;
 
 // A block of centred text wrapped to `width` points.
-class TextBlock {
+class TextBlock : public detail::TextLayout {
  public:
   TextBlock(PangoContext* context, const char* family, double points, double width,
             PangoWrapMode wrap, std::string_view text)
-      : layout_(pango_layout_new(context)),
-        font_(pango_font_description_from_string(family)),
-        text_(text),
-        points_(points) {
-    pango_font_description_set_size(font_.get(), static_cast<int>(points * PANGO_SCALE));
-    pango_layout_set_font_description(layout_.get(), font_.get());
-    pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout_.get(), wrap);
-    pango_layout_set_alignment(layout_.get(), PANGO_ALIGN_CENTER);
-    pango_layout_set_text(layout_.get(), text.data(), static_cast<int>(text.size()));
+      : TextLayout(context, family, width), text_(text), points_(points) {
+    set_points(points);
+    pango_layout_set_wrap(layout(), wrap);
+    set_text(text);
   }
 
   // Shrinks the font, down to `smallest` points, until no line of the text
@@ -57,28 +50,13 @@ class TextBlock {
   // wraps.
   void shrink_to_lines(double smallest) {
     const int written = 1 + static_cast<int>(std::count(text_.begin(), text_.end(), '\n'));
-    while (pango_layout_get_line_count(layout_.get()) > written && points_ - 1 >= smallest) {
+    while (pango_layout_get_line_count(layout()) > written && points_ - 1 >= smallest) {
       points_ -= 1;
-      pango_font_description_set_size(font_.get(), static_cast<int>(points_ * PANGO_SCALE));
-      pango_layout_set_font_description(layout_.get(), font_.get());
+      set_points(points_);
     }
   }
 
-  double height() const {
-    int width = 0;
-    int height = 0;
-    pango_layout_get_size(layout_.get(), &width, &height);
-    return static_cast<double>(height) / PANGO_SCALE;
-  }
-
-  void draw(cairo_t* cr, double x, double y) const {
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, layout_.get());
-  }
-
  private:
-  LayoutPtr layout_;
-  FontPtr font_;
   std::string_view text_;
   double points_;
 };
