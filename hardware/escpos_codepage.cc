@@ -70,6 +70,21 @@ const Substitution* find_substitution(char32_t cp) {
 
 void reset(iconv_t cd) { iconv(cd, nullptr, nullptr, nullptr, nullptr); }
 
+// Converts from `in` on, appending to `out`, until all of it is converted
+// (0) or iconv stops at a sequence it cannot convert: then `in` points at
+// it and the errno that stopped it is returned.
+int convert_some(iconv_t cd, char*& in, std::size_t& in_left, std::string& out) {
+  char buf[256];
+  while (in_left > 0) {
+    char* o = buf;
+    std::size_t o_left = sizeof buf;
+    const std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+    out.append(buf, static_cast<std::size_t>(o - buf));
+    if (r == kIconvFailed && errno != E2BIG) return errno;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void CodePage::IconvClose::operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
@@ -93,19 +108,12 @@ Result<CodePage> CodePage::open(const std::string& encoding) {
 bool CodePage::convert_exact(std::string_view utf8, std::string& out) {
   auto cd = static_cast<iconv_t>(to_page_.get());
   reset(cd);
-  char buf[64];
   char* in = const_cast<char*>(utf8.data());
   std::size_t in_left = utf8.size();
   std::string converted;
-  while (in_left > 0) {
-    char* o = buf;
-    std::size_t o_left = sizeof buf;
-    const std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
-    converted.append(buf, static_cast<std::size_t>(o - buf));
-    if (r == kIconvFailed && errno != E2BIG) {
-      reset(cd);
-      return false;
-    }
+  if (convert_some(cd, in, in_left, converted) != 0) {
+    reset(cd);
+    return false;
   }
   out += converted;
   return true;
@@ -123,17 +131,11 @@ Result<std::string> CodePage::encode(std::string_view utf8) {
   reset(cd);
   std::string out;
   out.reserve(utf8.size());
-  char buf[256];
   char* in = const_cast<char*>(utf8.data());
   std::size_t in_left = utf8.size();
-  while (in_left > 0) {
-    char* o = buf;
-    std::size_t o_left = sizeof buf;
-    const std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
-    out.append(buf, static_cast<std::size_t>(o - buf));
-    if (r != kIconvFailed || errno == E2BIG) continue;
-    if (errno != EILSEQ && errno != EINVAL) {
-      return Error::internal(std::string("iconv to ") + encoding_ + ": " + std::strerror(errno));
+  for (int stopped; (stopped = convert_some(cd, in, in_left, out)) != 0;) {
+    if (stopped != EILSEQ && stopped != EINVAL) {
+      return Error::internal(std::string("iconv to ") + encoding_ + ": " + std::strerror(stopped));
     }
     // The table lacks this character: a substitution it can print, else '?'.
     const auto at = static_cast<std::size_t>(in - utf8.data());
@@ -161,15 +163,9 @@ std::string CodePage::decode(std::string_view bytes) {
   reset(cd);
   std::string out;
   out.reserve(bytes.size() * 2);
-  char buf[256];
   char* in = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
-  while (in_left > 0) {
-    char* o = buf;
-    std::size_t o_left = sizeof buf;
-    const std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
-    out.append(buf, static_cast<std::size_t>(o - buf));
-    if (r != kIconvFailed || errno == E2BIG) continue;
+  while (convert_some(cd, in, in_left, out) != 0) {
     out += '?';  // a byte the table leaves undefined
     ++in;
     --in_left;

@@ -56,19 +56,7 @@ int main(int argc, char** argv) {
   c_conflicts->add_option("--store", report.store_url, "store URL (default: the config's)");
   c_conflicts->add_flag("--json", report.json, "JSON on stdout");
 
-  j::JourneyReportOptions journey;
-  auto* c_journey = c_report->add_subcommand(
-      "journey", "the journey map: stages, conversions, drop-off and touchpoints");
-  c_journey->add_option("--data", journey.dir, "data folder")->required();
-  c_journey->add_option("--store", journey.store_url, "store URL (default: the config's)");
-  c_journey->add_option("--shop", journey.shop, "one shop's store name (default: the chain)");
-  c_journey->add_option("--from", journey.from, "first UTC day, YYYY-MM-DD (default: the start)");
-  c_journey->add_option("--to,--until", journey.to,
-                        "last UTC day, included, YYYY-MM-DD (default: today)");
-  c_journey->add_flag("--json", journey.json, "JSON on stdout");
-  c_journey->add_flag("--csv", journey.csv, "CSV on stdout, one row per stage");
-
-  // The other range reports take the journey map's options.
+  // Every range report (the journey map and the rest) takes the same options.
   j::RangeReportOptions ranged;
   const auto range_report = [&](const char* name, const char* what, const char* csv) {
     auto* c = c_report->add_subcommand(name, what);
@@ -81,6 +69,9 @@ int main(int argc, char** argv) {
     c->add_flag("--csv", ranged.csv, csv);
     return c;
   };
+  auto* c_journey =
+      range_report("journey", "the journey map: stages, conversions, drop-off and touchpoints",
+                   "CSV on stdout, one row per stage");
   auto* c_cohorts = range_report(
       "cohorts", "retention cohorts: cards by week of first purchase, the share buying again",
       "CSV on stdout, one row per cohort and later week");
@@ -144,7 +135,7 @@ int main(int argc, char** argv) {
   if (*c_enroll) return j::enroll(enroll, std::cout, std::cerr);
   if (*c_revoke) return j::revoke(revoke, std::cout, std::cerr);
   if (*c_publish) return j::publish(publish, std::cout, std::cerr);
-  if (*c_journey) return j::report_journey(journey, std::cout, std::cerr);
+  if (*c_journey) return j::report_journey(ranged, std::cout, std::cerr);
   if (*c_cohorts) return j::report_cohorts(ranged, std::cout, std::cerr);
   if (*c_lifecycle) return j::report_lifecycle(ranged, std::cout, std::cerr);
   if (*c_stamps) return j::report_stamps(ranged, std::cout, std::cerr);
