@@ -267,4 +267,19 @@ inline std::unique_ptr<sync::Store> report_data_folder(const loyalpos::testing::
   return store.ok() ? std::move(*store) : nullptr;
 }
 
+// A report's test on each backend: a fresh store (store_) holding what
+// write() puts in it, the fixture journey unless overridden.
+class ReportTest : public ::testing::TestWithParam<loyalpos::testing::Backend> {
+ protected:
+  void SetUp() override {
+    store_ = fresh_store(GetParam(), dir_);
+    ASSERT_NE(store_, nullptr);
+    write(*store_);
+  }
+  virtual void write(sync::Store& store) { write_fixture_journey(store); }
+
+  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
+  std::unique_ptr<sync::Store> store_;
+};
+
 }  // namespace loyalpos::reports::testing

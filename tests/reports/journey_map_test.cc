@@ -15,6 +15,7 @@
 #include "sync/journeyd/head_office_chain.h"
 #include "sync/reports/journey_map_output.h"
 #include "tests/reports/journey_fixture.h"
+#include "tests/reports/report_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -63,14 +64,8 @@ void expect_stage(const JourneyMap& map, const Expected& e) {
   EXPECT_FALSE(row->feedback_stars);
 }
 
-class JourneyMapTest : public ::testing::TestWithParam<Backend> {
+class JourneyMapTest : public testing::ReportTest {
  protected:
-  void SetUp() override {
-    store_ = testing::fresh_store(GetParam(), dir_);
-    ASSERT_NE(store_, nullptr);
-    testing::write_fixture_journey(*store_);
-  }
-
   // The map of `shop` over days [first, last] of 2026, "now" at its end.
   JourneyMap map(const std::string& shop, int first, int last) {
     JourneyMapOptions o;
@@ -82,9 +77,6 @@ class JourneyMapTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(m.ok()) << m.error().message();
     return m.ok() ? *m : JourneyMap{};
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::unique_ptr<sync::Store> store_;
 };
 
 // The chain, January 1st to March 31st (days 0..89), now = April 1st 00:00;
@@ -258,24 +250,9 @@ INSTANTIATE_TEST_SUITE_P(Stores, JourneyMapTest,
 
 // The command over a data folder whose journeyd.toml names a SQLite store
 // holding the fixture.
-class JourneyCommandTest : public ::testing::Test {
+class JourneyCommandTest : public testing::ReportCommandTest {
  protected:
-  void SetUp() override {
-    auto store = testing::report_data_folder(dir_);
-    ASSERT_NE(store, nullptr);
-    testing::write_fixture_journey(*store);
-  }
-
-  int run(journeyd::JourneyReportOptions o) {
-    o.dir = dir_.path();
-    o.now = kJan1 + 200 * kDay;
-    out_.str("");
-    err_.str("");
-    return journeyd::report_journey(o, out_, err_);
-  }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::ostringstream out_, err_;
+  JourneyCommandTest() : ReportCommandTest(journeyd::report_journey) {}
 };
 
 TEST_F(JourneyCommandTest, PrintsJsonCsvAndText) {
@@ -315,28 +292,23 @@ TEST_F(JourneyCommandTest, PrintsJsonCsvAndText) {
 }
 
 TEST_F(JourneyCommandTest, RefusesBadInputWithExit2) {
-  const auto refused = [&](journeyd::JourneyReportOptions o, const std::string& says) {
-    EXPECT_EQ(run(o), 2) << says;
-    EXPECT_NE(err_.str().find(says), std::string::npos) << err_.str();
-    EXPECT_EQ(out_.str(), "");
-  };
   journeyd::JourneyReportOptions o;
   o.shop = "Nowhere";
-  refused(o,
-          "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Airport\", "
-          "\"Harbour\", \"Main St\")");
+  expect_refused(o,
+                 "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Airport\", "
+                 "\"Harbour\", \"Main St\")");
   o = {};
   o.from = "2026-02-30";
-  refused(o, "--from \"2026-02-30\" is not a date: write it as YYYY-MM-DD");
+  expect_refused(o, "--from \"2026-02-30\" is not a date: write it as YYYY-MM-DD");
   o.from = "1.3.2026";
-  refused(o, "--from \"1.3.2026\" is not a date");
+  expect_refused(o, "--from \"1.3.2026\" is not a date");
   o = {};
   o.from = "2026-03-02";
   o.to = "2026-03-01";
-  refused(o, "--from 2026-03-02 is after --to 2026-03-01");
+  expect_refused(o, "--from 2026-03-02 is after --to 2026-03-01");
   o = {};
   o.json = o.csv = true;
-  refused(o, "choose one of --json and --csv");
+  expect_refused(o, "choose one of --json and --csv");
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "loyalty/schedule.h"
 #include "sync/journeyd/commands.h"
 #include "tests/reports/journey_fixture.h"
+#include "tests/reports/report_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -126,13 +127,9 @@ void expect_promotion(const Promotions& p, const Expected& e) {
   }
 }
 
-class PromotionsTest : public ::testing::TestWithParam<Backend> {
+class PromotionsTest : public testing::ReportTest {
  protected:
-  void SetUp() override {
-    store_ = testing::fresh_store(GetParam(), dir_);
-    ASSERT_NE(store_, nullptr);
-    write_promotion_fixture(*store_);
-  }
+  void write(sync::Store& store) override { write_promotion_fixture(store); }
 
   Promotions march(const std::string& shop) {
     PromotionsOptions o;
@@ -145,9 +142,6 @@ class PromotionsTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(p.ok()) << p.error().message();
     return p.ok() ? *p : Promotions{};
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::unique_ptr<sync::Store> store_;
 };
 
 // The chain in March, hours in Moscow.
@@ -194,36 +188,29 @@ INSTANTIATE_TEST_SUITE_P(Stores, PromotionsTest,
 
 // The command over a data folder whose store holds the fixture and the
 // published rules with the two promotions; "now" is day 200.
-class PromotionsCommandTest : public ::testing::Test {
+class PromotionsCommandTest : public testing::ReportCommandTest {
  protected:
-  void SetUp() override {
-    auto store = testing::report_data_folder(dir_);
-    ASSERT_NE(store, nullptr);
-    write_promotion_fixture(*store);
+  PromotionsCommandTest() : ReportCommandTest(journeyd::report_promotions) {}
+
+  void write(sync::Store& store) override {
+    write_promotion_fixture(store);
     ASSERT_TRUE(store
-                    ->publish("rules",
-                              "[[promotion]]\nid = \"weekend-2for1\"\nname = \"Weekend: 2 for 1\"\n"
-                              "kind = \"n_for_m\"\ncategories = [\"pastry\"]\nn = 2\nm = 1\n"
-                              "days = [\"sat\", \"sun\"]\nfrom = \"2026-03-07\"\n"
-                              "to = \"2026-03-15\"\n\n"
-                              "[[promotion]]\nid = \"happy-hour\"\nname = \"Happy hour\"\n"
-                              "kind = \"percent_off\"\ncategories = [\"coffee\"]\npercent = 20\n"
-                              "hours = \"15:00-17:00\"\n")
+                    .publish("rules",
+                             "[[promotion]]\nid = \"weekend-2for1\"\nname = \"Weekend: 2 for 1\"\n"
+                             "kind = \"n_for_m\"\ncategories = [\"pastry\"]\nn = 2\nm = 1\n"
+                             "days = [\"sat\", \"sun\"]\nfrom = \"2026-03-07\"\n"
+                             "to = \"2026-03-15\"\n\n"
+                             "[[promotion]]\nid = \"happy-hour\"\nname = \"Happy hour\"\n"
+                             "kind = \"percent_off\"\ncategories = [\"coffee\"]\npercent = 20\n"
+                             "hours = \"15:00-17:00\"\n")
                     .ok());
   }
 
-  int run(journeyd::RangeReportOptions o) {
-    o.dir = dir_.path();
-    o.now = kJan1 + 200 * kDay;
+  // March unless a test says otherwise.
+  void fill(journeyd::RangeReportOptions& o) const override {
     o.from = o.from.empty() ? "2026-03-01" : o.from;
     o.to = o.to.empty() ? "2026-03-31" : o.to;
-    out_.str("");
-    err_.str("");
-    return journeyd::report_promotions(o, out_, err_);
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::ostringstream out_, err_;
 };
 
 // With --tz Europe/Moscow the published rules give the library test's
@@ -311,23 +298,18 @@ TEST_F(PromotionsCommandTest, TextForAnOwner) {
 }
 
 TEST_F(PromotionsCommandTest, RefusesBadInputWithExit2) {
-  const auto refused = [&](journeyd::RangeReportOptions o, const std::string& says) {
-    EXPECT_EQ(run(o), 2) << says;
-    EXPECT_NE(err_.str().find(says), std::string::npos) << err_.str();
-    EXPECT_EQ(out_.str(), "");
-  };
   journeyd::RangeReportOptions o;
   o.time_zone = "Mars/Olympus";
-  refused(o, "--tz \"Mars/Olympus\" is not a time zone");
+  expect_refused(o, "--tz \"Mars/Olympus\" is not a time zone");
   o = {};
   o.shop = "Nowhere";
-  refused(o, "no shop named \"Nowhere\"");
+  expect_refused(o, "no shop named \"Nowhere\"");
   o = {};
   o.from = "2026-3-1";
-  refused(o, "--from \"2026-3-1\" is not a date");
+  expect_refused(o, "--from \"2026-3-1\" is not a date");
   o = {};
   o.from = "2026-04-02";
-  refused(o, "--from 2026-04-02 is after --to 2026-03-31");
+  expect_refused(o, "--from 2026-04-02 is after --to 2026-03-31");
 }
 
 }  // namespace

@@ -42,6 +42,7 @@
 
 #include "sync/journeyd/commands.h"
 #include "tests/reports/journey_fixture.h"
+#include "tests/reports/report_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -126,13 +127,9 @@ std::vector<std::string> program_ids(const StampPrograms& s) {
   return out;
 }
 
-class StampsTest : public ::testing::TestWithParam<Backend> {
+class StampsTest : public testing::ReportTest {
  protected:
-  void SetUp() override {
-    store_ = testing::fresh_store(GetParam(), dir_);
-    ASSERT_NE(store_, nullptr);
-    write_stamp_fixture(*store_);
-  }
+  void write(sync::Store& store) override { write_stamp_fixture(store); }
 
   // `shop` over days [first, last] of 2026, "now" at its end.
   StampPrograms report(const std::string& shop, int first, int last,
@@ -147,9 +144,6 @@ class StampsTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(s.ok()) << s.error().message();
     return s.ok() ? *s : StampPrograms{};
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::unique_ptr<sync::Store> store_;
 };
 
 // The chain, January 1st to March 31st (days 0..89), now = April 1st.
@@ -219,29 +213,21 @@ INSTANTIATE_TEST_SUITE_P(Stores, StampsTest,
 
 // The command over a data folder whose store holds the fixture and the
 // published rules; "now" is day 200.
-class StampsCommandTest : public ::testing::Test {
+class StampsCommandTest : public testing::ReportCommandTest {
  protected:
-  void SetUp() override {
-    auto store = testing::report_data_folder(dir_);
-    ASSERT_NE(store, nullptr);
-    write_stamp_fixture(*store);
-    ASSERT_TRUE(store
-                    ->publish("rules",
-                              "[[stamp_card]]\nid = \"coffee\"\nname = \"Coffee card\"\n"
-                              "categories = [\"coffee\"]\nevery = 5\n\n"
-                              "[[stamp_card]]\nid = \"beans\"\nname = \"Beans card\"\n"
-                              "categories = [\"beans\"]\nevery = 3\nreward = \"bank\"\n\n"
-                              "[[points]]\nid = \"pts\"\nname = \"Points\"\n"
-                              "per_amount = \"100\"\nthreshold = 50\nreward_amount = \"150\"\n")
-                    .ok());
-  }
+  StampsCommandTest() : ReportCommandTest(journeyd::report_stamps) {}
 
-  int run(journeyd::RangeReportOptions o) {
-    o.dir = dir_.path();
-    o.now = kJan1 + 200 * kDay;
-    out_.str("");
-    err_.str("");
-    return journeyd::report_stamps(o, out_, err_);
+  void write(sync::Store& store) override {
+    write_stamp_fixture(store);
+    ASSERT_TRUE(store
+                    .publish("rules",
+                             "[[stamp_card]]\nid = \"coffee\"\nname = \"Coffee card\"\n"
+                             "categories = [\"coffee\"]\nevery = 5\n\n"
+                             "[[stamp_card]]\nid = \"beans\"\nname = \"Beans card\"\n"
+                             "categories = [\"beans\"]\nevery = 3\nreward = \"bank\"\n\n"
+                             "[[points]]\nid = \"pts\"\nname = \"Points\"\n"
+                             "per_amount = \"100\"\nthreshold = 50\nreward_amount = \"150\"\n")
+                    .ok());
   }
 
   static journeyd::RangeReportOptions first_quarter() {
@@ -250,9 +236,6 @@ class StampsCommandTest : public ::testing::Test {
     o.to = "2026-03-31";
     return o;
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::ostringstream out_, err_;
 };
 
 // The JSON holds the library's numbers (the chain test's, above), with the
@@ -329,24 +312,20 @@ TEST_F(StampsCommandTest, CsvAndText) {
 }
 
 TEST_F(StampsCommandTest, RefusesBadInputWithExit2) {
-  const auto refused = [&](journeyd::RangeReportOptions o, const std::string& says) {
-    EXPECT_EQ(run(o), 2) << says;
-    EXPECT_NE(err_.str().find(says), std::string::npos) << err_.str();
-    EXPECT_EQ(out_.str(), "");
-  };
   journeyd::RangeReportOptions o;
   o.shop = "Nowhere";
-  refused(o, "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Harbour\", \"Main St\")");
+  expect_refused(
+      o, "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Harbour\", \"Main St\")");
   o = {};
   o.from = "2026-13-01";
-  refused(o, "--from \"2026-13-01\" is not a date");
+  expect_refused(o, "--from \"2026-13-01\" is not a date");
   o = {};
   o.from = "2026-03-02";
   o.to = "2026-03-01";
-  refused(o, "--from 2026-03-02 is after --to 2026-03-01");
+  expect_refused(o, "--from 2026-03-02 is after --to 2026-03-01");
   o = {};
   o.json = o.csv = true;
-  refused(o, "choose one of --json and --csv");
+  expect_refused(o, "choose one of --json and --csv");
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "sync/journeyd/head_office_chain.h"
 #include "sync/reports/journey_map.h"
 #include "tests/reports/journey_fixture.h"
+#include "tests/reports/report_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -71,22 +72,13 @@ ReportRange days(const std::string& shop, int first, int last) {
   return r;
 }
 
-class TouchpointsTest : public ::testing::TestWithParam<Backend> {
+class TouchpointsTest : public testing::ReportTest {
  protected:
-  void SetUp() override {
-    store_ = testing::fresh_store(GetParam(), dir_);
-    ASSERT_NE(store_, nullptr);
-    testing::write_fixture_journey(*store_);
-  }
-
   Touchpoints report(const ReportRange& r) {
     auto t = touchpoints(*store_, r);
     EXPECT_TRUE(t.ok()) << t.error().message();
     return t.ok() ? *t : Touchpoints{};
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::unique_ptr<sync::Store> store_;
 };
 
 // The chain, January to March: 9 cards joined (the journey map's interest).
@@ -182,24 +174,9 @@ INSTANTIATE_TEST_SUITE_P(Stores, TouchpointsTest,
                            return loyalpos::testing::backend_name(param_info.param);
                          });
 
-class TouchpointsCommandTest : public ::testing::Test {
+class TouchpointsCommandTest : public testing::ReportCommandTest {
  protected:
-  void SetUp() override {
-    auto store = testing::report_data_folder(dir_);
-    ASSERT_NE(store, nullptr);
-    testing::write_fixture_journey(*store);
-  }
-
-  int run(journeyd::RangeReportOptions o) {
-    o.dir = dir_.path();
-    o.now = kJan1 + 200 * kDay;
-    out_.str("");
-    err_.str("");
-    return journeyd::report_touchpoints(o, out_, err_);
-  }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::ostringstream out_, err_;
+  TouchpointsCommandTest() : ReportCommandTest(journeyd::report_touchpoints) {}
 };
 
 TEST_F(TouchpointsCommandTest, JsonMatchesTheLibraryCsvAndText) {
@@ -248,20 +225,15 @@ TEST_F(TouchpointsCommandTest, JsonMatchesTheLibraryCsvAndText) {
 }
 
 TEST_F(TouchpointsCommandTest, RefusesBadInputWithExit2) {
-  const auto refused = [&](journeyd::RangeReportOptions o, const std::string& says) {
-    EXPECT_EQ(run(o), 2) << says;
-    EXPECT_NE(err_.str().find(says), std::string::npos) << err_.str();
-    EXPECT_EQ(out_.str(), "");
-  };
   journeyd::RangeReportOptions o;
   o.shop = "Nowhere";
-  refused(o, "no shop named \"Nowhere\"");
+  expect_refused(o, "no shop named \"Nowhere\"");
   o = {};
   o.to = "2026-02-29";
-  refused(o, "--to \"2026-02-29\" is not a date");
+  expect_refused(o, "--to \"2026-02-29\" is not a date");
   o = {};
   o.json = o.csv = true;
-  refused(o, "choose one of --json and --csv");
+  expect_refused(o, "choose one of --json and --csv");
 }
 
 }  // namespace

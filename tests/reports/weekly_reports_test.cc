@@ -32,6 +32,7 @@
 #include "sync/reports/lifecycle.h"
 #include "sync/reports/utc_day.h"
 #include "tests/reports/journey_fixture.h"
+#include "tests/reports/report_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/sync/pg_cluster.h"
 
@@ -105,14 +106,8 @@ TEST(IsoWeeks, MondaysAndNames) {
   EXPECT_EQ(utc_day(iso_week_start(0)), "1969-12-29");
 }
 
-class WeeklyReportsTest : public ::testing::TestWithParam<Backend> {
+class WeeklyReportsTest : public testing::ReportTest {
  protected:
-  void SetUp() override {
-    store_ = testing::fresh_store(GetParam(), dir_);
-    ASSERT_NE(store_, nullptr);
-    testing::write_fixture_journey(*store_);
-  }
-
   // `shop` over days [first, last] of 2026, "now" at its end; lapsing after
   // 60 days.
   static ReportRange range(const std::string& shop, int first, int last) {
@@ -134,9 +129,6 @@ class WeeklyReportsTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(l.ok()) << l.error().message();
     return l.ok() ? *l : Lifecycle{};
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::unique_ptr<sync::Store> store_;
 };
 
 // The chain, January 1st to March 31st (days 0..89), now = April 1st 00:00
@@ -304,23 +296,10 @@ INSTANTIATE_TEST_SUITE_P(Stores, WeeklyReportsTest,
 
 // The commands over a data folder whose journeyd.toml names a SQLite store
 // holding the fixture; "now" is day 200.
-class WeeklyCommandTest : public ::testing::Test {
+// Two commands (cohorts and lifecycle): each test names the one it runs.
+class WeeklyCommandTest : public testing::ReportCommandTest {
  protected:
-  void SetUp() override {
-    auto store = testing::report_data_folder(dir_);
-    ASSERT_NE(store, nullptr);
-    testing::write_fixture_journey(*store);
-  }
-
-  using Command = int (*)(const journeyd::RangeReportOptions&, std::ostream&, std::ostream&);
-
-  int run(Command command, journeyd::RangeReportOptions o) {
-    o.dir = dir_.path();
-    o.now = kJan1 + 200 * kDay;
-    out_.str("");
-    err_.str("");
-    return command(o, out_, err_);
-  }
+  WeeklyCommandTest() : ReportCommandTest(journeyd::report_cohorts) {}
 
   // The library's numbers for the chain over January to March.
   std::unique_ptr<sync::Store> open() {
@@ -328,9 +307,6 @@ class WeeklyCommandTest : public ::testing::Test {
     EXPECT_TRUE(store.ok());
     return store.ok() ? std::move(*store) : nullptr;
   }
-
-  loyalpos::testing::TempDir dir_{"loyalpos-reports"};
-  std::ostringstream out_, err_;
 };
 
 journeyd::RangeReportOptions first_quarter() {
@@ -457,29 +433,24 @@ TEST_F(WeeklyCommandTest, TextForAnOwner) {
 TEST_F(WeeklyCommandTest, RefusesBadInputWithExit2) {
   for (const Command command :
        {Command(journeyd::report_cohorts), Command(journeyd::report_lifecycle)}) {
-    const auto refused = [&](journeyd::RangeReportOptions o, const std::string& says) {
-      EXPECT_EQ(run(command, o), 2) << says;
-      EXPECT_NE(err_.str().find(says), std::string::npos) << err_.str();
-      EXPECT_EQ(out_.str(), "");
-    };
     journeyd::RangeReportOptions o;
     o.shop = "Nowhere";
-    refused(o,
-            "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Airport\", "
-            "\"Harbour\", \"Main St\")");
+    expect_refused(command, o,
+                   "no shop named \"Nowhere\" has enrolled a terminal (shops: \"Airport\", "
+                   "\"Harbour\", \"Main St\")");
     o = {};
     o.from = "2026-02-30";
-    refused(o, "--from \"2026-02-30\" is not a date: write it as YYYY-MM-DD");
+    expect_refused(command, o, "--from \"2026-02-30\" is not a date: write it as YYYY-MM-DD");
     o = {};
     o.to = "31/03/2026";
-    refused(o, "--to \"31/03/2026\" is not a date");
+    expect_refused(command, o, "--to \"31/03/2026\" is not a date");
     o = {};
     o.from = "2026-03-02";
     o.to = "2026-03-01";
-    refused(o, "--from 2026-03-02 is after --to 2026-03-01");
+    expect_refused(command, o, "--from 2026-03-02 is after --to 2026-03-01");
     o = {};
     o.json = o.csv = true;
-    refused(o, "choose one of --json and --csv");
+    expect_refused(command, o, "choose one of --json and --csv");
   }
 }
 
