@@ -29,6 +29,7 @@
 #include <optional>
 
 #include "net/http_client.h"
+#include "net/parser_eof.h"
 
 namespace loyalpos::net {
 
@@ -199,10 +200,7 @@ struct HttpClient::Impl {
       if (n > 0) {
         buffer.commit(static_cast<std::size_t>(n));
       } else if (n == 0) {
-        if (!parser.got_some()) return http::error::end_of_stream;
-        parser.put_eof(ec);
-        if (!ec && !parser.is_done()) ec = http::error::partial_message;
-        return ec;
+        return at_end_of_stream(parser);
       } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
         if (auto waited = wait_plain(POLLIN, deadline)) return waited;
       } else if (errno != EINTR) {

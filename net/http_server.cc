@@ -52,6 +52,7 @@
 #include "net/http_date.h"
 #include "net/http_parse.h"
 #include "net/http_server.h"
+#include "net/parser_eof.h"
 #include "net/url_form.h"
 
 namespace loyalpos::net {
@@ -571,14 +572,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     tcp().expires_at(deadline_);
     stream_.async_read_some(
         buffer_.prepare(body ? kBodyReadSize : kHeaderReadSize),
-        [self = this->shared_from_this(), body](error_code read_ec, std::size_t n) {
+        [self = this->shared_from_this(), body](const error_code& read_ec, std::size_t n) {
           self->buffer_.commit(n);
           if (read_ec == asio::error::eof) {
-            if (!self->parser_->got_some()) return self->on_read_error(http::error::end_of_stream);
-            read_ec = {};
-            self->parser_->put_eof(read_ec);
-            if (!read_ec && !self->parser_->is_done()) read_ec = http::error::partial_message;
-            if (read_ec) return self->on_read_error(read_ec);
+            if (const auto end = at_end_of_stream(*self->parser_)) return self->on_read_error(end);
           } else if (read_ec) {
             return self->on_read_error(read_ec);
           }

@@ -32,7 +32,6 @@ constexpr Words kShops{"Shops", "Магазины"};
 constexpr Words kRewardsReady{"rewards ready", "наград готово"};
 constexpr Words kStamps{"stamps", "штампов"};
 constexpr Words kHowWasIt{"How was your visit?", "Как прошёл ваш визит?"};
-constexpr Words kStars{"Stars", "Звёзды"};
 constexpr Words kComment{"Comment (optional)", "Комментарий (необязательно)"};
 constexpr Words kSend{"Send", "Отправить"};
 constexpr Words kThanks{"Thank you for your feedback!", "Спасибо за отзыв!"};

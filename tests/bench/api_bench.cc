@@ -409,23 +409,27 @@ class LoopbackPair {
     if (listener_ >= 0) ::close(listener_);
   }
 
-  // kBytes out then kBytes in (send_first), or in then out.
-  static bool exchange(int fd, char* buf, bool send_first) {
-    auto all = [&](auto io) {
-      for (std::size_t done = 0; done < kBytes;) {
-        const ssize_t n = io(fd, buf + done, kBytes - done);
-        if (n <= 0) return false;
-        done += static_cast<std::size_t>(n);
-      }
-      return true;
-    };
-    auto out = [](int f, char* b, std::size_t n) { return ::send(f, b, n, MSG_NOSIGNAL); };
-    auto in = [](int f, char* b, std::size_t n) { return ::recv(f, b, n, 0); };
-    return send_first ? all(out) && all(in) : all(in) && all(out);
+  // kBytes from `buf` out on `fd`, or kBytes in from it; false when the
+  // connection is gone.
+  static bool send_all(int fd, char* buf) {
+    return all(buf, [fd](char* b, std::size_t n) { return ::send(fd, b, n, MSG_NOSIGNAL); });
   }
-  bool exchange(char* buf) const { return exchange(fd_, buf, true); }
+  static bool receive_all(int fd, char* buf) {
+    return all(buf, [fd](char* b, std::size_t n) { return ::recv(fd, b, n, 0); });
+  }
+  // This end's round trip: kBytes out, then kBytes in.
+  bool exchange(char* buf) const { return send_all(fd_, buf) && receive_all(fd_, buf); }
 
  private:
+  template <typename Io>
+  static bool all(char* buf, Io io) {
+    for (std::size_t done = 0; done < kBytes;) {
+      const ssize_t n = io(buf + done, kBytes - done);
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
   static void no_delay(int fd) {
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -444,7 +448,7 @@ void BM_LoopbackRoundTripFloor(benchmark::State& state) {
   LoopbackPair pair;
   const bool up = pair.start([](int fd) {
     char buf[LoopbackPair::kBytes];
-    while (LoopbackPair::exchange(fd, buf, false)) {
+    while (LoopbackPair::receive_all(fd, buf) && LoopbackPair::send_all(fd, buf)) {
     }
   });
   if (!up) {
@@ -486,23 +490,12 @@ void BM_CardSaleLoopbackFloorVsInProcess(benchmark::State& state) {
   LoopbackPair pair;
   const bool up = pair.start([&](int fd) {
     char buf[LoopbackPair::kBytes];
-    for (std::size_t next = 0;; ++next) {
-      char* const end = buf + LoopbackPair::kBytes;
-      std::size_t got = 0;
-      while (got < LoopbackPair::kBytes) {
-        const ssize_t n = ::recv(fd, buf + got, LoopbackPair::kBytes - got, 0);
-        if (n <= 0) return;
-        got += static_cast<std::size_t>(n);
-      }
+    for (std::size_t next = 0; LoopbackPair::receive_all(fd, buf); ++next) {
       const auto sold = served.split.around([&] {
         return served_sales.sell(card_sale(served.cards[next % served.cards.size()].token));
       });
       if (!sold.ok()) failed = true;
-      for (char* p = buf; p < end;) {
-        const ssize_t n = ::send(fd, p, static_cast<std::size_t>(end - p), MSG_NOSIGNAL);
-        if (n <= 0) return;
-        p += n;
-      }
+      if (!LoopbackPair::send_all(fd, buf)) return;
     }
   });
   if (!up) {
